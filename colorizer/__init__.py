@@ -1,0 +1,14 @@
+"""Anime Sketch Colorizer: colour line art with a reference picture's palette."""
+
+from .config import GeneratorConfig, preset
+from .errors import ColorizerError, InputImageError, PaletteError, WeightsError
+from .generator import Generator
+from .palette import Palette, extract_palette
+from .pipeline import DEFAULT_PALETTE, ColorizeResult, Colorizer
+
+__version__ = "0.1.0"
+
+__all__ = [
+    "Colorizer", "ColorizeResult", "ColorizerError", "DEFAULT_PALETTE", "Generator", "GeneratorConfig",
+    "InputImageError", "Palette", "PaletteError", "WeightsError", "extract_palette", "preset",
+]

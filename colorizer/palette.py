@@ -1,0 +1,173 @@
+"""Reference palettes: K-means extraction, hex strings, and input planes.
+
+A palette is ``K`` RGB colours (uint8) with their pixel shares in the reference.
+The canonical order, which the network relies on, is by share (largest first),
+ties broken by luminance (darker first), then by RGB value. A palette coming
+from hex strings keeps the user's order.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+import numpy as np
+import torch
+from PIL import Image
+
+from .errors import PaletteError
+
+PALETTE_SIZE = 9
+_HEX = re.compile(r"^#?([0-9a-fA-F]{6}|[0-9a-fA-F]{3})$")
+
+
+@dataclass(frozen=True)
+class Palette:
+    """``colors``: (K, 3) uint8 RGB; ``shares``: (K,) float, summing to 1 (or all 0)."""
+
+    colors: np.ndarray
+    shares: np.ndarray
+
+    def __post_init__(self):
+        c = np.asarray(self.colors)
+        if c.ndim != 2 or c.shape[1] != 3:
+            raise PaletteError(f"palette colours must have shape (K, 3), got {c.shape}")
+        object.__setattr__(self, "colors", c.astype(np.uint8))
+        s = np.asarray(self.shares, dtype=np.float64)
+        if s.shape != (c.shape[0],):
+            raise PaletteError("palette shares must have one entry per colour")
+        object.__setattr__(self, "shares", s)
+
+    def __len__(self) -> int:
+        return len(self.colors)
+
+    def to_hex(self) -> list[str]:
+        return [rgb_to_hex(c) for c in self.colors]
+
+    @classmethod
+    def from_hex(cls, colors: str | list[str], size: int = PALETTE_SIZE) -> "Palette":
+        """Parse ``'#rrggbb,#rrggbb,...'`` or a list; fewer than ``size`` colours repeat cyclically."""
+        if isinstance(colors, str):
+            items = [c.strip() for c in colors.split(",") if c.strip()]
+        else:
+            items = [str(c).strip() for c in colors]
+        if not items:
+            raise PaletteError("a palette needs at least one colour, e.g. '#ff0000,#00ff00'")
+        if len(items) > size:
+            raise PaletteError(f"a palette has at most {size} colours, got {len(items)}")
+        rgb = np.array([hex_to_rgb(c) for c in items], dtype=np.uint8)
+        n = len(rgb)
+        idx = np.arange(size) % n
+        shares = np.where(np.arange(size) < n, 1.0 / n, 0.0)
+        return cls(rgb[idx], shares)
+
+    def replace(self, index: int, color: str | tuple[int, int, int]) -> "Palette":
+        """A copy with swatch ``index`` set to ``color`` (hex or RGB)."""
+        if not 0 <= index < len(self):
+            raise PaletteError(f"swatch index {index} is out of range 0..{len(self) - 1}")
+        rgb = hex_to_rgb(color) if isinstance(color, str) else tuple(int(v) for v in color)
+        colors = self.colors.copy()
+        colors[index] = rgb
+        return Palette(colors, self.shares.copy())
+
+
+def hex_to_rgb(s: str) -> tuple[int, int, int]:
+    if not isinstance(s, str):
+        raise PaletteError(f"a colour must be a hex string like '#1a2b3c', got {s!r}")
+    s = s.strip()
+    # Gradio's colour picker may hand back 'rgba(r, g, b, a)'.
+    m = re.match(r"^rgba?\(\s*([\d.]+)\s*,\s*([\d.]+)\s*,\s*([\d.]+)\s*(?:,\s*[\d.]+\s*)?\)$", s)
+    if m:
+        vals = [round(float(v)) for v in m.groups()]
+        if all(0 <= v <= 255 for v in vals):
+            return tuple(vals)  # type: ignore[return-value]
+    m = _HEX.match(s)
+    if not m:
+        raise PaletteError(f"{s!r} is not a colour; use hex like '#1a2b3c' or '#abc'")
+    h = m.group(1)
+    if len(h) == 3:
+        h = "".join(ch * 2 for ch in h)
+    return tuple(int(h[i:i + 2], 16) for i in (0, 2, 4))  # type: ignore[return-value]
+
+
+def rgb_to_hex(rgb) -> str:
+    r, g, b = (int(v) for v in rgb)
+    return f"#{r:02x}{g:02x}{b:02x}"
+
+
+def _pixels(image: Image.Image | np.ndarray, max_side: int) -> np.ndarray:
+    """Opaque pixels of a downsampled copy as an (N, 3) uint8 array."""
+    if isinstance(image, np.ndarray):
+        image = Image.fromarray(image)
+    if max(image.size) > max_side:
+        factor = max(1, int(max(image.size) // max_side))
+        if factor > 1:
+            if image.mode not in ("RGB", "RGBA"):
+                image = image.convert("RGBA" if "A" in image.getbands() or "transparency" in image.info else "RGB")
+            image = image.reduce(factor)
+    if image.mode == "P" and "transparency" in image.info:
+        image = image.convert("RGBA")
+    if image.mode in ("LA", "PA"):
+        image = image.convert("RGBA")
+    if image.mode == "RGBA":
+        arr = np.asarray(image)
+        arr = arr[arr[..., 3] >= 128][:, :3]
+    else:
+        arr = np.asarray(image.convert("RGB")).reshape(-1, 3)
+    return arr
+
+
+def canonical_order(colors: np.ndarray, shares: np.ndarray) -> np.ndarray:
+    """Indices sorting by share (desc), then luminance (asc), then RGB value."""
+    c = colors.astype(np.float64)
+    lum = 0.299 * c[:, 0] + 0.587 * c[:, 1] + 0.114 * c[:, 2]
+    packed = c[:, 0] * 65536 + c[:, 1] * 256 + c[:, 2]
+    return np.lexsort((packed, lum, -np.round(shares, 6)))
+
+
+def extract_palette(image: Image.Image | np.ndarray, size: int = PALETTE_SIZE, seed: int = 0,
+                    max_side: int = 128) -> Palette:
+    """K-means (``size`` clusters) on a downsampled copy of ``image``.
+
+    Transparent pixels (alpha < 128) are ignored. With fewer distinct colours
+    than ``size`` every distinct colour is returned and the rest is filled by
+    repeating colours in canonical order with share 0. Deterministic for a seed.
+    """
+    from sklearn.cluster import KMeans
+
+    px = _pixels(image, max_side)
+    if len(px) == 0:
+        raise PaletteError("the reference has no opaque pixels to take colours from")
+    packed = (px[:, 0].astype(np.int64) << 16) | (px[:, 1].astype(np.int64) << 8) | px[:, 2]
+    uniq, counts = np.unique(packed, return_counts=True)
+    ucol = np.stack([(uniq >> 16) & 255, (uniq >> 8) & 255, uniq & 255], axis=1).astype(np.float64)
+    k = min(size, len(uniq))
+    if k == len(uniq):
+        centers, weights = ucol, counts.astype(np.float64)
+    else:
+        km = KMeans(n_clusters=k, n_init=3, random_state=seed, max_iter=100)
+        labels = km.fit_predict(ucol, sample_weight=counts)
+        weights = np.bincount(labels, weights=counts, minlength=k).astype(np.float64)
+        # The weighted mean of each cluster, rounded: the colour users see.
+        centers = np.zeros((k, 3))
+        np.add.at(centers, labels, ucol * counts[:, None])
+        centers /= np.maximum(weights[:, None], 1)
+    centers = np.clip(np.round(centers), 0, 255).astype(np.uint8)
+    shares = weights / weights.sum()
+    order = canonical_order(centers, shares)
+    centers, shares = centers[order], shares[order]
+    if k < size:
+        idx = np.arange(size) % k
+        centers = centers[idx]
+        shares = np.where(np.arange(size) < k, shares[idx], 0.0)
+    return Palette(centers, shares)
+
+
+def palette_vector(palette: Palette) -> torch.Tensor:
+    """(3K,) float tensor in [-1, 1]: colour 0's RGB, colour 1's RGB, ..."""
+    return torch.from_numpy(palette.colors.astype(np.float32).reshape(-1) / 127.5 - 1.0)
+
+
+def palette_planes(palette: Palette, height: int, width: int) -> torch.Tensor:
+    """(3K, H, W) constant planes in [-1, 1], the network's palette input."""
+    return palette_vector(palette)[:, None, None].expand(-1, height, width).contiguous()

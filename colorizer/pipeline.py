@@ -1,0 +1,131 @@
+"""The end-to-end colorization pipeline: ``Colorizer``.
+
+    from colorizer import Colorizer
+    c = Colorizer.from_pretrained()              # shipped weights, offline
+    result = c("sketch.png", reference="ref.jpg", seed=0)
+    result.image.save("out.png"); print(result.palette.to_hex())
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass, field
+
+import numpy as np
+import torch
+from PIL import Image
+
+from .config import GeneratorConfig
+from .errors import InputImageError, PaletteError
+from .generator import Generator
+from .palette import PALETTE_SIZE, Palette, extract_palette, palette_planes
+from .processing import MAX_SIZE, MIN_SIZE, line_mask, load_image, overlay_lines, target_size, to_image, to_tensor
+from .weights import load_generator, resolve_weights
+
+# Used when the caller gives neither a reference nor a palette: paper white,
+# skin, hair and clothing tones, ordered like an extracted palette.
+DEFAULT_PALETTE = "#ffffff,#f6d7c3,#3b3a4f,#c8553d,#5b7db1,#f2c14e,#8fb996,#e8a0b4,#2b2b2b"
+
+
+@dataclass
+class ColorizeResult:
+    image: Image.Image          # the coloured picture at the sketch's size
+    color: Image.Image          # the network's colour layer (no line overlay), sketch's size
+    lines: Image.Image          # the sketch as a greyscale line layer, sketch's size
+    palette: Palette            # the palette used
+    seed: int | None            # the noise seed used (None for noise mode "none")
+    size: tuple[int, int] = field(default=(0, 0))  # the size the network ran at
+
+
+def pick_device(device: str | torch.device | None = None) -> torch.device:
+    if device is not None:
+        return torch.device(device)
+    return torch.device("cuda" if torch.cuda.is_available() else "cpu")
+
+
+class Colorizer:
+    def __init__(self, model: Generator, device: str | torch.device | None = None,
+                 weights_id: str = "unknown"):
+        self.device = pick_device(device)
+        self.model = model.to(self.device).eval()
+        self.cfg: GeneratorConfig = model.cfg
+        self.weights_id = weights_id
+
+    @classmethod
+    def from_pretrained(cls, path: str | os.PathLike | None = None,
+                        device: str | torch.device | None = None, use_hub: bool = True) -> "Colorizer":
+        """Load weights found by :func:`colorizer.weights.resolve_weights`."""
+        folder = resolve_weights(path, use_hub=use_hub)
+        return cls(load_generator(folder), device, weights_id=str(folder))
+
+    @classmethod
+    def from_random(cls, cfg: GeneratorConfig | None = None, seed: int = 0,
+                    device: str | torch.device | None = None) -> "Colorizer":
+        """Untrained weights - for tests and benchmarks only, never a silent fallback."""
+        torch.manual_seed(seed)
+        return cls(Generator(cfg or GeneratorConfig()), device, weights_id=f"random(seed={seed})")
+
+    # -- palette -------------------------------------------------------------------------
+    def extract_palette(self, reference, seed: int = 0) -> Palette:
+        return extract_palette(load_image(reference, keep_alpha=True), self.cfg.palette_size, seed=seed)
+
+    def _palette(self, reference, palette) -> Palette:
+        if reference is not None and palette is not None:
+            raise PaletteError("give a reference image or a palette, not both")
+        if reference is not None:
+            return self.extract_palette(reference)
+        if palette is None:
+            palette = DEFAULT_PALETTE
+        if not isinstance(palette, Palette):
+            palette = Palette.from_hex(palette, self.cfg.palette_size)
+        if len(palette) != self.cfg.palette_size:
+            raise PaletteError(f"this model takes {self.cfg.palette_size} colours, got {len(palette)}")
+        return palette
+
+    # -- colouring -----------------------------------------------------------------------
+    @torch.inference_mode()
+    def run(self, sketches: torch.Tensor, palettes: torch.Tensor, noise: str = "random",
+            generator: torch.Generator | None = None, noise_strength: float = 1.0) -> torch.Tensor:
+        """Tensor interface: (N, 3, H, W) sketches and (N, 3K) palette vectors in [-1, 1]."""
+        n, _, h, w = sketches.shape
+        planes = palettes[:, :, None, None].expand(-1, -1, h, w)
+        x = torch.cat([sketches, planes], dim=1).to(self.device)
+        return self.model(x, noise_mode=noise, generator=generator, noise_strength=noise_strength)
+
+    def __call__(self, sketch, reference=None, palette=None, seed: int | None = 0, size: int = 512,
+                 noise: str = "random", noise_strength: float = 1.0, keep_lines: bool = False,
+                 allow_empty: bool = False) -> ColorizeResult:
+        """Colour ``sketch`` with the colours of ``reference`` or of ``palette``.
+
+        ``size`` is the longer side the network runs at (64..1024, rounded to the
+        model's size multiple); the result is returned at the sketch's own size.
+        ``keep_lines`` multiplies the original full-resolution lines on top.
+        ``seed`` fixes the injected noise (None draws a fresh one).
+        """
+        if not MIN_SIZE <= int(size) <= MAX_SIZE:
+            raise InputImageError(f"size must be between {MIN_SIZE} and {MAX_SIZE}, got {size}")
+        pal = self._palette(reference, palette)
+        src = load_image(sketch)
+        lines = src.convert("L")
+        if not allow_empty and float(line_mask(lines).max()) < 0.1:
+            raise InputImageError("the sketch is empty: draw or upload some dark lines on a light background")
+        tw, th = target_size(*src.size, size, multiple=self.cfg.multiple)
+        small = lines.resize((tw, th), Image.BILINEAR if tw < src.size[0] else Image.BICUBIC)
+        x = to_tensor(small.convert("RGB"))[None]
+        pv = torch.from_numpy(pal.colors.astype(np.float32).reshape(1, -1) / 127.5 - 1.0)
+        gen = None
+        if noise == "random":
+            if seed is None:
+                seed = int(torch.randint(0, 2**31 - 1, (1,)).item())
+            gen = torch.Generator(device="cpu").manual_seed(int(seed))
+        else:
+            seed = None
+        y = self.run(x, pv, noise=noise, generator=gen, noise_strength=noise_strength)[0]
+        color = to_image(y)
+        if color.size != src.size:
+            color = color.resize(src.size, Image.BICUBIC)
+        image = overlay_lines(color, lines) if keep_lines else color
+        return ColorizeResult(image=image, color=color, lines=lines, palette=pal, seed=seed, size=(tw, th))
+
+
+__all__ = ["Colorizer", "ColorizeResult", "DEFAULT_PALETTE", "PALETTE_SIZE", "palette_planes"]
