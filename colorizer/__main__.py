@@ -1,0 +1,91 @@
+"""Command line: ``python -m colorizer SKETCH... (--reference IMG | --palette HEX,...) -o OUT``.
+
+Colours one sketch, many sketches, or every image in a folder with one palette.
+With a single sketch, ``-o`` may name the output file; otherwise it is a folder.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+IMAGE_SUFFIXES = {".png", ".jpg", ".jpeg", ".webp", ".bmp", ".gif", ".tif", ".tiff"}
+
+
+def _expand(inputs: list[str]) -> list[Path]:
+    files: list[Path] = []
+    for item in inputs:
+        p = Path(item)
+        if p.is_dir():
+            files += sorted(f for f in p.iterdir() if f.suffix.lower() in IMAGE_SUFFIXES and f.is_file())
+        else:
+            files.append(p)
+    return files
+
+
+def build_parser() -> argparse.ArgumentParser:
+    ap = argparse.ArgumentParser(prog="python -m colorizer", description=__doc__,
+                                 formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("sketches", nargs="+", help="sketch images or folders of them")
+    src = ap.add_mutually_exclusive_group()
+    src.add_argument("--reference", "-r", help="reference picture whose 9-colour palette is used")
+    src.add_argument("--palette", "-p", help="comma-separated hex colours, e.g. '#ffffff,#f6d7c3,...'")
+    ap.add_argument("-o", "--output", required=True, help="output file (one sketch) or folder")
+    ap.add_argument("--size", type=int, default=512, help="longer side the network runs at (64-1024)")
+    ap.add_argument("--seed", type=int, default=0, help="noise seed (results repeat for a seed)")
+    ap.add_argument("--noise", choices=["random", "const", "none"], default="random", help="noise mode")
+    ap.add_argument("--keep-lines", action="store_true", help="lay the original lines over the colours")
+    ap.add_argument("--weights", help="weights folder (default: COLORIZER_WEIGHTS, then weights/)")
+    ap.add_argument("--random-weights", metavar="PRESET",
+                    help="use untrained weights of a preset (tests and benchmarks only)")
+    ap.add_argument("--device", help="cpu or cuda (default: cuda when available)")
+    return ap
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    from tqdm import tqdm
+
+    from . import Colorizer, ColorizerError, preset
+    from .palette import Palette
+
+    try:
+        if args.random_weights:
+            model = Colorizer.from_random(preset(args.random_weights), device=args.device)
+            print(f"warning: using UNTRAINED weights of preset {args.random_weights!r}", file=sys.stderr)
+        else:
+            model = Colorizer.from_pretrained(args.weights, device=args.device)
+        files = _expand(args.sketches)
+        if not files:
+            raise ColorizerError("no sketch images found in the given paths")
+        palette = (model.extract_palette(args.reference) if args.reference
+                   else Palette.from_hex(args.palette, model.cfg.palette_size) if args.palette else None)
+        out = Path(args.output)
+        single_file = len(files) == 1 and out.suffix.lower() in IMAGE_SUFFIXES
+        if not single_file:
+            out.mkdir(parents=True, exist_ok=True)
+        failures = 0
+        used = None
+        for f in tqdm(files, desc="colorizing", unit="img", disable=len(files) < 2):
+            try:
+                res = model(f, palette=palette, seed=args.seed, size=args.size, noise=args.noise,
+                            keep_lines=args.keep_lines)
+            except ColorizerError as e:
+                failures += 1
+                tqdm.write(f"skipped {f}: {e}", file=sys.stderr)
+                continue
+            used = res.palette
+            dest = out if single_file else out / (f.stem + ".png")
+            res.image.save(dest)
+        if used is not None:
+            print("palette: " + ",".join(used.to_hex()))
+        print(f"wrote {len(files) - failures} image(s) to {out}")
+        return 1 if failures else 0
+    except ColorizerError as e:
+        print(f"error: {e}", file=sys.stderr)
+        return 2
+
+
+if __name__ == "__main__":
+    sys.exit(main())

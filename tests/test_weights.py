@@ -1,0 +1,110 @@
+import json
+import os
+from pathlib import Path
+
+import pytest
+import torch
+
+from colorizer import weights as W
+from colorizer.config import preset
+from colorizer.errors import WeightsError
+from colorizer.generator import Generator
+
+
+def _tiny(tmp_path: Path, dtype=torch.float32) -> tuple[Generator, Path]:
+    torch.manual_seed(0)
+    g = Generator(preset("tiny"))
+    return g, W.save_pretrained(g, tmp_path / "w", dtype=dtype)
+
+
+def test_round_trip_is_bit_exact(tmp_path):
+    g, folder = _tiny(tmp_path)
+    g2 = W.load_generator(folder)
+    for (k, a), (_, b) in zip(g.state_dict().items(), g2.state_dict().items()):
+        assert torch.equal(a, b), k
+    assert json.loads((folder / "config.json").read_text())["_class_name"] == "Generator"
+
+
+def test_fp16_on_disk(tmp_path):
+    from safetensors.torch import load_file
+    _, folder = _tiny(tmp_path, torch.float16)
+    assert all(v.dtype == torch.float16 for v in load_file(folder / "model.safetensors").values())
+
+
+def test_mismatched_config_is_rejected_clearly(tmp_path):
+    _, folder = _tiny(tmp_path)
+    cfg = json.loads((folder / "config.json").read_text())
+    cfg["base_channels"] = 8
+    (folder / "config.json").write_text(json.dumps(cfg))
+    with pytest.raises(WeightsError, match="do not match its config.json"):
+        W.load_generator(folder)
+
+
+def test_unknown_config_field(tmp_path):
+    _, folder = _tiny(tmp_path)
+    cfg = json.loads((folder / "config.json").read_text())
+    cfg["depth"] = 3
+    (folder / "config.json").write_text(json.dumps(cfg))
+    with pytest.raises(WeightsError, match="depth"):
+        W.load_generator(folder)
+
+
+def test_pickle_is_refused(tmp_path):
+    _, folder = _tiny(tmp_path)
+    torch.save(Generator(preset("tiny")).state_dict(), folder / "model.safetensors")
+    with pytest.raises(WeightsError, match="safetensors"):
+        W.load_generator(folder)
+
+
+def test_nan_weights_are_refused(tmp_path):
+    g, _ = _tiny(tmp_path)
+    with torch.no_grad():
+        g.stem.weight[0, 0, 0, 0] = float("nan")
+    folder = W.save_pretrained(g, tmp_path / "nan")
+    with pytest.raises(WeightsError, match="NaN"):
+        W.load_generator(folder)
+
+
+def test_lookup_order(tmp_path, monkeypatch):
+    _, folder = _tiny(tmp_path)
+    other = W.save_pretrained(Generator(preset("tiny")), tmp_path / "other")
+    monkeypatch.setenv(W.ENV_VAR, str(other))
+    assert W.resolve_weights(folder) == folder                       # explicit wins
+    assert W.resolve_weights(folder / "model.safetensors") == folder  # a file names its folder
+    assert W.resolve_weights() == other                              # then the env var
+    monkeypatch.delenv(W.ENV_VAR)
+    monkeypatch.setattr(W, "REPO_WEIGHTS", folder)
+    assert W.resolve_weights() == folder                             # then weights/
+    with pytest.raises(WeightsError, match="does not exist"):
+        W.resolve_weights(tmp_path / "missing")
+
+
+def test_hub_fallback_reads_the_local_hub_cache(tmp_path, monkeypatch):
+    """The Hub step, offline: a pinned revision found in a local huggingface_hub cache."""
+    g, folder = _tiny(tmp_path)
+    cache = tmp_path / "hub"
+    repo_dir = cache / ("models--" + W.HUB_REPO.replace("/", "--"))
+    commit = "0123456789abcdef0123456789abcdef01234567"
+    snap = repo_dir / "snapshots" / commit
+    snap.mkdir(parents=True)
+    for name in ("config.json", "model.safetensors"):
+        (snap / name).write_bytes((folder / name).read_bytes())
+    (repo_dir / "refs").mkdir()
+    (repo_dir / "refs" / W.HUB_REVISION).write_text(commit)
+    monkeypatch.setenv("HF_HUB_CACHE", str(cache))
+    monkeypatch.setenv("HF_HUB_OFFLINE", "1")
+    monkeypatch.delenv(W.ENV_VAR, raising=False)
+    monkeypatch.setattr(W, "REPO_WEIGHTS", tmp_path / "no-weights-here")
+    import huggingface_hub.constants as C
+    monkeypatch.setattr(C, "HF_HUB_CACHE", str(cache), raising=False)
+    monkeypatch.setattr(C, "HF_HUB_OFFLINE", True, raising=False)
+    found = W.resolve_weights()
+    assert found.resolve() == snap.resolve()
+    assert torch.equal(W.load_generator(found).stem.weight, g.stem.weight)
+
+
+def test_nothing_found_says_how_to_get_weights(tmp_path, monkeypatch):
+    monkeypatch.delenv(W.ENV_VAR, raising=False)
+    monkeypatch.setattr(W, "REPO_WEIGHTS", tmp_path / "none")
+    with pytest.raises(WeightsError, match="train your own"):
+        W.resolve_weights(use_hub=False)
