@@ -1,0 +1,60 @@
+"""Command line of the data package: ``build``, ``pack`` and ``make-test-manifest``."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+
+
+def _csv(value: str) -> list[str]:
+    return [v.strip() for v in value.split(",") if v.strip()]
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m train.data", description=__doc__)
+    sub = parser.add_subparsers(dest="command", required=True)
+
+    b = sub.add_parser("build", help="render the (sketch, colour) corpus from the pinned sources")
+    b.add_argument("--out", default="data", help="output folder (default: data)")
+    b.add_argument("--size", type=int, default=256, help="square side in pixels (256 or 512)")
+    b.add_argument("--limit", type=int, default=None, help="build at most N drawings (quick tests)")
+    b.add_argument("--sources", type=_csv, default=None, help="comma list: openmoji,dicebear,openclipart")
+    b.add_argument("--workers", type=int, default=2, help="render processes")
+    b.add_argument("--seeds-per-style", type=int, default=None, help="DiceBear seeds per style (default 1000)")
+    b.add_argument("--cache", default=None, help="cache folder (default: <out>/.cache)")
+
+    p = sub.add_parser("pack", help="pack train+val into one file for an offline GPU machine")
+    p.add_argument("--data", default="data", help="built corpus folder")
+    p.add_argument("--out", default=".pack/corpus.npz", help="pack file to write")
+    p.add_argument("--max-mib", type=float, default=55.0, help="size budget in MiB")
+    p.add_argument("--size", type=int, default=None, help="resize to this side (default: as built)")
+
+    m = sub.add_parser("make-test-manifest", help="(maintainers) freeze the test split ids")
+    m.add_argument("--cache", default="data/.cache")
+
+    args = parser.parse_args(argv)
+    if args.command == "build":
+        from train.data.build import DEFAULT_SOURCES, build
+
+        build(
+            out=args.out,
+            size=args.size,
+            limit=args.limit,
+            sources=args.sources or DEFAULT_SOURCES,
+            workers=args.workers,
+            seeds_per_style=args.seeds_per_style,
+            cache_dir=args.cache,
+        )
+    elif args.command == "pack":
+        from train.data.pack import pack
+
+        pack(args.data, args.out, max_mib=args.max_mib, size=args.size)
+    elif args.command == "make-test-manifest":
+        from train.data.build import make_test_manifest
+
+        print(make_test_manifest(args.cache))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,249 @@
+"""Build the (sketch, colour) training corpus from openly licensed drawings.
+
+Output layout (one folder per split, identical file names in both halves)::
+
+    <out>/train/sketch/<id>.png   mode L, black lines on white
+    <out>/train/color/<id>.png    RGB on white
+    <out>/val/...  <out>/test/...
+    <out>/LICENSES.csv            source, item id, licence, attribution, url
+    <out>/manifest.json           counts per split and source, versions, timings
+    <out>/.cache/                 npm packages and generated SVGs (reused)
+
+Existing outputs are skipped, so an interrupted build resumes where it
+stopped; files are written atomically (temporary name, then rename).
+"""
+
+from __future__ import annotations
+
+import csv
+import json
+import os
+import platform
+import time
+from collections import Counter
+from importlib import metadata
+from multiprocessing import Pool
+from pathlib import Path
+
+from PIL import Image
+from tqdm import tqdm
+
+from colorizer.lines import extract_lines
+from train.data import splits
+from train.data.render import render_svg
+from train.data.sources import Item
+from train.data.svg_lines import line_twin
+
+__all__ = ["DEFAULT_SOURCES", "ALL_SOURCES", "list_items", "render_pair", "build"]
+
+DEFAULT_SOURCES = ("openmoji", "dicebear")
+ALL_SOURCES = ("openmoji", "dicebear", "openclipart")
+
+
+def _source_module(name: str):
+    if name == "openmoji":
+        from train.data.sources import openmoji as mod
+    elif name == "dicebear":
+        from train.data.sources import dicebear as mod
+    elif name == "openclipart":
+        from train.data.sources import openclipart as mod
+    else:
+        raise ValueError(f"unknown source {name!r}; choose from {', '.join(ALL_SOURCES)}")
+    return mod
+
+
+def list_items(sources, cache_dir: Path, limit: int | None = None, seeds_per_style: int | None = None) -> list[Item]:
+    """Items of all requested sources; ``limit`` caps the total, shared evenly between sources."""
+    sources = list(sources)
+    per_source = None if limit is None else max(1, -(-limit // len(sources)))
+    out: list[Item] = []
+    for name in sources:
+        opts = {"limit": per_source}
+        if seeds_per_style is not None:
+            opts["seeds_per_style"] = seeds_per_style
+        out.extend(_source_module(name).items(Path(cache_dir), **opts))
+    ids = Counter(it.id for it in out)
+    dup = [i for i, n in ids.items() if n > 1]
+    if dup:
+        raise RuntimeError(f"duplicate pair ids across sources: {dup[:5]}")
+    return out[:limit] if limit is not None else out
+
+
+def _save_atomic(image: Image.Image, path: Path) -> None:
+    tmp = path.with_name(f".{path.stem}.{os.getpid()}.tmp.png")
+    image.save(tmp, format="PNG", optimize=False, compress_level=6)
+    os.replace(tmp, path)
+
+
+def make_pair(item: Item, size: int) -> tuple[Image.Image, Image.Image]:
+    """Render one item to ``(sketch L, colour RGB)`` of ``size`` x ``size``."""
+    color = render_svg(path=item.color_svg, size=size, pad_frac=item.pad_frac)
+    if item.line_mode == "svg":
+        sketch = render_svg(path=item.line_svg, size=size, pad_frac=item.pad_frac).convert("L")
+    elif item.line_mode == "twin":
+        svg = Path(item.color_svg).read_text(encoding="utf-8")
+        sketch = render_svg(svg=line_twin(svg, dark_threshold=0.1), size=size, pad_frac=item.pad_frac).convert("L")
+    elif item.line_mode == "extract":
+        sketch = extract_lines(color, method=item.extract_method)
+    else:
+        raise ValueError(f"{item.id}: unknown line mode {item.line_mode!r}")
+    return sketch, color
+
+
+def render_pair(job: tuple[Item, str, int, str]) -> tuple[str, str, str]:
+    """Worker: render one item into ``<out>/<split>/{sketch,color}/<id>.png``.
+
+    Returns ``(id, split, status)`` with status ``"done"``, ``"cached"`` or
+    ``"error: ..."`` (one bad drawing must not stop a 15,000-image build).
+    """
+    item, split, size, out = job
+    sketch_path = Path(out) / split / "sketch" / f"{item.id}.png"
+    color_path = Path(out) / split / "color" / f"{item.id}.png"
+    if sketch_path.is_file() and color_path.is_file():
+        return item.id, split, "cached"
+    try:
+        sketch, color = make_pair(item, size)
+        _save_atomic(color, color_path)
+        _save_atomic(sketch, sketch_path)
+    except Exception as exc:  # noqa: BLE001 - reported and counted, build goes on
+        return item.id, split, f"error: {type(exc).__name__}: {exc}"
+    return item.id, split, "done"
+
+
+def _dir_bytes(root: Path) -> int:
+    return sum(f.stat().st_size for f in root.rglob("*.png") if f.is_file())
+
+
+def _check_size(out: Path, size: int) -> None:
+    manifest = out / "manifest.json"
+    if manifest.is_file():
+        old = json.loads(manifest.read_text()).get("size")
+        if old is not None and old != size:
+            raise SystemExit(
+                f"{out} holds a --size {old} build; use another --out for --size {size} "
+                "(cached files would otherwise mix resolutions)"
+            )
+
+
+def build(
+    out: str | Path = "data",
+    size: int = 256,
+    limit: int | None = None,
+    sources=DEFAULT_SOURCES,
+    workers: int = 2,
+    seeds_per_style: int | None = None,
+    cache_dir: str | Path | None = None,
+) -> dict:
+    """Build the corpus and return the manifest dict (also written to ``<out>/manifest.json``)."""
+    t0 = time.time()
+    out = Path(out)
+    out.mkdir(parents=True, exist_ok=True)
+    _check_size(out, size)
+    cache = Path(cache_dir) if cache_dir else out / ".cache"
+    sources = list(sources)
+
+    print(f"[build] listing sources {sources} (cache {cache})", flush=True)
+    items = list_items(sources, cache, limit=limit, seeds_per_style=seeds_per_style)
+    t_list = time.time() - t0
+
+    test_ids = splits.load_test_manifest()
+    jobs, reserved = [], []
+    for it in items:
+        split = splits.assign_split(it.id, it.group, test_ids)
+        if split is None:
+            reserved.append(it.id)
+        else:
+            jobs.append((it, split, size, str(out)))
+    for split in ("train", "val", "test"):
+        for half in ("sketch", "color"):
+            (out / split / half).mkdir(parents=True, exist_ok=True)
+
+    t1 = time.time()
+    status: Counter = Counter()
+    errors: list[str] = []
+    built: dict[str, str] = {}
+    if workers > 1:
+        with Pool(workers) as pool:
+            results = pool.imap_unordered(render_pair, jobs, chunksize=16)
+            for pid, split, st in tqdm(results, total=len(jobs), desc="render", unit="pair"):
+                status[st.split(":")[0]] += 1
+                (errors.append(f"{pid}: {st}") if st.startswith("error") else built.__setitem__(pid, split))
+    else:
+        for job in tqdm(jobs, desc="render", unit="pair"):
+            pid, split, st = render_pair(job)
+            status[st.split(":")[0]] += 1
+            (errors.append(f"{pid}: {st}") if st.startswith("error") else built.__setitem__(pid, split))
+    t_render = time.time() - t1
+
+    by_id = {it.id: it for it in items}
+    test_built = {i for i, s in built.items() if s == "test"}
+    if not test_built <= test_ids:  # cannot happen through assign_split; guards against edits
+        raise RuntimeError("built test ids outside the committed test manifest")
+    full_default = limit is None and seeds_per_style is None and set(DEFAULT_SOURCES) <= set(sources)
+    missing_test = sorted(i for i in test_ids if i not in test_built and (i.split("-")[0] in sources))
+    if full_default and missing_test:
+        print(f"[build] WARNING: {len(missing_test)} test-manifest ids were not built, e.g. {missing_test[:3]}")
+
+    _write_licences(out / "LICENSES.csv", [by_id[i] for i in sorted(built)], built)
+    counts: dict[str, dict[str, int]] = {}
+    for pid, split in built.items():
+        src = by_id[pid].source
+        counts.setdefault(split, {}).setdefault(src, 0)
+        counts[split][src] += 1
+    for split in counts:
+        counts[split]["total"] = sum(counts[split].values())
+    versions = {"python": platform.python_version()}
+    for name in sources:
+        versions.update(_source_module(name).versions(cache))
+    for dist in ("resvg-py", "pillow", "numpy", "scipy"):
+        try:
+            versions[dist] = metadata.version(dist)
+        except metadata.PackageNotFoundError:
+            pass
+    manifest = {
+        "size": size,
+        "sources": sources,
+        "limit": limit,
+        "seeds_per_style": seeds_per_style,
+        "counts": counts,
+        "total_pairs": len(built),
+        "reserved_test_bucket_not_in_manifest": len(reserved),
+        "test_manifest_sha256": splits.ids_digest(test_ids),
+        "test_ids_built": len(test_built),
+        "test_ids_missing": len(missing_test),
+        "render_status": dict(status),
+        "errors": errors[:50],
+        "error_count": len(errors),
+        "versions": versions,
+        "disk_bytes_png": _dir_bytes(out / "train") + _dir_bytes(out / "val") + _dir_bytes(out / "test"),
+        "seconds": {"list_sources": round(t_list, 1), "render": round(t_render, 1), "total": round(time.time() - t0, 1)},
+        "workers": workers,
+        "built_at_utc": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()),
+    }
+    (out / "manifest.json").write_text(json.dumps(manifest, indent=1) + "\n", encoding="utf-8")
+    print(json.dumps({k: manifest[k] for k in ("counts", "total_pairs", "seconds", "error_count")}, indent=1))
+    return manifest
+
+
+def _write_licences(path: Path, items: list[Item], built: dict[str, str]) -> None:
+    with path.open("w", newline="", encoding="utf-8") as f:
+        w = csv.writer(f)
+        w.writerow(["split", "source", "item_id", "licence", "attribution", "url"])
+        for it in items:
+            w.writerow([built[it.id], it.source, it.id, it.licence, it.attribution, it.url])
+
+
+def make_test_manifest(cache_dir: str | Path, sources=DEFAULT_SOURCES) -> str:
+    """Write ``test_manifest.json`` from the default full item list (maintainers only)."""
+    items = list_items(sources, Path(cache_dir))
+    ids = [it.id for it in items if splits.hashed_split(it.group) == "test"]
+    note = f"default full build of sources {list(sources)}; DiceBear seeds 0..{_default_seeds() - 1} per style"
+    return splits.write_test_manifest(ids, note=note)
+
+
+def _default_seeds() -> int:
+    from train.data.sources.dicebear import SEEDS_PER_STYLE
+
+    return SEEDS_PER_STYLE
+
+

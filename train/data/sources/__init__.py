@@ -1,0 +1,36 @@
+"""Drawing sources for the corpus. Each source lists :class:`Item` records; the builder renders them.
+
+A source module exposes ``NAME`` and ``items(cache_dir, **options) -> list[Item]``
+plus ``versions(cache_dir) -> dict``. Preparing a source (installing packages,
+generating SVGs) happens inside ``items`` in the main process; rendering
+happens later in worker processes from the paths in each item.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+__all__ = ["Item", "LINE_MODES"]
+
+# How the sketch of an item is made:
+#   "svg"     - render ``line_svg``, the drawing's own line layer (true pair)
+#   "twin"    - render ``color_svg`` recoloured by train.data.svg_lines.line_twin (true pair)
+#   "extract" - colorizer.lines.extract_lines on the colour render (method in ``extract_method``)
+LINE_MODES = ("svg", "twin", "extract")
+
+
+@dataclass(frozen=True)
+class Item:
+    """One drawing to render into a (sketch, colour) pair."""
+
+    id: str  # pair id, also the output file stem; unique across sources
+    group: str  # source drawing the split is decided by (variants share it)
+    source: str  # source name, e.g. "openmoji"
+    licence: str
+    attribution: str
+    url: str
+    color_svg: str  # path of the colour SVG
+    line_mode: str = "extract"
+    line_svg: str | None = None
+    extract_method: str = "outline"
+    pad_frac: float = 0.0

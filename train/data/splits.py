@@ -1,0 +1,138 @@
+"""Train / val / test assignment by source drawing, and the fixed test set.
+
+Every pair belongs to a *group*: the source drawing it came from (one emoji
+with all its skin-tone variants, one DiceBear seed, one clip-art file). The
+split is a pure function of the group id (a SHA-256 bucket), so all variants
+of a drawing land in the same split and nothing leaks between splits.
+
+The test split is additionally frozen by the committed manifest
+``train/data/test_manifest.json``: the pair ids of the test split of the
+default full build plus a SHA-256 of the sorted ids. Groups that hash into the
+test bucket but are not in the manifest (e.g. when more DiceBear seeds are
+generated than the default) are *reserved*: they go to no split, so the test
+set never grows and never changes. Training code calls
+:func:`assert_not_test` on whatever it is about to read.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from functools import lru_cache
+from pathlib import Path
+from typing import Iterable
+
+__all__ = [
+    "VAL_FRACTION",
+    "TEST_FRACTION",
+    "MANIFEST_PATH",
+    "hash_bucket",
+    "hashed_split",
+    "assign_split",
+    "ids_digest",
+    "load_test_manifest",
+    "write_test_manifest",
+    "is_test_id",
+    "is_test_path",
+    "assert_not_test",
+    "TestDataError",
+]
+
+VAL_FRACTION = 0.05
+TEST_FRACTION = 0.05
+MANIFEST_PATH = Path(__file__).with_name("test_manifest.json")
+
+
+class TestDataError(RuntimeError):
+    """Raised when code that must not see test data is handed a test pair."""
+
+    __test__ = False  # not a pytest test class
+
+
+def hash_bucket(group_id: str) -> float:
+    """Deterministic number in [0, 1) from the SHA-256 of ``group_id``."""
+    digest = hashlib.sha256(group_id.encode("utf-8")).digest()
+    return int.from_bytes(digest[:8], "big") / 2.0**64
+
+
+def hashed_split(group_id: str) -> str:
+    """``"test"``, ``"val"`` or ``"train"`` from the group's hash bucket alone."""
+    b = hash_bucket(group_id)
+    if b < TEST_FRACTION:
+        return "test"
+    if b < TEST_FRACTION + VAL_FRACTION:
+        return "val"
+    return "train"
+
+
+def assign_split(pair_id: str, group_id: str, test_ids: frozenset[str] | None = None) -> str | None:
+    """Split of one pair: ``"train"``, ``"val"``, ``"test"`` or ``None`` (reserved, not built).
+
+    A pair is in test only if its group hashes to test *and* its id is in the
+    committed manifest; other test-bucket pairs are reserved.
+    """
+    split = hashed_split(group_id)
+    if split != "test":
+        return split
+    if test_ids is None:
+        test_ids = load_test_manifest()
+    return "test" if pair_id in test_ids else None
+
+
+def ids_digest(ids: Iterable[str]) -> str:
+    """SHA-256 (hex) of the sorted ids joined by newlines."""
+    return hashlib.sha256("\n".join(sorted(ids)).encode("utf-8")).hexdigest()
+
+
+@lru_cache(maxsize=4)
+def _load(path: str) -> frozenset[str]:
+    data = json.loads(Path(path).read_text(encoding="utf-8"))
+    ids = frozenset(data["ids"])
+    if len(ids) != len(data["ids"]):
+        raise ValueError(f"{path}: duplicate ids in test manifest")
+    if ids_digest(ids) != data["sha256"]:
+        raise ValueError(f"{path}: sha256 of the test ids does not match; the manifest was edited")
+    return ids
+
+
+def load_test_manifest(path: str | Path = MANIFEST_PATH) -> frozenset[str]:
+    """The frozen set of test pair ids, verified against the manifest's SHA-256."""
+    return _load(str(Path(path).resolve()))
+
+
+def write_test_manifest(ids: Iterable[str], path: str | Path = MANIFEST_PATH, note: str = "") -> str:
+    """Write the manifest (maintainers only: changing it changes the benchmark). Returns the digest."""
+    ids = sorted(set(ids))
+    digest = ids_digest(ids)
+    payload = {
+        "description": "Frozen test split of the colorizer corpus: pair ids (= file stems). "
+        "Never train on these. sha256 is over the sorted ids joined by newlines.",
+        "note": note,
+        "count": len(ids),
+        "sha256": digest,
+        "ids": ids,
+    }
+    Path(path).write_text(json.dumps(payload, indent=1) + "\n", encoding="utf-8")
+    _load.cache_clear()
+    return digest
+
+
+def is_test_id(pair_id: str) -> bool:
+    """True when ``pair_id`` is in the frozen test set."""
+    return pair_id in load_test_manifest()
+
+
+def is_test_path(path: str | Path) -> bool:
+    """True when ``path`` points at test data: inside a ``test`` split folder or named by a test id."""
+    p = Path(path)
+    if "test" in p.parts[:-1]:
+        return True
+    return is_test_id(p.stem)
+
+
+def assert_not_test(paths: Iterable[str | Path]) -> None:
+    """Raise :class:`TestDataError` if any of ``paths`` (files or pair ids) is test data."""
+    bad = [str(p) for p in paths if is_test_path(p)]
+    if bad:
+        more = f" (and {len(bad) - 5} more)" if len(bad) > 5 else ""
+        raise TestDataError(f"refusing to read test data: {', '.join(bad[:5])}{more}")
