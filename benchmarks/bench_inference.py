@@ -16,7 +16,12 @@ import platform
 import statistics
 import time
 
+import sys
+from pathlib import Path
+
 import torch
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from colorizer.config import preset
 from colorizer.generator import Generator, count_parameters
