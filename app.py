@@ -397,8 +397,8 @@ def build_demo(model: Colorizer | None, weights_message: str | None = None) -> g
 
         # hidden components for the API endpoints
         with gr.Column(visible=False):
-            a_sketch = gr.Image(type="filepath", label="sketch")
-            a_ref = gr.Image(type="filepath", label="reference")
+            a_sketch = gr.File(type="filepath", label="sketch")
+            a_ref = gr.File(type="filepath", label="reference")
             a_pal = gr.Textbox(label="palette")
             a_seed = gr.Number(0, label="seed", precision=0)
             a_size = gr.Number(512, label="size", precision=0)
