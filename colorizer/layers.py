@@ -60,10 +60,10 @@ def group_norm(channels: int, groups: int) -> nn.GroupNorm:
 
 
 class ResBlock(nn.Module):
-    """Residual block: [sample] -> (GN, LReLU, WSConv3x3) x 2 + shortcut.
+    """Residual block: (GN, LReLU, WSConv3x3) x 2 + shortcut, with a sampling layer.
 
-    ``sample`` is "down" (2x2 max-pool first), "up" (2x upsampling first) or
-    "none". The shortcut is a 1x1 WS conv when the channel count changes.
+    ``sample`` is "down" (2x2 max-pool before the convolutions), "up" (2x
+    upsampling after them) or "none". The shortcut is a 1x1 WS conv when the channel count changes.
     """
 
     def __init__(self, in_ch: int, out_ch: int, sample: str = "none", groups: int = 8,
@@ -90,10 +90,15 @@ class ResBlock(nn.Module):
         return x
 
     def forward(self, x: torch.Tensor) -> torch.Tensor:
-        x = self._resample(x)
+        # The convolutions always run at the coarser of the two resolutions:
+        # "down" pools first, "up" upsamples last. Same receptive field, and a
+        # quarter of the work of convolving after upsampling.
+        if self.sample == "down":
+            x = self._resample(x)
         h = self.conv1(self.act(self.norm1(x)))
         h = self.conv2(self.act(self.norm2(h)))
-        return h + self.shortcut(x)
+        h = h + self.shortcut(x)
+        return self._resample(h) if self.sample == "up" else h
 
 
 class AttentionGate(nn.Module):
