@@ -1,0 +1,1 @@
+"""Training code for the colorizer (never imported by the ``colorizer`` library)."""

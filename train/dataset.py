@@ -1,0 +1,272 @@
+"""The training dataset: (sketch, target, palette) crops with augmentation.
+
+Pairs come from ``train.data.layouts.discover_pairs`` (folder layouts) or the
+packed corpus reader in ``train.data.packed``; each record has ``.id`` and
+``.load() -> (sketch PIL or None, colour PIL)``. The palette is the K-means
+palette of the target itself (self-reference), cached per pair id in memory
+and optionally on disk. Test-split data is refused.
+
+Every sample is drawn with its own seed (given by the sampler together with the
+index), so a batch is a pure function of (seed, step): resumed runs see exactly
+the data an uninterrupted run would, whatever the number of workers.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Callable, Sequence
+
+import numpy as np
+import torch
+from PIL import Image
+from torch.utils.data import Dataset
+
+from colorizer.lines import extract_lines
+from colorizer.palette import Palette, extract_palette
+
+from .augment import recolor_clusters, shift_hue
+from .config import TrainConfig
+
+try:  # the corpus engineer's test-split guard
+    from train.data.splits import TestDataError, assert_not_test
+except ImportError:  # pragma: no cover - only while train/data is being written
+    class TestDataError(RuntimeError):
+        pass
+
+    def assert_not_test(paths) -> None:
+        bad = [str(p) for p in paths if "test" in Path(p).parts]
+        if bad:
+            raise TestDataError(f"refusing to read test data: {', '.join(bad[:5])}")
+
+try:
+    from colorizer.lines import adjust_line_width
+except ImportError:  # pragma: no cover
+    adjust_line_width = None
+
+
+# ---- pair records -----------------------------------------------------------------------
+@dataclass(frozen=True)
+class FolderPair:
+    """A sketch/colour file pair of the ``sketch/`` + ``color/`` layout."""
+
+    id: str
+    sketch_path: Path | None
+    color_path: Path
+
+    def load(self) -> tuple[Image.Image | None, Image.Image]:
+        color = Image.open(self.color_path).convert("RGB")
+        sketch = Image.open(self.sketch_path).convert("RGB") if self.sketch_path else None
+        return sketch, color
+
+
+_EXTS = {".png", ".jpg", ".jpeg", ".webp", ".bmp"}
+
+
+def folder_pairs(root: str | Path) -> list[FolderPair]:
+    """Pairs of ``root/sketch/NAME`` and ``root/color/NAME`` (fallback reader)."""
+    root = Path(root)
+    colors = {p.stem: p for p in sorted((root / "color").iterdir()) if p.suffix.lower() in _EXTS}
+    sketch_dir = root / "sketch"
+    sketches = {p.stem: p for p in sorted(sketch_dir.iterdir())} if sketch_dir.is_dir() else {}
+    return [FolderPair(k, sketches.get(k), colors[k]) for k in sorted(colors)]
+
+
+def discover(root: str | Path, layout: str | None = None) -> list:
+    """Pair records under ``root``, refusing test-split data."""
+    root = Path(root)
+    assert_not_test([root / "x"])  # a path inside a test/ folder
+    if layout == "packed" or (layout is None and root.is_file()):
+        from train.data.packed import read_packed  # type: ignore[import-not-found]
+        pairs = list(read_packed(root))
+    else:
+        try:
+            from train.data.layouts import discover_pairs  # type: ignore[import-not-found]
+        except ImportError:
+            discover_pairs = None
+        if discover_pairs is not None:
+            pairs = list(discover_pairs(root, layout=layout))
+        elif layout in (None, "sketch_color", "folders"):
+            pairs = folder_pairs(root)
+        else:
+            raise ValueError(f"layout {layout!r} needs train.data.layouts, which is not available")
+    if not pairs:
+        raise FileNotFoundError(f"no training pairs found in {root}")
+    assert_not_test([p.id for p in pairs])
+    return pairs
+
+
+# ---- palette cache ----------------------------------------------------------------------
+class PaletteCache:
+    """Self-reference palettes per pair id: in memory, and as JSON files when ``folder`` is set."""
+
+    def __init__(self, folder: str | Path | None = None, size: int = 9):
+        self.folder = Path(folder) if folder else None
+        self.size = size
+        self.memory: dict[str, Palette] = {}
+
+    def get(self, pair_id: str, image: Image.Image) -> Palette:
+        pal = self.memory.get(pair_id)
+        if pal is not None:
+            return pal
+        file = self.folder / f"{pair_id.replace('/', '_')}.json" if self.folder else None
+        if file is not None and file.is_file():
+            d = json.loads(file.read_text())
+            pal = Palette(np.array(d["colors"], dtype=np.uint8), np.array(d["shares"]))
+        else:
+            pal = extract_palette(image, self.size)
+            if file is not None:
+                file.parent.mkdir(parents=True, exist_ok=True)
+                tmp = file.with_suffix(".tmp")
+                tmp.write_text(json.dumps({"colors": pal.colors.tolist(), "shares": pal.shares.tolist()}))
+                tmp.replace(file)
+        self.memory[pair_id] = pal
+        return pal
+
+
+# ---- the dataset ------------------------------------------------------------------------
+def _to_tensor(a: np.ndarray) -> torch.Tensor:
+    """(H, W, 3) uint8 -> (3, H, W) float in [-1, 1]."""
+    return torch.from_numpy(np.array(a, dtype=np.uint8, copy=True)).permute(2, 0, 1).float() / 127.5 - 1.0
+
+
+class ColorizationDataset(Dataset):
+    """Items are dicts: ``sketch`` (3, S, S), ``target`` (3, S, S), ``palette`` (3K,), ``id``.
+
+    Index with ``(i, seed)`` for augmented training samples (see :class:`StepSampler`)
+    or with a plain ``i`` for the deterministic, unaugmented evaluation view
+    (``augment=False``: the image is resized so its shorter side is the crop size,
+    then centre-cropped).
+    """
+
+    def __init__(self, pairs: Sequence, cfg: TrainConfig, augment: bool = True,
+                 palette_size: int = 9, line_extractor: Callable[[Image.Image], Image.Image] | None = None):
+        self.pairs = list(pairs)
+        self.cfg = cfg
+        self.augment = augment
+        self.palettes = PaletteCache(cfg.palette_cache, palette_size)
+        self.line_extractor = line_extractor or extract_lines
+
+    def __len__(self) -> int:
+        return len(self.pairs)
+
+    def __getitem__(self, index):
+        i, seed = index if isinstance(index, tuple) else (index, None)
+        pair = self.pairs[i]
+        sketch, color = pair.load()
+        color = color.convert("RGB")
+        sketch = self.line_extractor(color) if sketch is None else sketch
+        sketch = sketch.convert("L")
+        if sketch.size != color.size:
+            sketch = sketch.resize(color.size, Image.BILINEAR)
+        palette = self.palettes.get(pair.id, color).colors
+        rng = np.random.default_rng(seed) if (self.augment and seed is not None) else None
+        sketch_a, color_a = self._geometry(sketch, color, rng)
+        if rng is not None:
+            color_a, palette, sketch_a = self._colour(color_a, palette, sketch_a, rng)
+        sketch_rgb = np.repeat(sketch_a[..., None], 3, axis=2)
+        return {
+            "sketch": _to_tensor(sketch_rgb),
+            "target": _to_tensor(color_a),
+            "palette": torch.from_numpy(palette.astype(np.float32).reshape(-1) / 127.5 - 1.0),
+            "id": pair.id,
+        }
+
+    def _geometry(self, sketch: Image.Image, color: Image.Image, rng):
+        """Scale jitter, random crop and flip (or resize + centre crop without rng)."""
+        s = self.cfg.crop_size
+        w, h = color.size
+        fit = s / min(w, h)
+        scale = fit if rng is None else max(fit, rng.uniform(self.cfg.scale_min, self.cfg.scale_max))
+        nw, nh = max(s, round(w * scale)), max(s, round(h * scale))
+        if (nw, nh) != (w, h):
+            color = color.resize((nw, nh), Image.BICUBIC)
+            sketch = sketch.resize((nw, nh), Image.BILINEAR)
+        if rng is None:
+            x, y = (nw - s) // 2, (nh - s) // 2
+        else:
+            x, y = int(rng.integers(0, nw - s + 1)), int(rng.integers(0, nh - s + 1))
+        box = (x, y, x + s, y + s)
+        c = np.asarray(color.crop(box))
+        k = np.asarray(sketch.crop(box))
+        if rng is not None and self.cfg.flip and rng.random() < 0.5:
+            c, k = c[:, ::-1], k[:, ::-1]
+        return np.ascontiguousarray(k), np.ascontiguousarray(c)
+
+    def _colour(self, color: np.ndarray, palette: np.ndarray, sketch: np.ndarray, rng):
+        cfg = self.cfg
+        if rng.random() < cfg.recolor_prob:
+            color, palette = recolor_clusters(
+                color, palette, rng, cfg.recolor_cluster_prob, cfg.recolor_hue_max,
+                (cfg.recolor_chroma_min, cfg.recolor_chroma_max), cfg.recolor_lightness_max,
+                cfg.recolor_neutral_prob)
+        if rng.random() < cfg.hue_shift_prob:
+            color, palette = shift_hue(color, palette, rng.uniform(-180, 180))
+        if adjust_line_width is not None and cfg.line_width_max > 0 and rng.random() < cfg.line_width_prob:
+            delta = int(rng.choice([d for d in range(-cfg.line_width_max, cfg.line_width_max + 1) if d]))
+            sketch = np.asarray(adjust_line_width(Image.fromarray(sketch, "L"), delta))
+        return color, palette, sketch
+
+
+# ---- sampling ---------------------------------------------------------------------------
+class StepSampler(torch.utils.data.Sampler):
+    """Batches of ``(index, seed)`` for steps ``start_step .. steps - 1``.
+
+    The global batch of a step is a slice of a per-epoch permutation seeded by
+    (seed, epoch); under DDP every rank takes its share (``rank::world_size``),
+    like ``DistributedSampler`` but resumable mid-epoch. Each item's augmentation
+    seed is derived from (seed, step, position), so it does not depend on workers.
+    """
+
+    def __init__(self, n: int, batch_size: int, steps: int, seed: int = 0, start_step: int = 0,
+                 rank: int = 0, world_size: int = 1):
+        if n == 0:
+            raise ValueError("empty dataset")
+        self.n, self.batch, self.steps, self.seed = n, batch_size, steps, seed
+        self.start, self.rank, self.world = start_step, rank, world_size
+        self._perms: dict[int, np.ndarray] = {}
+
+    def __len__(self) -> int:
+        return max(0, self.steps - self.start)
+
+    def _perm(self, epoch: int) -> np.ndarray:
+        if epoch not in self._perms:
+            self._perms = {epoch: np.random.default_rng([self.seed, epoch]).permutation(self.n)}
+        return self._perms[epoch]
+
+    def batch_for(self, step: int) -> list[tuple[int, int]]:
+        g = self.batch * self.world
+        out = []
+        for j in range(self.rank, g, self.world):
+            pos = step * g + j
+            idx = int(self._perm(pos // self.n)[pos % self.n])
+            out.append((idx, int(np.random.default_rng([self.seed, step, j, 7]).integers(2**62))))
+        return out
+
+    def __iter__(self):
+        for step in range(self.start, self.steps):
+            yield self.batch_for(step)
+
+
+def collate(items: list[dict]) -> dict:
+    return {
+        "sketch": torch.stack([it["sketch"] for it in items]),
+        "target": torch.stack([it["target"] for it in items]),
+        "palette": torch.stack([it["palette"] for it in items]),
+        "id": [it["id"] for it in items],
+    }
+
+
+def build_dataset(cfg: TrainConfig, split: str = "train", palette_size: int = 9) -> ColorizationDataset:
+    """The training (augmented) or validation (plain, first ``val_images``) dataset."""
+    if split == "train":
+        return ColorizationDataset(discover(cfg.data, cfg.layout), cfg, True, palette_size)
+    if cfg.val_data is None:
+        raise ValueError("no val_data configured")
+    pairs = discover(cfg.val_data, cfg.layout)[: cfg.val_images]
+    return ColorizationDataset(pairs, cfg, False, palette_size)
+
+
+__all__ = ["ColorizationDataset", "StepSampler", "TestDataError", "build_dataset", "collate", "discover",
+           "folder_pairs"]
