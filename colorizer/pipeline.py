@@ -9,6 +9,7 @@
 from __future__ import annotations
 
 import os
+import warnings
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -17,7 +18,7 @@ from PIL import Image
 
 from .config import GeneratorConfig
 from .errors import InputImageError, PaletteError
-from .generator import Generator
+from .generator import Generator, count_parameters
 from .palette import PALETTE_SIZE, Palette, extract_palette, palette_planes
 from .processing import MAX_SIZE, MIN_SIZE, line_mask, load_image, overlay_lines, target_size, to_image, to_tensor
 from .weights import load_generator, resolve_weights
@@ -25,6 +26,13 @@ from .weights import load_generator, resolve_weights
 # Used when the caller gives neither a reference nor a palette: paper white,
 # skin, hair and clothing tones, ordered like an extracted palette.
 DEFAULT_PALETTE = "#ffffff,#f6d7c3,#3b3a4f,#c8553d,#5b7db1,#f2c14e,#8fb996,#e8a0b4,#2b2b2b"
+
+BACKENDS = ("auto", "torch", "onnx")
+# Overrides the ``backend`` of every Colorizer made with backend="auto" (e.g. "torch").
+BACKEND_ENV = "COLORIZER_BACKEND"
+# "auto" uses ONNX Runtime only for models at least this large: exporting takes
+# seconds, which a toy model (the "tiny" test preset) never wins back.
+ONNX_MIN_PARAMS = 100_000
 
 
 @dataclass
@@ -44,26 +52,85 @@ def pick_device(device: str | torch.device | None = None) -> torch.device:
 
 
 class Colorizer:
+    """Colours sketches with a :class:`Generator`.
+
+    ``backend`` chooses what runs the network on the CPU: "torch"; "onnx"
+    (ONNX Runtime, from an export of the loaded weights cached under
+    :func:`colorizer.onnx_backend.default_cache_dir`; same results up to float
+    rounding, several times faster on CPU); or "auto" (the default: "onnx" when
+    onnxruntime is installed, the device is the CPU, the weights are fp32 and
+    the model is not a toy, else "torch"; ``$COLORIZER_BACKEND`` overrides it).
+    Any export or runtime error of the ONNX path falls back to PyTorch, once
+    and for all, with a warning.
+    """
+
     def __init__(self, model: Generator, device: str | torch.device | None = None,
-                 weights_id: str = "unknown"):
+                 weights_id: str = "unknown", backend: str = "auto"):
+        if backend not in BACKENDS:
+            raise ValueError(f"backend must be one of {', '.join(BACKENDS)}, got {backend!r}")
         self.device = pick_device(device)
         self.model = model.to(self.device).eval()
         self.cfg: GeneratorConfig = model.cfg
         self.weights_id = weights_id
+        self.backend = backend
+        self._onnx = None
+        self.onnx_error: str | None = None  # why the ONNX path was given up, if it was
+
+    # -- backends ------------------------------------------------------------------------
+    def _wants_onnx(self) -> bool:
+        backend = self.backend
+        if backend == "auto":
+            backend = os.environ.get(BACKEND_ENV, "auto").strip().lower() or "auto"
+        if backend == "torch" or self.onnx_error is not None or self.device.type != "cpu":
+            return False
+        from .onnx_backend import onnxruntime_available
+
+        if not onnxruntime_available():
+            return False
+        if backend == "onnx":
+            return True
+        return (all(p.dtype == torch.float32 for p in self.model.parameters())
+                and count_parameters(self.model) >= ONNX_MIN_PARAMS)
+
+    @property
+    def active_backend(self) -> str:
+        """"onnx" or "torch": what the next call will run on."""
+        return "onnx" if self._wants_onnx() else "torch"
+
+    def _run_onnx(self, x, noise, generator, noise_strength) -> torch.Tensor | None:
+        """The ONNX Runtime result, or None after disabling ONNX on an error."""
+        from .onnx_backend import OnnxGenerator
+
+        if self._onnx is None:
+            self._onnx = OnnxGenerator(self.model)
+        self._onnx.check(x, noise)  # bad arguments raise here, as in the torch path
+        state = generator.get_state() if generator is not None else None
+        try:
+            return self._onnx(x, noise, generator, noise_strength)
+        except Exception as e:  # export or runtime failure: PyTorch from now on
+            self.onnx_error = f"{type(e).__name__}: {e}"
+            self._onnx = None
+            warnings.warn(f"ONNX Runtime backend failed, using PyTorch instead ({self.onnx_error})",
+                          RuntimeWarning, stacklevel=3)
+            if generator is not None:
+                generator.set_state(state)  # the fallback draws the same noise
+            return None
 
     @classmethod
     def from_pretrained(cls, path: str | os.PathLike | None = None,
-                        device: str | torch.device | None = None, use_hub: bool = True) -> "Colorizer":
+                        device: str | torch.device | None = None, use_hub: bool = True,
+                        backend: str = "auto") -> "Colorizer":
         """Load weights found by :func:`colorizer.weights.resolve_weights`."""
         folder = resolve_weights(path, use_hub=use_hub)
-        return cls(load_generator(folder), device, weights_id=str(folder))
+        return cls(load_generator(folder), device, weights_id=str(folder), backend=backend)
 
     @classmethod
     def from_random(cls, cfg: GeneratorConfig | None = None, seed: int = 0,
-                    device: str | torch.device | None = None) -> "Colorizer":
+                    device: str | torch.device | None = None, backend: str = "auto") -> "Colorizer":
         """Untrained weights - for tests and benchmarks only, never a silent fallback."""
         torch.manual_seed(seed)
-        return cls(Generator(cfg or GeneratorConfig()), device, weights_id=f"random(seed={seed})")
+        return cls(Generator(cfg or GeneratorConfig()), device, weights_id=f"random(seed={seed})",
+                   backend=backend)
 
     # -- palette -------------------------------------------------------------------------
     def extract_palette(self, reference, seed: int = 0) -> Palette:
@@ -90,6 +157,10 @@ class Colorizer:
         n, _, h, w = sketches.shape
         planes = palettes[:, :, None, None].expand(-1, -1, h, w)
         x = torch.cat([sketches, planes], dim=1).to(self.device)
+        if self._wants_onnx():
+            y = self._run_onnx(x, noise, generator, noise_strength)
+            if y is not None:
+                return y
         return self.model(x, noise_mode=noise, generator=generator, noise_strength=noise_strength)
 
     def __call__(self, sketch, reference=None, palette=None, seed: int | None = 0, size: int = 512,
@@ -128,4 +199,4 @@ class Colorizer:
         return ColorizeResult(image=image, color=color, lines=lines, palette=pal, seed=seed, size=(tw, th))
 
 
-__all__ = ["Colorizer", "ColorizeResult", "DEFAULT_PALETTE", "PALETTE_SIZE", "palette_planes"]
+__all__ = ["BACKENDS", "Colorizer", "ColorizeResult", "DEFAULT_PALETTE", "PALETTE_SIZE", "palette_planes"]
