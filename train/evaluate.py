@@ -225,6 +225,9 @@ def swatches(palette: Palette, size: int = CELL) -> np.ndarray:
     for i, c in enumerate(palette.colors):
         r, q = divmod(i, n)
         tile[int(r * step):int((r + 1) * step), int(q * step):int((q + 1) * step)] = c
+    for j in range(n + 1):  # thin grey borders, so that white swatches show
+        e = min(size - 1, int(j * step))
+        tile[e, :] = tile[:, e] = 160
     return tile
 
 
@@ -303,7 +306,8 @@ def evaluate(models: dict[str, Colorizer], data: str | Path, out: str | Path, si
     ceilings = [s.ceiling for s in samples]
     cross_ceilings = [samples[(i + 1) % n].ceiling for i in range(n)]
 
-    shown = {s.id for s in samples[:grid_rows]}
+    grid_samples = select(samples, grid_rows)  # evenly spaced over the evaluated images
+    shown = {s.id for s in grid_samples}
     per_method: dict[str, list[dict]] = {}
     shown_out: dict[str, dict[str, np.ndarray]] = {}
     model_time = 0.0
@@ -360,7 +364,7 @@ def evaluate(models: dict[str, Colorizer], data: str | Path, out: str | Path, si
     (out / "results.md").write_text(markdown(summary))
     header = ["sketch", "palette"] + list(models) + ["ground truth"]
     grid_data = [[s.sketch, swatches(s.palette)] + [shown_out[m][s.id] for m in models] + [s.target]
-                 for s in samples[:grid_rows]]
+                 for s in grid_samples]
     make_grid(grid_data, header).save(out / "grid.png")
     return summary
 
