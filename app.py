@@ -39,13 +39,20 @@ MAX_BATCH = 32
 RANDOM_ENV = "COLORIZER_RANDOM_WEIGHTS"
 DEFAULT_SWATCHES = PRESETS["Default"]
 
+SELECT_BRUSH_JS = """() => { setTimeout(() => {
+  const b = document.querySelector('#sketchpad button[aria-label="Brush"]');
+  if (b) b.click(); }, 300); }"""
+
 CSS = """
 .app-header h1 { margin-bottom: 0.1em; }
 .app-header p { margin-top: 0; opacity: 0.8; }
 .weights-warning { border: 1px solid #f59e0b; background: #fffbeb; color: #78350f;
                    border-radius: 8px; padding: 6px 12px; }
-.swatch { min-width: 72px !important; gap: 2px !important; }
-.swatch .lock-box label { font-size: 0.8em; }
+.swatch { min-width: 72px !important; gap: 4px !important; }
+.swatch .dialog-button { width: 100% !important; height: 34px !important; border-radius: 6px !important;
+                         border: 1px solid var(--border-color-primary) !important; }
+.swatch .lock-box label { font-size: 0.85em; }
+.swatch-grid { gap: 6px !important; }
 .step-title h3 { margin: 0.2em 0 0.2em 0; }
 #preview img { image-rendering: auto; }
 footer { opacity: 0.8; }
@@ -189,7 +196,7 @@ def build_demo(model: Colorizer | None, weights_message: str | None = None) -> g
         d = outputs.new_dir()
         p = d / "palette.json"
         p.write_text(palette_to_json(swatches))
-        return str(p)
+        return gr.File(value=str(p), visible=True)
 
     @friendly
     def load_palette_ui(file):
@@ -324,11 +331,11 @@ def build_demo(model: Colorizer | None, weights_message: str | None = None) -> g
                                         examples_per_page=8)
                         swatches, locks = [], []
                         for r in range(3):
-                            with gr.Row(equal_height=True):
+                            with gr.Row(equal_height=True, elem_classes="swatch-grid"):
                                 for c in range(3):
                                     i = 3 * r + c
                                     with gr.Column(min_width=72, elem_classes="swatch"):
-                                        swatches.append(gr.ColorPicker(DEFAULT_SWATCHES[i], label=f"Colour {i + 1}",
+                                        swatches.append(gr.ColorPicker(DEFAULT_SWATCHES[i], label=f"{i + 1}",
                                                                        elem_id=f"swatch-{i}"))
                                         locks.append(gr.Checkbox(False, label="🔒 lock", container=False,
                                                                  elem_id=f"lock-{i}", elem_classes="lock-box"))
@@ -342,7 +349,7 @@ def build_demo(model: Colorizer | None, weights_message: str | None = None) -> g
                         with gr.Row():
                             save_pal = gr.Button("💾 Save palette", size="sm")
                             load_pal = gr.UploadButton("📂 Load palette", file_types=[".json"], size="sm")
-                        pal_file = gr.File(label="Palette file", visible=True, height=60, elem_id="palette-file")
+                        pal_file = gr.File(label="Palette file", visible=False, height=80, elem_id="palette-file")
 
                     # 3 - result
                     with gr.Column(scale=4, min_width=320):
@@ -369,7 +376,7 @@ def build_demo(model: Colorizer | None, weights_message: str | None = None) -> g
                                 line_layer = gr.Image(label="Line layer", type="pil", format="png",
                                                       interactive=False, height=360)
                         downloads = gr.File(label="Downloads: layers (PNG zip), OpenRaster (.ora), project",
-                                            file_count="multiple", interactive=False, elem_id="downloads")
+                                            file_count="multiple", interactive=False, elem_id="downloads", height=150)
                         load_proj = gr.UploadButton("📂 Load project", file_types=[".json"], size="sm",
                                                     elem_id="load-project")
 
@@ -428,16 +435,18 @@ def build_demo(model: Colorizer | None, weights_message: str | None = None) -> g
         upload.change(on_upload, upload, [tab_state, sketch_tabs], api_visibility="private",
                       queue=False).then(**prev_kw)
         gr.on([pad.change], api_name="preview", **prev_kw)
-        gr.on([s.input for s in swatches] + [seed.change, noise.release, keep_lines.input], **prev_kw)
-        for s in swatches:
-            s.input(swatch_edit_ui, swatches, hex_text, api_visibility="private", queue=False)
-        hex_text.submit(hex_text_ui, hex_text, pal_outputs, api_visibility="private").then(**prev_kw)
+        # .change also fires when a reference, preset or file sets the swatches; the preview
+        # keeps only the latest request (always_last, one at a time).
+        gr.on([s.change for s in swatches] + [seed.change, noise.release, keep_lines.input], **prev_kw)
+        gr.on([s.change for s in swatches], swatch_edit_ui, swatches, hex_text, api_visibility="private",
+              queue=False, trigger_mode="always_last")
+        hex_text.submit(hex_text_ui, hex_text, pal_outputs, api_visibility="private")
         reference.change(reference_ui, [reference, *swatches, *locks], pal_outputs,
-                         api_visibility="undocumented", concurrency_limit=2).then(**prev_kw)
+                         api_visibility="undocumented", concurrency_limit=2)
         preset_dd.input(preset_ui, [preset_dd, *swatches, *locks], pal_outputs,
-                        api_visibility="private").then(**prev_kw)
+                        api_visibility="private")
         save_pal.click(save_palette_ui, swatches, pal_file, api_visibility="private")
-        load_pal.upload(load_palette_ui, load_pal, pal_outputs, api_visibility="private").then(**prev_kw)
+        load_pal.upload(load_palette_ui, load_pal, pal_outputs, api_visibility="private")
         dice.click(lambda: random.randint(0, 2**31 - 2), None, seed, api_visibility="private", queue=False)
         go.click(colorize_ui, [tab_state, pad, upload, *swatches, *settings],
                  [result, color_layer, line_layer, downloads, status],
@@ -452,6 +461,9 @@ def build_demo(model: Colorizer | None, weights_message: str | None = None) -> g
                     [a_img, a_pal_out, a_seed_out], api_name="colorize",
                     concurrency_limit=1, concurrency_id="colorize")
         a_btn2.click(api_extract_palette, a_ref, a_pal_out, api_name="extract_palette", concurrency_limit=2)
+
+        # Start with the brush selected, so that the canvas takes strokes at once.
+        demo.load(None, None, None, js=SELECT_BRUSH_JS)
 
     demo.queue(max_size=64, default_concurrency_limit=1)
     return demo
