@@ -65,6 +65,7 @@ def xdog(
     tau: float = 0.97,
     epsilon: float = -0.02,
     phi: float = 40.0,
+    channels: str = "luma",
 ) -> Image.Image:
     """XDoG sketch of ``image``.
 
@@ -74,12 +75,23 @@ def xdog(
     dips into strokes while flat areas of any colour stay white. ``sigma`` sets
     line width, ``k`` the surround scale, ``tau`` the edge emphasis (close to 1),
     ``epsilon`` (<= 0) how deep a dip must be to draw and ``phi`` the hardness.
+    ``channels="rgb"`` runs the filter on R, G and B and keeps the darkest
+    result, which also finds edges between colours of equal luminance (a
+    yellow petal on white paper); ``"luma"`` uses the luminance only.
     """
-    gray = to_gray_on_white(image)
-    g1 = ndimage.gaussian_filter(gray, sigma)
-    g2 = ndimage.gaussian_filter(gray, sigma * k)
-    dog = g1 - tau * g2
-    lines = np.where(dog >= epsilon, 1.0, 1.0 + np.tanh(phi * (dog - epsilon)))
+    if channels == "luma":
+        planes = [to_gray_on_white(image)]
+    elif channels == "rgb":
+        rgb = _rgb_on_white(image)
+        planes = [rgb[..., c] for c in range(3)]
+    else:
+        raise ValueError(f"channels must be 'luma' or 'rgb', not {channels!r}")
+    lines = np.ones(planes[0].shape, dtype=np.float32)
+    for plane in planes:
+        g1 = ndimage.gaussian_filter(plane, sigma)
+        g2 = ndimage.gaussian_filter(plane, sigma * k)
+        dog = g1 - tau * g2
+        np.minimum(lines, np.where(dog >= epsilon, 1.0, 1.0 + np.tanh(phi * (dog - epsilon))), out=lines)
     return _to_image(np.clip(lines, 0.0, 1.0))
 
 

@@ -116,3 +116,17 @@ def test_pack_roundtrip_and_budget(tmp_path):
     assert small["truncated"] and 0 < sum(small["counts"].values()) < 8
     assert small["counts"]["val"] == 2, "val pairs go in first"
     assert (tmp_path / "s.npz").stat().st_size <= budget * 2**20
+
+
+def test_render_accepts_absolute_unit_sizes():
+    svg = ('<svg xmlns="http://www.w3.org/2000/svg" width="30.000pt" height="15pt">'
+           '<rect x="0" y="0" width="40" height="20" fill="#00ff00"/></svg>')
+    im = render_svg(svg=svg, size=32)
+    assert im.getpixel((16, 16)) == (0, 255, 0)
+
+
+def test_fit_content_crops_to_the_drawing():
+    svg = ('<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 100 100">'
+           '<rect x="45" y="45" width="10" height="10" fill="#0000ff"/></svg>')
+    im = np.asarray(render_svg(svg=svg, size=40, fit_content=True))
+    assert (im[2:38, 2:38] == [0, 0, 255]).all(axis=-1).mean() > 0.9

@@ -84,3 +84,12 @@ def test_adjust_line_width_thickens_and_thins():
     assert t[44, 12:52].all(), "a hairline survives thinning (skeleton kept)"
     assert t[18:23, 32].sum() < 5, "thick stroke got thinner"
     assert np.array_equal(np.asarray(adjust_line_width(sk, 0)), np.asarray(sk))
+
+
+def test_xdog_rgb_finds_light_colour_on_white():
+    im = Image.new("RGB", (64, 64), "white")
+    ImageDraw.Draw(im).ellipse((12, 12, 52, 52), fill=(255, 235, 0))  # yellow, nearly white in luminance
+    luma = np.asarray(extract_lines(im, "xdog")) < 128
+    rgb = np.asarray(extract_lines(im, "xdog", channels="rgb")) < 128
+    assert rgb.sum() > 3 * max(luma.sum(), 10)
+    assert not rgb[28:36, 28:36].any()

@@ -31,6 +31,7 @@ def main(argv: list[str] | None = None) -> int:
 
     m = sub.add_parser("make-test-manifest", help="(maintainers) freeze the test split ids")
     m.add_argument("--cache", default="data/.cache")
+    m.add_argument("--sources", type=_csv, default=["openmoji", "dicebear", "openclipart"])
 
     args = parser.parse_args(argv)
     if args.command == "build":
@@ -52,7 +53,7 @@ def main(argv: list[str] | None = None) -> int:
     elif args.command == "make-test-manifest":
         from train.data.build import make_test_manifest
 
-        print(make_test_manifest(args.cache))
+        print(make_test_manifest(args.cache, sources=args.sources))
     return 0
 
 

@@ -77,14 +77,16 @@ def _save_atomic(image: Image.Image, path: Path) -> None:
 
 def make_pair(item: Item, size: int) -> tuple[Image.Image, Image.Image]:
     """Render one item to ``(sketch L, colour RGB)`` of ``size`` x ``size``."""
-    color = render_svg(path=item.color_svg, size=size, pad_frac=item.pad_frac)
+    color = render_svg(path=item.color_svg, size=size, pad_frac=item.pad_frac, fit_content=item.fit_content)
+    if item.fit_content and item.line_mode != "extract":
+        raise ValueError(f"{item.id}: fit_content needs line_mode 'extract' (a rendered twin would not align)")
     if item.line_mode == "svg":
         sketch = render_svg(path=item.line_svg, size=size, pad_frac=item.pad_frac).convert("L")
     elif item.line_mode == "twin":
         svg = Path(item.color_svg).read_text(encoding="utf-8")
         sketch = render_svg(svg=line_twin(svg, dark_threshold=0.1), size=size, pad_frac=item.pad_frac).convert("L")
     elif item.line_mode == "extract":
-        sketch = extract_lines(color, method=item.extract_method)
+        sketch = extract_lines(color, method=item.extract_method, **dict(item.extract_params))
     else:
         raise ValueError(f"{item.id}: unknown line mode {item.line_mode!r}")
     return sketch, color

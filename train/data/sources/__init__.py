@@ -33,4 +33,6 @@ class Item:
     line_mode: str = "extract"
     line_svg: str | None = None
     extract_method: str = "outline"
+    extract_params: tuple = ()  # (name, value) pairs passed to extract_lines
     pad_frac: float = 0.0
+    fit_content: bool = False  # crop the render to the drawing (clip art on a large page)
