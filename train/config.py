@@ -24,7 +24,7 @@ class TrainConfig:
     # Training corpus: a folder (sketch/ + color/ sub-folders, a Kaggle side-by-side
     # folder, or a colour-only folder) or a packed single-file corpus.
     data: str = "data/train"
-    # Layout of `data` ("sketch_color", "kaggle", "color_only", "packed", ...);
+    # Layout of `data` ("folders" = sketch/ + color/, "kaggle", "color_only", "packed");
     # None lets train.data.layouts detect it.
     layout: str | None = None
     # Validation corpus for the periodic validation L1 and the sample grid (None: skip).
@@ -155,10 +155,22 @@ class TrainConfig:
         unknown = sorted(set(d) - known)
         if unknown:
             raise ValueError(f"unknown training options: {', '.join(unknown)}")
-        return cls(**d).validate()
+        return cls(**{k: _coerce(cls, k, v) for k, v in d.items()}).validate()
 
     def save_json(self, path: str | Path) -> None:
         Path(path).write_text(json.dumps(self.to_dict(), indent=2) + "\n")
+
+
+def _coerce(cls, name: str, value: Any) -> Any:
+    """Turn YAML strings such as ``1e-4`` (YAML 1.1 reads it as a string) into numbers."""
+    kind = str({f.name: f.type for f in dataclasses.fields(cls)}[name])
+    if isinstance(value, str) and ("float" in kind or "int" in kind):
+        try:
+            number = float(value)
+        except ValueError:
+            return value
+        return int(number) if "float" not in kind and number.is_integer() else number
+    return value
 
 
 def parse_override(item: str) -> tuple[list[str], Any]:

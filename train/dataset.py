@@ -87,13 +87,15 @@ def discover(root: str | Path, layout: str | None = None) -> list:
             discover_pairs = None
         if discover_pairs is not None:
             pairs = list(discover_pairs(root, layout=layout))
-        elif layout in (None, "sketch_color", "folders"):
+        elif layout in (None, "folders"):
             pairs = folder_pairs(root)
         else:
             raise ValueError(f"layout {layout!r} needs train.data.layouts, which is not available")
     if not pairs:
         raise FileNotFoundError(f"no training pairs found in {root}")
     assert_not_test([p.id for p in pairs])
+    origins = [str(p.origin).split("#")[0] for p in pairs if getattr(p, "origin", None)]
+    assert_not_test([o for o in origins if not o.startswith("pack:")])
     return pairs
 
 

@@ -108,6 +108,7 @@ def train(cfg: TrainConfig, out: str | Path, resume: bool = False, init_from: st
                           cfg.seed, model.step, info.rank, info.world_size)
     loader = DataLoader(train_set, batch_sampler=sampler, collate_fn=collate, num_workers=cfg.num_workers,
                         pin_memory=info.device.type == "cuda", persistent_workers=False,
+                        generator=torch.Generator().manual_seed(cfg.seed),  # keep the global RNG untouched
                         prefetch_factor=4 if cfg.num_workers else None)
     val_batch = None
     if info.is_main and cfg.val_data and Path(cfg.val_data).exists():

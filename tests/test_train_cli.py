@@ -1,0 +1,73 @@
+"""Command lines: python -m train --dry-run, config overrides, publish --dry-run."""
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from _train_helpers import make_pairs, tiny_config
+from train.config import TrainConfig, load_config
+from train.publish import publish, validate_folder
+
+REPO = Path(__file__).resolve().parent.parent
+
+
+def test_configs_load_and_overrides(tmp_path):
+    for name in ("paper", "cpu", "gpu"):
+        cfg = load_config(REPO / "train" / "configs" / f"{name}.yaml")
+        assert isinstance(cfg, TrainConfig)
+    assert load_config(REPO / "train/configs/paper.yaml").generator_preset == "paper"
+    cfg = load_config(REPO / "train/configs/cpu.yaml", ["batch_size=7", "generator_overrides.base_channels=32",
+                                                       "max_minutes=null"])
+    assert cfg.batch_size == 7 and cfg.generator_overrides == {"base_channels": 32} and cfg.max_minutes is None
+    assert load_config(None, ["loss_feature=1e-4"]).loss_feature == 1e-4  # YAML 1.1 reads 1e-4 as a string
+    with pytest.raises(ValueError):
+        load_config(None, ["no_such_option=1"])
+
+
+def test_dry_run_cli(tmp_path):
+    data = make_pairs(tmp_path / "data", 2, 40)
+    env = dict(os.environ, PYTHONPATH=str(REPO), OMP_NUM_THREADS="1")
+    cmd = [sys.executable, "-m", "train", "--config", str(REPO / "train/configs/cpu.yaml"),
+           "--set", f"data={data}", "--set", "val_data=null", "--set", "generator_preset=tiny",
+           "--set", "crop_size=32", "--set", "batch_size=2", "--set", "num_workers=0",
+           "--set", "feature_net=tiny-random", "--set", "loss_feature=1e-4",
+           "--dry-run", "--out", str(tmp_path / "run")]
+    r = subprocess.run(cmd, capture_output=True, text=True, cwd=REPO, env=env, timeout=120)
+    assert r.returncode == 0, r.stderr
+    for text in ("parameters G", "parameters D", "generator input: (2, 30, 32, 32)", "g_l1", "g_adv",
+                 "g_tv", "g_feature", "d_total"):
+        assert text in r.stdout
+    assert not (tmp_path / "run").exists()  # a dry run writes nothing
+
+
+def test_resolved_config_saved(tmp_path):
+    from train.trainer import train
+
+    cfg = tiny_config(make_pairs(tmp_path / "data", 2, 32), steps=1)
+    train(cfg, tmp_path / "run", progress=False)
+    saved = json.loads((tmp_path / "run" / "train_config.json").read_text())
+    assert TrainConfig.from_dict(saved) == cfg
+
+
+def test_publish_dry_run(tmp_path, capsys):
+    from train.export import export
+    from train.trainer import train
+
+    cfg = tiny_config(make_pairs(tmp_path / "data", 2, 32), steps=1)
+    train(cfg, tmp_path / "run", progress=False)
+    table = tmp_path / "eval.md"
+    table.write_text("| metric | value |\n|---|---|\n| L1 | 0.1 |\n")
+    folder = export(run=tmp_path / "run", out=tmp_path / "weights", eval_table=table)
+    assert "| L1 | 0.1 |" in (folder / "README.md").read_text()
+    files = publish("someone/colorizer-test", folder, dry_run=True)
+    assert {f.name for f in files} == {"config.json", "model.safetensors", "README.md"}
+    assert "dry run" in capsys.readouterr().out
+    with pytest.raises(ValueError):
+        publish("not a repo", folder, dry_run=True)
+    (folder / "README.md").unlink()
+    with pytest.raises(ValueError):
+        validate_folder(folder)

@@ -1,0 +1,90 @@
+"""Dataset, per-cluster recolouring, sampler, and the test-split guard."""
+
+import numpy as np
+import pytest
+
+from _train_helpers import make_pairs, tiny_config
+from train.augment import lab_to_rgb, recolor_clusters, rgb_to_lab
+from train.dataset import ColorizationDataset, StepSampler, TestDataError, build_dataset, discover
+
+
+def _shaded_blocks():
+    """Three shaded colour blocks on a white background, and their palette."""
+    base = np.array([[200, 60, 60], [60, 160, 80], [70, 90, 200]], dtype=np.float64)
+    img = np.full((30, 40, 3), 255.0)
+    for i, c in enumerate(base):
+        shade = np.linspace(-12, 12, 10)[None, :, None]
+        img[5:25, 2 + 12 * i:12 + 12 * i] = c + shade
+    palette = np.vstack([[255, 255, 255], base]).astype(np.uint8)
+    return np.round(img).astype(np.uint8), palette
+
+
+def test_lab_round_trip():
+    rgb = np.random.default_rng(0).integers(0, 256, (50, 3))
+    assert np.abs(lab_to_rgb(rgb_to_lab(rgb)) - rgb).max() < 1e-6 * 255 + 1e-6
+
+
+def test_recolour_moves_clusters_and_keeps_shading():
+    img, pal = _shaded_blocks()
+    out, new_pal = recolor_clusters(img, pal, np.random.default_rng(3), cluster_prob=1.0,
+                                    hue_max=180, chroma_range=(0.8, 1.0), lightness_max=5, neutral_prob=0.0)
+    assert (new_pal[0] == pal[0]).all()                      # white background untouched
+    assert (out[0, 0] == img[0, 0]).all()
+    assert (new_pal[1:] != pal[1:]).any(axis=1).all()        # every colour cluster moved
+    for i in range(3):
+        region_in = rgb_to_lab(img[5:25, 2 + 12 * i:12 + 12 * i].reshape(-1, 3))
+        region_out = rgb_to_lab(out[5:25, 2 + 12 * i:12 + 12 * i].reshape(-1, 3))
+        # The region follows its swatch ...
+        assert np.abs(region_out.mean(0) - rgb_to_lab(new_pal[i + 1])).max() < 4
+        # ... and keeps its shading (Lab residual from the centre).
+        res_in = region_in - region_in.mean(0)
+        res_out = region_out - region_out.mean(0)
+        assert np.abs(res_in[:, 0] - res_out[:, 0]).max() < 2.5
+
+
+def test_recolour_with_zero_probability_is_identity():
+    img, pal = _shaded_blocks()
+    out, new_pal = recolor_clusters(img, pal, np.random.default_rng(0), cluster_prob=0.0, neutral_prob=0.0)
+    assert (out == img).all() and (new_pal == pal).all()
+
+
+def test_dataset_items(tmp_path):
+    cfg = tiny_config(make_pairs(tmp_path / "train", 3, 48), scale_max=1.5, line_width_prob=1.0)
+    ds = build_dataset(cfg, "train")
+    item = ds[(0, 123)]
+    assert item["sketch"].shape == (3, 32, 32) and item["target"].shape == (3, 32, 32)
+    assert item["palette"].shape == (27,)
+    assert -1 <= float(item["target"].min()) and float(item["target"].max()) <= 1
+    again = ds[(0, 123)]  # same seed, same sample
+    assert (again["target"] == item["target"]).all() and (again["palette"] == item["palette"]).all()
+    plain = ColorizationDataset(ds.pairs, cfg, augment=False)[0]
+    assert plain["target"].shape == (3, 32, 32)
+    assert "pair000" in ds.palettes.memory  # palette cached per id
+
+
+def test_palette_disk_cache(tmp_path):
+    cfg = tiny_config(make_pairs(tmp_path / "train", 2, 40), palette_cache=str(tmp_path / "pal"))
+    build_dataset(cfg)[(1, 0)]
+    assert (tmp_path / "pal" / "pair001.json").is_file()
+
+
+def test_sampler_is_deterministic_and_shards():
+    a = list(StepSampler(10, 2, 6, seed=1))
+    b = list(StepSampler(10, 2, 6, seed=1, start_step=3))
+    assert a[3:] == b
+    r0 = list(StepSampler(10, 2, 3, seed=1, rank=0, world_size=2))
+    r1 = list(StepSampler(10, 2, 3, seed=1, rank=1, world_size=2))
+    for x, y in zip(r0, r1):
+        assert not {i for i, _ in x} & {i for i, _ in y}
+
+
+def test_refuses_test_split(tmp_path):
+    with pytest.raises(TestDataError):
+        discover(make_pairs(tmp_path / "test", 1, 32))
+    from train.data.splits import load_test_manifest
+    test_id = sorted(load_test_manifest())[0]
+    root = make_pairs(tmp_path / "mixed", 1, 32)
+    for d in ("sketch", "color"):
+        (root / d / "pair000.png").rename(root / d / f"{test_id}.png")
+    with pytest.raises(TestDataError):
+        discover(root)

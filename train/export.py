@@ -1,0 +1,146 @@
+"""Export a run's EMA generator as shippable weights with a model card.
+
+    python -m train.export --run runs/NAME [--checkpoint FILE] --out weights/ [--eval-table FILE]
+
+Writes ``config.json`` + fp16 ``model.safetensors`` (colorizer.weights.save_pretrained)
+and ``README.md``: licence, data sources (from the corpus's licence manifest when
+found), training steps / hardware / time from the checkpoint, and an evaluation
+table copied from a markdown file.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+from pathlib import Path
+
+import torch
+
+from colorizer.config import GeneratorConfig
+from colorizer.generator import Generator, count_parameters
+from colorizer.weights import save_pretrained
+
+from . import checkpoint as ckpt
+
+LICENCE_FILES = ("LICENSES.md", "LICENCES.md", "licenses.json", "licences.json", "LICENSES.json", "SOURCES.md")
+
+
+def ema_generator(state: dict) -> Generator:
+    """The EMA generator of a checkpoint, in fp32, eval mode."""
+    g = Generator(GeneratorConfig.from_dict(state["generator_config"]))
+    g.load_state_dict(state["model"]["G_ema"], strict=True)
+    return g.eval()
+
+
+def find_licence_manifest(data: str | Path | None) -> Path | None:
+    """A licence/sources manifest beside or above the training data, if any."""
+    if not data:
+        return None
+    p = Path(data)
+    for folder in [p if p.is_dir() else p.parent, *p.parents][:3]:
+        for name in LICENCE_FILES:
+            if (folder / name).is_file():
+                return folder / name
+    return None
+
+
+def _data_section(cfg: dict) -> str:
+    manifest = find_licence_manifest(cfg.get("data"))
+    lines = [f"Trained on `{cfg.get('data')}` (layout: {cfg.get('layout') or 'auto-detected'}). "
+             "The frozen test split of the corpus (train/data/test_manifest.json) was never read in training."]
+    if manifest is None:
+        lines.append("\nNo licence manifest was found beside the training data; see the repository's "
+                     "`train/data` documentation for the sources and their licences.")
+    elif manifest.suffix == ".json":
+        try:
+            d = json.loads(manifest.read_text())
+            lines.append(f"\nSources and licences (from `{manifest.name}`):\n")
+            items = d.items() if isinstance(d, dict) else enumerate(d)
+            for k, v in list(items)[:50]:
+                lines.append(f"- {k}: {v if not isinstance(v, (dict, list)) else json.dumps(v)[:200]}")
+        except json.JSONDecodeError:
+            lines.append(f"\nSee `{manifest}` for the sources and licences.")
+    else:
+        lines.append(f"\nSources and licences (from `{manifest.name}`):\n\n" + manifest.read_text().strip())
+    return "\n".join(lines)
+
+
+def model_card(state: dict, eval_table: str | None = None) -> str:
+    cfg = state["config"]
+    g = ema_generator(state)
+    minutes = float(state.get("train_seconds", 0.0)) / 60
+    world = int(state.get("world_size", 1))
+    batch = cfg["batch_size"] * world
+    parts = [
+        "---",
+        "license: mit",
+        "library_name: pytorch",
+        "tags: [image-to-image, colorization, anime, sketch]",
+        "---",
+        "",
+        "# Anime Sketch Colorizer weights",
+        "",
+        "Colours line art with a 9-colour reference palette (attention U-Net generator with weight-"
+        "standardised residual blocks, palette conditioning and noise injection). Load with:",
+        "",
+        "```python",
+        "from colorizer import Colorizer",
+        "model = Colorizer.from_pretrained('path/to/this/folder')",
+        "result = model('sketch.png', reference='reference.png')",
+        "```",
+        "",
+        "## Training",
+        "",
+        f"- generator: preset `{cfg['generator_preset']}` {cfg.get('generator_overrides') or ''}, "
+        f"{count_parameters(g):,} parameters; these are the EMA weights (decay {cfg['ema_decay']}), stored in fp16",
+        f"- steps: {state['model']['step']:,} at batch {batch} ({cfg['crop_size']} px crops)",
+        f"- hardware: {state.get('hardware', 'unknown')}; training time {minutes:.1f} min",
+        f"- losses: LSGAN x {cfg['loss_adv']}, L1 x {cfg['loss_l1']}, feature ({cfg['feature_net']}) x "
+        f"{cfg['loss_feature']}, TV x {cfg['loss_tv']}; Adam lr G {cfg['lr_g']} / D {cfg['lr_d']}",
+        "- palette: K-means of the target itself, with per-cluster recolouring augmentation",
+        "",
+        "## Data",
+        "",
+        _data_section(cfg),
+        "",
+    ]
+    if eval_table:
+        parts += ["## Evaluation", "", eval_table.strip(), ""]
+    parts += ["## Licence", "",
+              "Code and weights: MIT (see the repository's LICENSE). The training data keep their own "
+              "licences listed above.", ""]
+    return "\n".join(parts)
+
+
+def export(run: str | Path | None = None, checkpoint: str | Path | None = None, out: str | Path = "weights",
+           eval_table: str | Path | None = None) -> Path:
+    """Write config.json, model.safetensors (fp16) and README.md to ``out``."""
+    if checkpoint is None:
+        if run is None:
+            raise ValueError("give --run or --checkpoint")
+        checkpoint = ckpt.latest_checkpoint(Path(run) / "checkpoints")
+        if checkpoint is None:
+            raise FileNotFoundError(f"no checkpoint in {Path(run) / 'checkpoints'}")
+    state = ckpt.load_checkpoint(checkpoint)
+    g = ema_generator(state)
+    meta = {"step": state["model"]["step"], "source_checkpoint": Path(checkpoint).name,
+            "hardware": state.get("hardware", "")}
+    out = save_pretrained(g, out, dtype=torch.float16, metadata=meta)
+    table = Path(eval_table).read_text() if eval_table else None
+    (out / "README.md").write_text(model_card(state, table))
+    return out
+
+
+def main(argv=None) -> None:
+    p = argparse.ArgumentParser(prog="python -m train.export", description=__doc__.split("\n")[0])
+    p.add_argument("--run", help="run folder (its latest checkpoint is exported)")
+    p.add_argument("--checkpoint", help="a specific checkpoint file")
+    p.add_argument("--out", default="weights", help="output folder")
+    p.add_argument("--eval-table", help="markdown file inserted as the model card's evaluation section")
+    a = p.parse_args(argv)
+    out = export(a.run, a.checkpoint, a.out, a.eval_table)
+    print(f"wrote {out}: {', '.join(sorted(f.name for f in out.iterdir()))}")
+
+
+if __name__ == "__main__":
+    main()
