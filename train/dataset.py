@@ -73,17 +73,19 @@ def folder_pairs(root: str | Path) -> list[FolderPair]:
     return [FolderPair(k, sketches.get(k), colors[k]) for k in sorted(colors)]
 
 
-def discover(root: str | Path, layout: str | None = None) -> list:
-    """Pair records under ``root``, refusing test-split data."""
+def discover(root: str | Path, layout: str | None = None, split: str = "train") -> list:
+    """Pair records under ``root`` (a folder, or a pack file whose ``split`` is read), refusing test data."""
     root = Path(root)
+    if split == "test":
+        raise TestDataError("training code never reads the test split")
     assert_not_test([root / "x"])  # a path inside a test/ folder
     if layout == "packed" or (layout is None and root.is_file()):
-        from train.data.packed import read_packed  # type: ignore[import-not-found]
-        pairs = list(read_packed(root))
+        from train.data.packed import open_pack
+        pairs = list(open_pack(root, split=split))
     else:
         try:
-            from train.data.layouts import discover_pairs  # type: ignore[import-not-found]
-        except ImportError:
+            from train.data.layouts import discover_pairs
+        except ImportError:  # pragma: no cover - only while train/data is being written
             discover_pairs = None
         if discover_pairs is not None:
             pairs = list(discover_pairs(root, layout=layout))
@@ -92,9 +94,9 @@ def discover(root: str | Path, layout: str | None = None) -> list:
         else:
             raise ValueError(f"layout {layout!r} needs train.data.layouts, which is not available")
     if not pairs:
-        raise FileNotFoundError(f"no training pairs found in {root}")
+        raise FileNotFoundError(f"no {split} pairs found in {root}")
     assert_not_test([p.id for p in pairs])
-    origins = [str(p.origin).split("#")[0] for p in pairs if getattr(p, "origin", None)]
+    origins = [str(p.origin) for p in pairs if getattr(p, "origin", None)]
     assert_not_test([o for o in origins if not o.startswith("pack:")])
     return pairs
 
@@ -266,7 +268,7 @@ def build_dataset(cfg: TrainConfig, split: str = "train", palette_size: int = 9)
         return ColorizationDataset(discover(cfg.data, cfg.layout), cfg, True, palette_size)
     if cfg.val_data is None:
         raise ValueError("no val_data configured")
-    pairs = discover(cfg.val_data, cfg.layout)[: cfg.val_images]
+    pairs = discover(cfg.val_data, cfg.layout, split="val")[: cfg.val_images]
     return ColorizationDataset(pairs, cfg, False, palette_size)
 
 

@@ -22,7 +22,7 @@ from colorizer.weights import save_pretrained
 
 from . import checkpoint as ckpt
 
-LICENCE_FILES = ("LICENSES.md", "LICENCES.md", "licenses.json", "licences.json", "LICENSES.json", "SOURCES.md")
+LICENCE_FILES = ("LICENSES.csv", "LICENSES.md", "LICENCES.md", "licenses.json", "licences.json", "LICENSES.json", "SOURCES.md")
 
 
 def ema_generator(state: dict) -> Generator:
@@ -44,13 +44,33 @@ def find_licence_manifest(data: str | Path | None) -> Path | None:
     return None
 
 
+def _licence_csv(path: Path) -> list[str]:
+    """Count the pairs of a LICENSES.csv (split, source, item_id, licence, attribution, url) per source/licence."""
+    import csv
+    from collections import Counter
+
+    with path.open(newline="", encoding="utf-8") as f:
+        rows = [r for r in csv.DictReader(f) if r.get("split") != "test"]
+    counts = Counter((r.get("source", "?"), r.get("licence", "?")) for r in rows)
+    out = [f"\nSources and licences of the {len(rows):,} train/val pairs (from `{path.name}`, which "
+           "also holds the per-item attributions required by the licences):\n",
+           "| source | licence | pairs |", "|---|---|---|"]
+    out += [f"| {s} | {lic} | {n:,} |" for (s, lic), n in sorted(counts.items())]
+    return out
+
+
 def _data_section(cfg: dict) -> str:
-    manifest = find_licence_manifest(cfg.get("data"))
+    data = cfg.get("data")
+    manifest = find_licence_manifest(data)
+    if manifest is None and data and Path(data).is_file() and Path("data/LICENSES.csv").is_file():
+        manifest = Path("data/LICENSES.csv")  # a pack built from the repository's data/ folder
     lines = [f"Trained on `{cfg.get('data')}` (layout: {cfg.get('layout') or 'auto-detected'}). "
              "The frozen test split of the corpus (train/data/test_manifest.json) was never read in training."]
     if manifest is None:
         lines.append("\nNo licence manifest was found beside the training data; see the repository's "
                      "`train/data` documentation for the sources and their licences.")
+    elif manifest.suffix == ".csv":
+        lines += _licence_csv(manifest)
     elif manifest.suffix == ".json":
         try:
             d = json.loads(manifest.read_text())
