@@ -48,10 +48,12 @@ CSS = """
 .app-header p { margin-top: 0; opacity: 0.8; }
 .weights-warning { border: 1px solid #f59e0b; background: #fffbeb; color: #78350f;
                    border-radius: 8px; padding: 6px 12px; }
-.swatch { min-width: 72px !important; gap: 4px !important; }
+.swatch { min-width: 72px !important; gap: 4px !important; padding: 6px !important;
+          border: 1px solid var(--border-color-primary); border-radius: 10px;
+          background: var(--block-background-fill); }
 .swatch .dialog-button { width: 100% !important; height: 34px !important; border-radius: 6px !important;
                          border: 1px solid var(--border-color-primary) !important; }
-.swatch .lock-box label { font-size: 0.85em; }
+.swatch .lock-box label { font-size: 0.85em; padding: 0 !important; }
 .swatch-grid { gap: 6px !important; }
 .step-title h3 { margin: 0.2em 0 0.2em 0; }
 #preview img { image-rendering: auto; }
@@ -335,9 +337,10 @@ def build_demo(model: Colorizer | None, weights_message: str | None = None) -> g
                                 for c in range(3):
                                     i = 3 * r + c
                                     with gr.Column(min_width=72, elem_classes="swatch"):
-                                        swatches.append(gr.ColorPicker(DEFAULT_SWATCHES[i], label=f"{i + 1}",
+                                        swatches.append(gr.ColorPicker(DEFAULT_SWATCHES[i], label=f"Colour {i + 1}",
+                                                                       show_label=False, container=False,
                                                                        elem_id=f"swatch-{i}"))
-                                        locks.append(gr.Checkbox(False, label="🔒 lock", container=False,
+                                        locks.append(gr.Checkbox(False, label="lock", container=False,
                                                                  elem_id=f"lock-{i}", elem_classes="lock-box"))
                         hex_text = gr.Textbox(",".join(DEFAULT_SWATCHES), label="Palette (hex, editable)",
                                               info="Edit and press Enter. Locked swatches keep their colour "
@@ -354,31 +357,32 @@ def build_demo(model: Colorizer | None, weights_message: str | None = None) -> g
                     # 3 - result
                     with gr.Column(scale=4, min_width=320):
                         gr.Markdown("### 3 · Result", elem_classes="step-title")
-                        preview = gr.Image(label=f"Live preview ({PREVIEW_SIZE} px)", type="pil", height=220,
-                                           interactive=False, elem_id="preview", format="png")
-                        with gr.Accordion("Settings", open=True):
-                            size = gr.Slider(256, 1024, value=512, step=64, label="Output size (longer side)")
-                            with gr.Row(equal_height=True):
-                                seed = gr.Number(0, label="Seed", precision=0, minimum=0, scale=3, min_width=100)
-                                dice = gr.Button("🎲 Random seed", scale=1, min_width=90, size="sm")
-                            noise = gr.Slider(0.0, 2.0, value=1.0, step=0.05, label="Noise strength (0 = off)")
-                            keep_lines = gr.Checkbox(True, label="Keep original lines on top")
+                        preview = gr.Image(label=f"Live preview ({PREVIEW_SIZE} px, follows your edits)",
+                                           type="pil", height=190, interactive=False, elem_id="preview",
+                                           format="png")
                         go = gr.Button("Colorize", variant="primary", size="lg", elem_id="colorize-btn")
                         status = gr.Markdown("", elem_id="status")
                         with gr.Tabs():
                             with gr.Tab("Coloured"):
                                 result = gr.Image(label="Coloured", type="pil", format="png", interactive=False,
-                                                  elem_id="result", height=360)
+                                                  elem_id="result", height=330)
                             with gr.Tab("Colour layer"):
                                 color_layer = gr.Image(label="Flat colour layer", type="pil", format="png",
-                                                       interactive=False, height=360)
+                                                       interactive=False, height=330)
                             with gr.Tab("Lines"):
                                 line_layer = gr.Image(label="Line layer", type="pil", format="png",
-                                                      interactive=False, height=360)
+                                                      interactive=False, height=330)
+                        with gr.Accordion("Settings", open=True):
+                            size = gr.Slider(256, 1024, value=512, step=64, label="Output size (longer side)")
+                            with gr.Row(equal_height=True):
+                                seed = gr.Number(0, label="Seed", precision=0, minimum=0, scale=3, min_width=100)
+                                dice = gr.Button("🎲 Random", scale=1, min_width=90, size="sm")
+                            noise = gr.Slider(0.0, 2.0, value=1.0, step=0.05, label="Noise strength (0 = off)")
+                            keep_lines = gr.Checkbox(True, label="Keep original lines on top")
                         downloads = gr.File(label="Downloads: layers (PNG zip), OpenRaster (.ora), project",
                                             file_count="multiple", interactive=False, elem_id="downloads", height=150)
-                        load_proj = gr.UploadButton("📂 Load project", file_types=[".json"], size="sm",
-                                                    elem_id="load-project")
+                        load_proj = gr.UploadButton("📂 Load project (palette, seed, settings)", file_types=[".json"],
+                                                    size="sm", elem_id="load-project")
 
             with gr.Tab("Batch", id="batch"):
                 gr.Markdown("### Colour many sketches with one palette\n"

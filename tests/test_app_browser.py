@@ -99,6 +99,7 @@ def test_draw_reference_swatch_colorize(browser_page):
     # the live preview follows the strokes by itself
     page.wait_for_function("() => document.querySelector('#preview img') !== null", timeout=30_000)
     first_preview = _preview_src(page)
+    print(f"first preview at {time.perf_counter() - t_start:.1f} s")
 
     ref = Image.new("RGB", (90, 90))
     d = ImageDraw.Draw(ref)
@@ -113,6 +114,7 @@ def test_draw_reference_swatch_colorize(browser_page):
         page.wait_for_timeout(200)
     assert sorted(page.locator("#palette-hex textarea").input_value().split(",")) == sorted(REF_COLORS)
 
+    print(f"reference palette in the swatches at {time.perf_counter() - t_start:.1f} s")
     # edit swatch 3 through its colour dialog's hex field
     page.locator("#swatch-2 button.dialog-button").click()
     field = page.locator("#swatch-2 .color-picker input[type=text]")
@@ -123,6 +125,7 @@ def test_draw_reference_swatch_colorize(browser_page):
         f"() => document.querySelector('#palette-hex textarea').value.split(',')[2] === '{NEW_COLOR}'",
         timeout=15_000)
     assert _swatches(page)[2] == NEW_COLOR
+    print(f"swatch edited at {time.perf_counter() - t_start:.1f} s")
     deadline = time.time() + 30
     while _preview_src(page) == first_preview:  # the preview followed the new palette
         assert time.time() < deadline, "the preview did not update after the palette changed"
@@ -137,6 +140,7 @@ def test_draw_reference_swatch_colorize(browser_page):
     downloads = page.locator("#downloads").inner_text().replace("\n", "")
     assert "colorized.ora" in downloads and "colorized_layers.zip" in downloads, downloads
 
+    page.evaluate("window.scrollTo(0, 0)")
     page.wait_for_timeout(500)
     shot = tmp / "screenshot.png"
     page.screenshot(path=str(shot), full_page=False)
