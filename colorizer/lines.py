@@ -97,7 +97,7 @@ def xdog(
 
 def outline(
     image: Image.Image,
-    edge_threshold: float = 0.16,
+    edge_threshold: float = 0.08,
     dark_threshold: float = 0.30,
     max_stroke_px: int = 4,
     edge_radius: int = 1,
