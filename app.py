@@ -439,11 +439,12 @@ def build_demo(model: Colorizer | None, weights_message: str | None = None) -> g
         upload.change(on_upload, upload, [tab_state, sketch_tabs], api_visibility="private",
                       queue=False).then(**prev_kw)
         gr.on([pad.change], api_name="preview", **prev_kw)
-        # .change also fires when a reference, preset or file sets the swatches; the preview
-        # keeps only the latest request (always_last, one at a time).
-        gr.on([s.change for s in swatches] + [seed.change, noise.release, keep_lines.input], **prev_kw)
+        # Every palette change (a swatch edit, a reference, a preset, a file) ends in the hex text,
+        # which changes once per new palette even when 9 swatches changed: that drives the
+        # preview, which keeps only the latest request (always_last, one at a time).
         gr.on([s.change for s in swatches], swatch_edit_ui, swatches, hex_text, api_visibility="private",
               queue=False, trigger_mode="always_last")
+        gr.on([hex_text.change, seed.change, noise.release, keep_lines.input], **prev_kw)
         hex_text.submit(hex_text_ui, hex_text, pal_outputs, api_visibility="private")
         reference.change(reference_ui, [reference, *swatches, *locks], pal_outputs,
                          api_visibility="undocumented", concurrency_limit=2)

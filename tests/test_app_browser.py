@@ -117,10 +117,12 @@ def test_draw_reference_swatch_colorize(browser_page):
     print(f"reference palette in the swatches at {time.perf_counter() - t_start:.1f} s")
     # edit swatch 3 through its colour dialog's hex field
     page.locator("#swatch-2 button.dialog-button").click()
+    print(f"  dialog opened at {time.perf_counter() - t_start:.1f} s")
     field = page.locator("#swatch-2 .color-picker input[type=text]")
     field.fill(NEW_COLOR)
     field.press("Enter")
     page.mouse.click(5, 5)
+    print(f"  hex typed at {time.perf_counter() - t_start:.1f} s")
     page.wait_for_function(
         f"() => document.querySelector('#palette-hex textarea').value.split(',')[2] === '{NEW_COLOR}'",
         timeout=15_000)
