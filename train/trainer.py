@@ -152,7 +152,7 @@ def train(cfg: TrainConfig, out: str | Path, resume: bool = False, init_from: st
         from tqdm import tqdm
         bar = tqdm(total=cfg.steps, initial=model.step, unit="step", dynamic_ncols=True)
     last: dict = {}
-    saved_at = model.step
+    saved_at = start_step = model.step
     try:
         for batch in loader:
             last = model.optimize_parameters(batch)
@@ -160,9 +160,14 @@ def train(cfg: TrainConfig, out: str | Path, resume: bool = False, init_from: st
             if bar is not None:
                 bar.update(1)
                 bar.set_postfix(l1=f"{last['g_l1']:.3f}", d=f"{last['d_total']:.3f}")
-            if writer is not None and (step % cfg.log_every == 0 or step == 1):
-                for k, v in last.items():
-                    writer.add_scalar(f"loss/{k}", v, step)
+            if info.is_main and (step % cfg.log_every == 0 or step == 1):
+                if writer is not None:
+                    for k, v in last.items():
+                        writer.add_scalar(f"loss/{k}", v, step)
+                if bar is None:  # plain log lines instead of the progress bar
+                    rate = (step - start_step) / max(time.time() - t0, 1e-9)
+                    terms = " ".join(f"{k}={v:.4g}" for k, v in last.items())
+                    print(f"step {step}/{cfg.steps} {rate:.2f} it/s {terms}", flush=True)
             if info.is_main and val_batch is not None:
                 if cfg.sample_every and step % cfg.sample_every == 0:
                     gen = torch.Generator().manual_seed(cfg.seed)
