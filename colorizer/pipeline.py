@@ -134,7 +134,8 @@ class Colorizer:
 
     # -- palette -------------------------------------------------------------------------
     def extract_palette(self, reference, seed: int = 0) -> Palette:
-        return extract_palette(load_image(reference, keep_alpha=True), self.cfg.palette_size, seed=seed)
+        # JPEG references are decoded at 1/2..1/8 scale: K-means sees a ~128 px copy anyway.
+        return extract_palette(load_image(reference, keep_alpha=True, draft=256), self.cfg.palette_size, seed=seed)
 
     def _palette(self, reference, palette) -> Palette:
         if reference is not None and palette is not None:
