@@ -394,7 +394,7 @@ def build_demo(model: Colorizer | None, weights_message: str | None = None) -> g
                         batch_go = gr.Button("Colour all", variant="primary")
                         batch_msg = gr.Markdown("")
                     with gr.Column():
-                        batch_zip = gr.File(label="Results (zip)", interactive=False)
+                        batch_zip = gr.File(label="Results (zip)", interactive=False, height=100)
                         batch_gallery = gr.Gallery(label="Results", columns=4, height=360)
 
             with gr.Tab("About", id="about"):
