@@ -27,7 +27,8 @@ import gradio as gr
 from colorizer import Colorizer, ColorizerError, Palette, preset
 from colorizer.app_utils import (PRESETS, ProjectError, check_pixels, layers_zip, make_project,
                                  merge_locked, normalize_hex, palette_from_json, palette_to_json,
-                                 project_from_json, project_to_json, sketchpad_to_image, write_ora)
+                                 project_from_json, project_to_json, sketchpad_to_image, weights_label,
+                                 write_ora)
 from colorizer.palette import PALETTE_SIZE, extract_palette
 from colorizer.processing import load_image
 
@@ -110,7 +111,7 @@ class Outputs:
 
 def build_demo(model: Colorizer | None, weights_message: str | None = None) -> gr.Blocks:
     outputs = Outputs()
-    weights_id = model.weights_id if model is not None else "none"
+    weights_id = weights_label(model.weights_id) if model is not None else "none"
 
     def need_model() -> Colorizer:
         if model is None:

@@ -212,6 +212,22 @@ def image_sha256(img: Image.Image) -> str:
     return h.hexdigest()
 
 
+def weights_label(weights_id: str) -> str:
+    """A stable, path-free id for a weights folder: ``<folder name>@<sha256 of the weights, 12 hex>``.
+
+    Ids that are not folders (``random(seed=0)``) are returned unchanged.
+    """
+    p = Path(str(weights_id))
+    f = p / "model.safetensors"
+    if not f.is_file():
+        return str(weights_id)
+    h = hashlib.sha256()
+    with open(f, "rb") as fh:
+        for chunk in iter(lambda: fh.read(1 << 20), b""):
+            h.update(chunk)
+    return f"{p.name}@{h.hexdigest()[:12]}"
+
+
 def normalize_hex(colors, size: int = PALETTE_SIZE) -> list[str]:
     """Any list/str of colours (hex, '#abc', 'rgba(...)') -> ``size`` lowercase '#rrggbb'."""
     if isinstance(colors, Palette):
@@ -330,5 +346,5 @@ def merge_locked(current: list[str], new: list[str], locks: list[bool]) -> list[
 __all__ = [
     "MAX_APP_PIXELS", "PRESETS", "ProjectError", "check_pixels", "image_sha256", "ink_layer", "layers_zip",
     "make_project", "merge_locked", "normalize_hex", "palette_from_json", "palette_to_json",
-    "project_from_json", "project_to_json", "sketchpad_to_image", "write_ora",
+    "project_from_json", "project_to_json", "sketchpad_to_image", "weights_label", "write_ora",
 ]

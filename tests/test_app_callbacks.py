@@ -118,3 +118,14 @@ def test_without_weights_the_app_explains(app_module, tmp_path):
     # the palette still works without weights
     Image.new("RGB", (20, 20), "#123456").save(tmp_path / "r.png")
     assert fns["api_extract_palette"](str(tmp_path / "r.png")).split(",")[0] == "#123456"
+
+
+def test_weights_folder_is_loaded(app_module, tmp_path):
+    from colorizer.weights import save_pretrained
+
+    folder = save_pretrained(Colorizer.from_random(preset("tiny")).model, tmp_path / "weights")
+    model, message = app_module.load_model(str(folder), None)
+    assert message is None and model is not None
+    fns = _fns(app_module.build_demo(model))
+    img, pal, seed = fns["api_colorize"](_sketch(tmp_path / "s.png"), None, "#ff0000,#00ff00", 3, 128, 1.0, True)
+    assert img.size == (80, 64) and pal.split(",")[:2] == ["#ff0000", "#00ff00"] and seed == 3

@@ -13,7 +13,8 @@ from PIL import Image, ImageDraw
 from colorizer import Colorizer, ColorizerError, InputImageError, PaletteError, preset
 from colorizer.app_utils import (PRESETS, ProjectError, check_pixels, ink_layer, layers_zip, make_project,
                                  merge_locked, normalize_hex, palette_from_json, palette_to_json,
-                                 project_from_json, project_to_json, sketchpad_to_image, write_ora)
+                                 project_from_json, project_to_json, sketchpad_to_image, weights_label,
+                                 write_ora)
 from colorizer.processing import overlay_lines
 
 
@@ -175,3 +176,12 @@ def test_merge_locked():
     cur, new = ["#000000"] * 9, ["#ffffff"] * 9
     locks = [i % 2 == 0 for i in range(9)]
     assert merge_locked(cur, new, locks) == ["#000000" if i % 2 == 0 else "#ffffff" for i in range(9)]
+
+
+def test_weights_label(tmp_path):
+    from colorizer.weights import save_pretrained
+
+    folder = save_pretrained(Colorizer.from_random(preset("tiny")).model, tmp_path / "w")
+    label = weights_label(str(folder))
+    assert label.startswith("w@") and len(label) == len("w@") + 12 and str(tmp_path) not in label
+    assert weights_label("random(seed=0)") == "random(seed=0)"
