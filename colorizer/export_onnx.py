@@ -1,0 +1,106 @@
+"""Export the generator to ONNX: ``python -m colorizer.export_onnx --weights DIR --out model.onnx``.
+
+The graph has dynamic batch, height and width (multiples of 2 ** (num_levels - 1),
+16 for the default preset; pad with edge replication and crop afterwards). Inputs:
+
+* ``x``: (N, 3 + 3K, H, W) float32 in [-1, 1]: the RGB sketch, then each of the
+  K palette colours as 3 constant planes (K = 9).
+* ``noise0`` .. ``noise{L-2}``: (N, 1, H_i, W_i) float32, coarsest first,
+  ``H_i = H / 2 ** (L - 2 - i)``: standard normal noise times the noise strength,
+  or zeros for no noise.
+
+Output ``y``: (N, 3, H, W) float32 in [-1, 1]. A JSON sidecar (``model.json``)
+records the config, the input shapes and the weights hash.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from pathlib import Path
+
+
+def build_parser() -> argparse.ArgumentParser:
+    ap = argparse.ArgumentParser(prog="python -m colorizer.export_onnx", description=__doc__,
+                                 formatter_class=argparse.RawDescriptionHelpFormatter)
+    src = ap.add_mutually_exclusive_group()
+    src.add_argument("--weights", help="weights folder (default: COLORIZER_WEIGHTS, then weights/)")
+    src.add_argument("--random-weights", metavar="PRESET", help="untrained weights of a preset (for tests)")
+    ap.add_argument("--out", required=True, help="the .onnx file to write")
+    ap.add_argument("--opset", type=int, default=None, help="ONNX opset (default: 17)")
+    ap.add_argument("--check", action="store_true",
+                    help="run the export with onnxruntime on a small input and compare with PyTorch")
+    return ap
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    import torch
+
+    from . import ColorizerError, preset
+    from .generator import Generator
+    from .onnx_backend import DEFAULT_OPSET, export_onnx, noise_shapes, weights_hash
+    from .weights import load_generator, resolve_weights
+
+    try:
+        if args.random_weights:
+            torch.manual_seed(0)
+            model = Generator(preset(args.random_weights)).eval()
+            print(f"warning: exporting UNTRAINED weights of preset {args.random_weights!r}", file=sys.stderr)
+        else:
+            model = load_generator(resolve_weights(args.weights), dtype=torch.float32)
+    except (ColorizerError, ValueError) as e:
+        print(f"error: {e}", file=sys.stderr)
+        return 2
+    opset = args.opset or DEFAULT_OPSET
+    out = Path(args.out)
+    try:
+        export_onnx(model, out, opset=opset)
+    except Exception as e:  # an exporter limitation: say so, in one line
+        print(f"error: ONNX export failed ({type(e).__name__}: {e})", file=sys.stderr)
+        return 1
+    m, levels = model.cfg.multiple, model.cfg.num_levels
+    meta = {
+        "config": model.cfg.to_dict(),
+        "weights_sha256_16": weights_hash(model, opset),
+        "opset": opset,
+        "size_multiple": m,
+        "inputs": {"x": ["N", model.cfg.in_channels, "H", "W"],
+                   **{f"noise{i}": ["N", 1, f"H/{2 ** (levels - 2 - i)}", f"W/{2 ** (levels - 2 - i)}"]
+                      for i in range(len(noise_shapes(model, 1, m, m)))}},
+        "output": {"y": ["N", model.cfg.out_channels, "H", "W"]},
+        "value_range": [-1.0, 1.0],
+    }
+    out.with_suffix(".json").write_text(json.dumps(meta, indent=2) + "\n")
+    print(f"wrote {out} (opset {opset}) and {out.with_suffix('.json').name}")
+    if args.check:
+        diff = check(model, out)
+        print(f"max |onnxruntime - pytorch| on a 64x96 input: {diff:.2e}")
+        if diff > 1e-3:
+            print("error: the export does not match PyTorch", file=sys.stderr)
+            return 1
+    return 0
+
+
+def check(model, path: str | Path, height: int = 64, width: int = 96) -> float:
+    """Max |difference| between onnxruntime on ``path`` and ``model`` on one random input."""
+    import onnxruntime as ort
+    import torch
+
+    from .onnx_backend import draw_noise
+
+    torch.manual_seed(1)
+    x = torch.rand(1, model.cfg.in_channels, height, width) * 2 - 1
+    feeds = {"x": x.numpy()}
+    for i, a in enumerate(draw_noise(model, 1, height, width, "random", torch.Generator().manual_seed(3), 1.0)):
+        feeds[f"noise{i}"] = a
+    sess = ort.InferenceSession(str(path), providers=["CPUExecutionProvider"])
+    y = sess.run(["y"], feeds)[0]
+    with torch.inference_mode():
+        ref = model(x, "random", torch.Generator().manual_seed(3), 1.0)
+    return float((torch.from_numpy(y) - ref).abs().max())
+
+
+if __name__ == "__main__":
+    sys.exit(main())
