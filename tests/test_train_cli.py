@@ -71,3 +71,31 @@ def test_publish_dry_run(tmp_path, capsys):
     (folder / "README.md").unlink()
     with pytest.raises(ValueError):
         validate_folder(folder)
+
+
+def test_sigterm_and_time_budget_end_with_a_checkpoint(tmp_path):
+    import signal
+    import time
+
+    data = make_pairs(tmp_path / "data", 2, 32)
+    env = dict(os.environ, PYTHONPATH=str(REPO), OMP_NUM_THREADS="1", PYTHONUNBUFFERED="1")
+    base = [sys.executable, "-m", "train", "--set", f"data={data}", "--set", "val_data=null",
+            "--set", "generator_preset=tiny", "--set", "crop_size=32", "--set", "num_workers=0",
+            "--set", "feature_net=none", "--set", "d_channels=8", "--set", "checkpoint_every=100000",
+            "--set", "log_every=1", "--set", "sample_every=0", "--set", "steps=100000", "--no-progress"]
+    proc = subprocess.Popen(base + ["--out", str(tmp_path / "sig")], stdout=subprocess.PIPE,
+                            stderr=subprocess.STDOUT, text=True, cwd=REPO, env=env)
+    for line in proc.stdout:  # wait for the first step
+        if line.startswith("step 1/"):
+            break
+    time.sleep(0.5)
+    proc.send_signal(signal.SIGTERM)
+    proc.communicate(timeout=60)
+    assert proc.returncode == 0
+    assert list((tmp_path / "sig" / "checkpoints").glob("checkpoint-*.pt"))
+
+    r = subprocess.run(base + ["--set", "max_minutes=0.001", "--out", str(tmp_path / "budget")],
+                       capture_output=True, text=True, cwd=REPO, env=env, timeout=120)
+    assert r.returncode == 0, r.stderr
+    assert "time budget" in r.stderr
+    assert [p.name for p in (tmp_path / "budget" / "checkpoints").glob("*.pt")] == ["checkpoint-00000001.pt"]

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import contextlib
 import copy
+import warnings
 
 import torch
 from torch import nn
@@ -61,8 +62,11 @@ class Pix2PixModel:
         if ddp:
             from torch.nn.parallel import DistributedDataParallel as DDP
             ids = [self.device.index] if cuda else None
-            self.G_train = DDP(self.G, device_ids=ids, broadcast_buffers=False)
-            self.D_train = DDP(self.D, device_ids=ids, broadcast_buffers=False)
+            with warnings.catch_warnings():  # newer torch deprecates the name, not the behaviour we need
+                warnings.simplefilter("ignore", FutureWarning)
+                self.G_train = DDP(self.G, device_ids=ids, broadcast_buffers=False)
+                self.D_train = DDP(self.D, device_ids=ids, broadcast_buffers=False)
+            self.G_ema.load_state_dict(self.G.state_dict())  # DDP broadcast rank 0's weights
 
     # -- helpers -----------------------------------------------------------------------
     def autocast(self):
