@@ -81,6 +81,8 @@ def main(argv: list[str] | None = None) -> int:
         if used is not None:
             print("palette: " + ",".join(used.to_hex()))
         print(f"wrote {len(files) - failures} image(s) to {out}")
+        if failures and failures == len(files):
+            return 2  # nothing usable was given: a user error, like a bad palette
         return 1 if failures else 0
     except ColorizerError as e:
         print(f"error: {e}", file=sys.stderr)

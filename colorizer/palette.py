@@ -48,7 +48,8 @@ class Palette:
     def from_hex(cls, colors: str | list[str], size: int = PALETTE_SIZE) -> "Palette":
         """Parse ``'#rrggbb,#rrggbb,...'`` or a list; fewer than ``size`` colours repeat cyclically."""
         if isinstance(colors, str):
-            items = [c.strip() for c in colors.split(",") if c.strip()]
+            # Split on commas, but not inside 'rgba(r, g, b, a)' (which the colour picker sends).
+            items = [c.strip() for c in re.findall(r"rgba?\([^)]*\)|[^,]+", colors) if c.strip()]
         else:
             items = [str(c).strip() for c in colors]
         if not items:
