@@ -130,3 +130,18 @@ def test_fit_content_crops_to_the_drawing():
            '<rect x="45" y="45" width="10" height="10" fill="#0000ff"/></svg>')
     im = np.asarray(render_svg(svg=svg, size=40, fit_content=True))
     assert (im[2:38, 2:38] == [0, 0, 255]).all(axis=-1).mean() > 0.9
+
+
+def test_pairs_from_reads_folder_or_pack_and_refuses_test(tmp_path):
+    from train.data.packed import pairs_from
+
+    _tiny_corpus(tmp_path / "d")
+    pack(tmp_path / "d", tmp_path / "p.npz", max_mib=1.0, workers=1)
+    assert [p.id for p in pairs_from(tmp_path / "d", "val")] == ["val0", "val1"]
+    assert sorted(p.id for p in pairs_from(tmp_path / "p.npz", "val")) == ["val0", "val1"]
+    with pytest.raises(splits.TestDataError):
+        pairs_from(tmp_path / "d", "test")
+    (tmp_path / "d" / "test" / "color").mkdir(parents=True)
+    (tmp_path / "d" / "test" / "sketch").mkdir(parents=True)
+    with pytest.raises(splits.TestDataError):
+        pairs_from(tmp_path / "d" / "test", "train")  # a test folder passed directly

@@ -18,7 +18,7 @@ from PIL import Image
 from train.data import splits
 from train.data.layouts import Loaded, Pair
 
-__all__ = ["open_pack", "pack_meta"]
+__all__ = ["open_pack", "pack_meta", "pairs_from"]
 
 _CODES = {"train": 0, "val": 1}
 
@@ -69,3 +69,25 @@ def open_pack(path: str | Path, split: str | None = "train") -> list[Pair]:
         for i, pid in enumerate(pack.ids)
         if split is None or pack.splits[i] == _CODES[split]
     ]
+
+
+def pairs_from(path: str | Path, split: str = "train", layout: str | None = None) -> list[Pair]:
+    """Training pairs from either a pack file (``.npz``) or a folder.
+
+    A folder that holds ``<split>/`` (our corpus root) is read from there;
+    any other folder is read as one of the user layouts of
+    :func:`train.data.layouts.discover_pairs`. Test data is refused.
+    """
+    from train.data.layouts import discover_pairs
+
+    path = Path(path)
+    if split == "test":
+        raise splits.TestDataError("training code must not read the test split")
+    if path.suffix == ".npz":
+        return open_pack(path, split)
+    root = path / split if (path / split).is_dir() else path
+    if "test" in root.resolve().parts:
+        raise splits.TestDataError(f"refusing to read test data: {root}")
+    pairs = discover_pairs(root, layout=layout)
+    splits.assert_not_test([Path(p.origin) for p in pairs])
+    return pairs
