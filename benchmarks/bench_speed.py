@@ -13,12 +13,13 @@ Tables printed as markdown, headed by a description of the machine:
    compile time reported separately, or why it failed); ONNX Runtime CPU
    (``torch.onnx.export`` with dynamic H/W, ``intra_op_num_threads`` = threads).
 2. Peak memory at the largest size: every (preset, path) runs in a fresh
-   subprocess, which reports ``resource.getrusage`` max RSS before and after
-   one forward pass.
+   subprocess, which reports its peak RSS (``VmHWM``, see :func:`peak_rss_mb`)
+   after loading the model and after one forward pass.
 3. Palette extraction from a 4000x3000 reference (in memory, and from JPEG /
    PNG files through ``Colorizer.extract_palette``).
 4. A 4000x3000 sketch through the whole pipeline with ``keep_lines``: time,
-   peak RSS (fresh subprocess) and the size the network ran at.
+   peak RSS (fresh subprocess) and the size the network ran at (hooks record
+   every network call and the run fails if one is larger than 1024 px).
 
 Absolute times move with the load of a shared machine; compare within one run.
 """
@@ -69,6 +70,23 @@ def machine() -> str:
     cap = torch.backends.cpu.get_cpu_capability()
     return (f"{model} ({cap}), {os.cpu_count()} logical cores visible, Python {platform.python_version()}, "
             f"torch {torch.__version__}, onnxruntime {ort_v}, {platform.system()} {platform.release()}")
+
+
+def peak_rss_mb() -> float:
+    """Peak resident memory of this process in MB.
+
+    ``VmHWM`` from /proc (Linux): unlike ``getrusage(RUSAGE_SELF).ru_maxrss``,
+    which Linux carries over from the parent through fork + exec (a child of a
+    6 GB benchmark process reports 6 GB before doing anything), it starts
+    afresh in a new program. Falls back to ``ru_maxrss`` elsewhere.
+    """
+    try:
+        for line in Path("/proc/self/status").read_text().splitlines():
+            if line.startswith("VmHWM:"):
+                return int(line.split()[1]) / 1024
+    except OSError:
+        pass
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 
 
 def _time(fn, repeats: int) -> tuple[float, torch.Tensor]:
@@ -214,15 +232,16 @@ def latency(presets, sizes, threads, repeats, paths, cache, compile_presets=None
 _MEM_CHILD = r"""
 import json, resource, sys, time, torch
 sys.path.insert(0, {root!r})
-from benchmarks.bench_speed import _models, path_fn
+from benchmarks.bench_speed import _models, path_fn, peak_rss_mb
 torch.set_num_threads({threads})
 g = _models({name!r})
 x = torch.rand(1, g.cfg.in_channels, {size}, {size}) * 2 - 1
 fn = path_fn({path!r}, g, x, {{"cache": {cache!r}}})
-before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+before = peak_rss_mb()
 t0 = time.perf_counter(); fn(); dt = time.perf_counter() - t0
-after = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
-print(json.dumps({{"before_mb": before / 1024, "peak_mb": after / 1024, "first_call_s": dt}}))
+after = peak_rss_mb()
+print(json.dumps({{"before_mb": before, "peak_mb": after, "first_call_s": dt,
+                  "ru_maxrss_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024}}))
 """
 
 
@@ -286,6 +305,7 @@ _BIG_CHILD = r"""
 import json, resource, sys, time, torch
 sys.path.insert(0, {root!r})
 from PIL import Image, ImageDraw
+from benchmarks.bench_speed import peak_rss_mb
 from colorizer import Colorizer, preset
 torch.set_num_threads({threads})
 im = Image.new("RGB", ({w}, {h}), "white")
@@ -295,12 +315,20 @@ for i in range(0, {w}, 97):
 d.ellipse(({w} // 4, {h} // 4, 3 * {w} // 4, 3 * {h} // 4), outline="black", width=8)
 c = Colorizer.from_random(preset({name!r}), device="cpu", **({kw}))
 c(im.resize((256, 192)), size=256)  # warm-up (and ONNX export) outside the measurement
-before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+# Count how often, and at what size, the network runs: never at the sketch's 4000 px.
+calls = []
+c.model.register_forward_pre_hook(lambda m, a: calls.append(tuple(a[0].shape[-2:])))
+if getattr(c, "active_backend", "torch") == "onnx":
+    import colorizer.onnx_backend as ob
+    _orig = ob.OnnxGenerator.__call__
+    ob.OnnxGenerator.__call__ = lambda self, x, *a, **k: (calls.append(tuple(x.shape[-2:])), _orig(self, x, *a, **k))[1]
+before = peak_rss_mb()
 t0 = time.perf_counter()
 res = c(im, size={size}, keep_lines=True, seed=0)
 dt = time.perf_counter() - t0
-after = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
-print(json.dumps({{"s": dt, "before_mb": before / 1024, "peak_mb": after / 1024,
+after = peak_rss_mb()
+assert calls and max(max(s) for s in calls) <= 1024, calls
+print(json.dumps({{"s": dt, "before_mb": before, "peak_mb": after, "net_calls": calls,
                   "net_size": list(res.size), "out_size": list(res.image.size)}}))
 """
 
