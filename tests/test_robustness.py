@@ -378,3 +378,25 @@ def test_app_api(case, app_client, tmp_path):
     else:
         img, pal, seed = job.result(timeout=60)
         assert Image.open(img).size == Image.open(sk).size and len(pal.split(",")) == 9
+
+
+# -- large sketches ------------------------------------------------------------------------------
+
+def test_4000px_sketch_colours_at_model_size_and_keeps_full_resolution_lines(colorizer):
+    """The network runs at the requested size (never at 4000 px); the lines stay sharp."""
+    im = Image.new("L", (4000, 3000), 255)
+    d = ImageDraw.Draw(im)
+    d.line((0, 1500, 3999, 1500), fill=0, width=1)  # a 1-pixel line: lost at model size
+    d.ellipse((1000, 500, 3000, 2500), outline=0, width=6)
+    seen = []
+    hook = colorizer.model.register_forward_pre_hook(lambda m, a: seen.append(tuple(a[0].shape[-2:])))
+    try:
+        res = colorizer(im, palette="#ffcc00", size=128, keep_lines=True, noise="none")
+    finally:
+        hook.remove()
+    assert seen and max(max(s) for s in seen) <= 128
+    assert res.image.size == (4000, 3000) and max(res.size) == 128
+    out = np.asarray(res.image.convert("L"))
+    assert out[1500, 100:3900].max() <= 2  # the 1-px line is black in the full-size result
+    with pytest.raises(InputImageError, match="size"):
+        colorizer(im, size=4000)
