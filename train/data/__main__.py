@@ -28,6 +28,9 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--out", default=".pack/corpus.npz", help="pack file to write")
     p.add_argument("--max-mib", type=float, default=55.0, help="size budget in MiB")
     p.add_argument("--size", type=int, default=None, help="resize to this side (default: as built)")
+    p.add_argument("--sketch-levels", type=int, default=4, help="grey levels kept in sketches (0 = all 256)")
+    p.add_argument("--sources", type=_csv, default=None, help="only these sources (default: all)")
+    p.add_argument("--workers", type=int, default=2)
 
     m = sub.add_parser("make-test-manifest", help="(maintainers) freeze the test split ids")
     m.add_argument("--cache", default="data/.cache")
@@ -49,7 +52,8 @@ def main(argv: list[str] | None = None) -> int:
     elif args.command == "pack":
         from train.data.pack import pack
 
-        pack(args.data, args.out, max_mib=args.max_mib, size=args.size)
+        pack(args.data, args.out, max_mib=args.max_mib, size=args.size, sketch_levels=args.sketch_levels,
+             workers=args.workers, sources=args.sources)
     elif args.command == "make-test-manifest":
         from train.data.build import make_test_manifest
 
