@@ -27,6 +27,7 @@ import importlib.util
 import json
 import os
 import tempfile
+import threading
 import warnings
 from pathlib import Path
 
@@ -124,7 +125,7 @@ def export_onnx(model: Generator, path: str | os.PathLike, opset: int = DEFAULT_
     axes = {name: {0: "n", 2: f"h{i}", 3: f"w{i}"} for i, name in enumerate(names)}
     axes["x"] = axes["y"] = {0: "n", 2: "h", 3: "w"}
     path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
+    tmp = path.with_name(f".{path.name}.{os.getpid()}.{threading.get_ident()}.tmp")
     try:
         with warnings.catch_warnings(), torch.no_grad():
             warnings.simplefilter("ignore")  # tracer warnings about python-level shape checks
@@ -172,6 +173,7 @@ class OnnxGenerator:
         self.opset = opset
         self._session = None
         self._version: tuple | None = None
+        self._lock = threading.Lock()
         self.path: Path | None = None
 
     def _build(self) -> None:
@@ -192,13 +194,15 @@ class OnnxGenerator:
         self.path = path
 
     def session(self):
+        """The ONNX Runtime session for the current weights (built on first use; thread-safe)."""
         version = weights_version(self.model)
-        if self._session is None or version != self._version:
-            self._session = None
-            with torch.inference_mode(False):  # copies made for the export must be normal tensors
-                self._build()
-            self._version = version
-        return self._session
+        with self._lock:  # the app may colour a preview and a full result at the same time
+            if self._session is None or version != self._version:
+                self._session = None
+                with torch.inference_mode(False):  # copies made for the export must be normal tensors
+                    self._build()
+                self._version = version
+            return self._session
 
     def check(self, x: torch.Tensor, noise_mode: str) -> None:
         """Raise ValueError for arguments ``Generator.forward`` would refuse too."""
