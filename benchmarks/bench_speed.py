@@ -217,6 +217,8 @@ def latency(presets, sizes, threads, repeats, paths, cache, compile_presets=None
                             row[f"{p}_diff"] = float((y.float() - ref).abs().max())
                     except Exception as e:  # record why a path does not work here
                         msg = f"{type(e).__name__}: {str(e).splitlines()[0][:160] if str(e) else ''}"
+                        if p == "compile" and "compile_error" in state:
+                            msg = state["compile_error"]  # the first failure, not re-wrapped
                         row[f"{p}_error"] = msg
                         if p == "compile":
                             state["compile_error"] = msg
