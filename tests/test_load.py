@@ -17,6 +17,7 @@ from __future__ import annotations
 import http.client
 import statistics
 import sys
+import tempfile
 import threading
 import time
 from concurrent.futures import ThreadPoolExecutor
@@ -80,18 +81,34 @@ def sketch_file(tmp_path_factory) -> Path:
     return path
 
 
-def hammer(url: str, sketch: Path, clients: int, requests: int, size: int = 256,
-           timeout: float = 120.0) -> tuple[list[float], list[str]]:
-    """``clients`` threads, each with its own Client, send ``requests`` /colorize calls.
+def new_client(url: str, downloads: Path) -> Client:
+    """A Client with its own download folder.
 
-    Returns (latencies of the successful calls in s, error messages).
+    gradio_client saves every result under a folder named by a hash that is
+    the same for all of them (``/tmp/gradio/e3b0c442.../image.png``), so
+    clients in one process overwrite each other's files while they read them.
     """
+    downloads.mkdir(parents=True, exist_ok=True)
+    return Client(url, verbose=False, download_files=str(downloads))
+
+
+def hammer(url: str, sketch: Path, clients: int | list[Client], requests: int, size: int = 256,
+           timeout: float = 120.0) -> tuple[list[float], list[str]]:
+    """One thread per client sends ``requests`` /colorize calls.
+
+    ``clients``: a number (a new Client, i.e. a new server session, each) or
+    Client objects to reuse. Returns (latencies of the successful calls in s,
+    error messages).
+    """
+    given = clients if isinstance(clients, list) else None
+    n = len(given) if given else int(clients)
+    downloads = Path(tempfile.mkdtemp(prefix="load-downloads-"))
     latencies: list[float] = []
     errors: list[str] = []
     lock = threading.Lock()
 
     def worker(i: int) -> None:
-        c = Client(url, verbose=False)
+        c = given[i] if given else new_client(url, downloads / str(i))
         for j in range(requests):
             t0 = time.perf_counter()
             try:
@@ -104,8 +121,8 @@ def hammer(url: str, sketch: Path, clients: int, requests: int, size: int = 256,
                 with lock:
                     errors.append(f"client {i} request {j}: {type(e).__name__}: {e}")
 
-    with ThreadPoolExecutor(clients) as pool:
-        list(pool.map(worker, range(clients)))
+    with ThreadPoolExecutor(n) as pool:
+        list(pool.map(worker, range(n)))
     return latencies, errors
 
 
@@ -133,10 +150,13 @@ def test_load_full(tmp_path, sketch_file):
     rounds, per_round, clients = 5, 5, 8
     with app_server("default", log_path=tmp_path / "app.log", timeout=180) as url:
         pid = _server_pid(url)
-        hammer(url, sketch_file, clients=1, requests=1)  # warm-up (ONNX export, caches)
+        # The same 8 clients (sessions) in every round, so that per-session state
+        # does not pass for a leak.
+        users = [new_client(url, tmp_path / f"client{i}") for i in range(clients)]
+        hammer(url, sketch_file, clients=users[:1], requests=1)  # warm-up (ONNX export, caches)
         all_lat, rss = [], []
         for r in range(rounds):
-            lat, errors = hammer(url, sketch_file, clients=clients, requests=per_round)
+            lat, errors = hammer(url, sketch_file, clients=users, requests=per_round)
             assert not errors, f"round {r}:\n" + "\n".join(errors[:5])
             all_lat += lat
             rss.append(_rss_mb(pid))
