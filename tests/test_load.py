@@ -112,7 +112,12 @@ def hammer(url: str, sketch: Path, clients: int | list[Client], requests: int, s
         for j in range(requests):
             t0 = time.perf_counter()
             try:
-                img, pal, seed = c.submit(handle_file(str(sketch)), None, PALETTE, i * 1000 + j, size, 1.0,
+                # A palette of its own per request: gradio caches each output under a hash of
+                # its bytes, and rewrites that file when another request makes the same picture,
+                # while the first client may still be downloading it (an empty download).
+                palette = f"#{(37 * i) % 256:02x}{(11 * j) % 256:02x}{(5 * i + 3 * j) % 256:02x}," + PALETTE
+                palette = ",".join(palette.split(",")[:9])
+                img, pal, seed = c.submit(handle_file(str(sketch)), None, palette, i * 1000 + j, size, 1.0,
                                           False, api_name="/colorize").result(timeout=timeout)
                 assert Image.open(img).size == (320, 240) and seed == i * 1000 + j
                 with lock:
