@@ -183,3 +183,23 @@ def test_harness_end_to_end(tmp_path):
     assert main(["--random-weights", "tiny", "--data", str(data), "--size", "64", "--out", str(tmp_path / "cli"),
                  "--no-progress", "--threads", "1"]) == 0
     assert (tmp_path / "cli" / "grid.png").is_file()
+
+
+def test_with_lines_darkens_ink_only():
+    from train.evaluate import with_lines
+    color = np.full((4, 4, 3), 200, np.uint8)
+    sketch = np.full((4, 4, 3), 255, np.uint8)
+    sketch[1, 1] = 0
+    out = with_lines(color, sketch)
+    assert (out[1, 1] == 0).all() and (out[0, 0] == 200).all()
+
+
+def test_harness_keep_lines_rows(tmp_path):
+    from colorizer import Colorizer, preset
+    from train.evaluate import evaluate
+
+    data = write_pairs(tmp_path, n=2)
+    summary = evaluate({"tiny": Colorizer.from_random(preset("tiny"))}, data, tmp_path / "e", size=64,
+                       limit=None, batch_size=2, progress=False, keep_lines=True)
+    methods = {r["method"] for r in summary["rows"]}
+    assert {"tiny", "tiny + lines"} <= methods

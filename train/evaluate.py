@@ -198,6 +198,12 @@ def model_outputs(colorizer: Colorizer, batch: list[Sample]) -> list[dict[str, n
     return [{c: outs[c][i] for c in outs} for i in range(len(batch))]
 
 
+def with_lines(color: np.ndarray, sketch: np.ndarray) -> np.ndarray:
+    """The pipeline's ``keep_lines``: the sketch's lines multiplied over the colours."""
+    ink = np.asarray(sketch, dtype=np.float32).mean(axis=2, keepdims=True) / 255.0
+    return np.clip(color.astype(np.float32) * ink + 0.5, 0, 255).astype(np.uint8)
+
+
 def baseline_outputs(fn, s: Sample) -> dict[str, np.ndarray]:
     return {"matched": fn(s.sketch, s.palette.colors, s.palette.shares),
             "cross": fn(s.sketch, s.cross.colors, s.cross.shares),
@@ -284,7 +290,7 @@ def markdown(summary: dict) -> str:
 
 def evaluate(models: dict[str, Colorizer], data: str | Path, out: str | Path, size: int = 256,
              limit: int | None = DEFAULT_LIMIT, batch_size: int = 16, max_pixels: int = 16384,
-             grid_rows: int = GRID_ROWS, progress: bool = True) -> dict:
+             grid_rows: int = GRID_ROWS, progress: bool = True, keep_lines: bool = False) -> dict:
     """Run every model and baseline on ``data``; write results.md/json and grid.png to ``out``."""
     from tqdm import tqdm
 
@@ -313,6 +319,8 @@ def evaluate(models: dict[str, Colorizer], data: str | Path, out: str | Path, si
     model_time = 0.0
     for name, model in models.items():
         per_method[name] = [None] * n
+        if keep_lines:
+            per_method[f"{name} + lines"] = [None] * n
         pos = {s.id: i for i, s in enumerate(samples)}
         bar = tqdm(total=n, desc=name, disable=not progress)
         for batch in batches(samples, batch_size):
@@ -321,6 +329,9 @@ def evaluate(models: dict[str, Colorizer], data: str | Path, out: str | Path, si
             model_time += time.perf_counter() - t
             for s, o in zip(batch, outs):
                 per_method[name][pos[s.id]] = score(s, o)
+                if keep_lines:
+                    per_method[f"{name} + lines"][pos[s.id]] = score(
+                        s, {c: with_lines(img, s.sketch) for c, img in o.items()})
                 if s.id in shown:
                     shown_out.setdefault(name, {})[s.id] = o["matched"]
             bar.update(len(batch))
@@ -408,6 +419,9 @@ def parse_args(argv=None) -> argparse.Namespace:
     ap.add_argument("--max-pixels", type=int, default=16384,
                     help="non-line pixels sampled per image for adherence and steer (default 16384)")
     ap.add_argument("--device", default="cpu", help="torch device for the models (default cpu)")
+    ap.add_argument("--keep-lines", action="store_true",
+                    help="also score each model with the sketch's lines laid over its colours "
+                         "(the pipeline's keep_lines), as rows '<model> + lines'")
     ap.add_argument("--no-progress", action="store_true")
     return ap.parse_args(argv)
 
@@ -426,7 +440,8 @@ def main(argv=None) -> int:
         models[_model_name(d, set(models))] = Colorizer.from_pretrained(d, device=args.device, use_hub=False)
     out = args.out or str(Path("eval") / next(iter(models)).replace(" ", "-"))
     summary = evaluate(models, args.data, out, size=args.size, limit=args.limit or None,
-                       batch_size=args.batch_size, max_pixels=args.max_pixels, progress=not args.no_progress)
+                       batch_size=args.batch_size, max_pixels=args.max_pixels, progress=not args.no_progress,
+                       keep_lines=args.keep_lines)
     print(markdown(summary))
     print(f"wrote {out}/results.md, results.json, grid.png")
     return 0
