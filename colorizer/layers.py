@@ -30,6 +30,12 @@ class WSConv2d(nn.Conv2d):
     def __init__(self, *args, eps: float = 1e-5, **kwargs):
         super().__init__(*args, **kwargs)
         self.eps = eps
+        # Standardised filters have unit variance over their fan-in, so each conv would
+        # multiply the activations' variance by fan_in; the constant gain 1/sqrt(fan_in)
+        # keeps it at 1. Without it the residual stream grew to ~1e9 through the decoder
+        # and drowned the full-resolution skip features (blurry outputs, no lines).
+        fan_in = self.weight[0].numel()
+        self.gain = fan_in ** -0.5
         self._cache: tuple[int, torch.Tensor] | None = None
 
     def standardized_weight(self) -> torch.Tensor:
@@ -42,11 +48,11 @@ class WSConv2d(nn.Conv2d):
         if torch.is_inference_mode_enabled() and not self.training:
             key = (self.weight._version, self.weight.data_ptr(), self.weight.device)
             if self._cache is None or self._cache[0] != key:
-                self._cache = (key, self.standardized_weight())
+                self._cache = (key, self.standardized_weight() * self.gain)
             w = self._cache[1]
         else:
             self._cache = None
-            w = self.standardized_weight()
+            w = self.standardized_weight() * self.gain
         if torch.is_autocast_enabled(x.device.type):
             w = w.to(torch.get_autocast_dtype(x.device.type))
         else:
@@ -97,7 +103,8 @@ class ResBlock(nn.Module):
             x = self._resample(x)
         h = self.conv1(self.act(self.norm1(x)))
         h = self.conv2(self.act(self.norm2(h)))
-        h = h + self.shortcut(x)
+        # Sum of two unit-variance branches, scaled back to unit variance.
+        h = (h + self.shortcut(x)) * 2 ** -0.5
         return self._resample(h) if self.sample == "up" else h
 
 
