@@ -98,4 +98,6 @@ def test_sigterm_and_time_budget_end_with_a_checkpoint(tmp_path):
                        capture_output=True, text=True, cwd=REPO, env=env, timeout=120)
     assert r.returncode == 0, r.stderr
     assert "time budget" in r.stderr
-    assert [p.name for p in (tmp_path / "budget" / "checkpoints").glob("*.pt")] == ["checkpoint-00000001.pt"]
+    # The budget (60 ms) is checked after each step: it ends after one or a few steps, with one checkpoint.
+    saved = [p.name for p in (tmp_path / "budget" / "checkpoints").glob("*.pt")]
+    assert len(saved) == 1 and 1 <= int(saved[0][len("checkpoint-"):-3]) <= 5, saved
