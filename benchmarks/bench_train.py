@@ -11,9 +11,13 @@ included (see the trainer's it/s for that).
 from __future__ import annotations
 
 import argparse
+import sys
 import time
+from pathlib import Path
 
 import torch
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from train.config import TrainConfig
 from train.model import Pix2PixModel
