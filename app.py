@@ -25,7 +25,7 @@ from pathlib import Path
 import gradio as gr
 
 from colorizer import Colorizer, ColorizerError, Palette, preset
-from colorizer.app_utils import (PRESETS, ProjectError, check_pixels, layers_zip, make_project,
+from colorizer.app_utils import (PRESETS, check_pixels, layers_zip, make_project,
                                  merge_locked, normalize_hex, palette_from_json, palette_to_json,
                                  project_from_json, project_to_json, sketchpad_to_image, weights_label,
                                  write_ora)

@@ -40,7 +40,7 @@ def main() -> None:
     sketch = Image.open(a.sketch).convert("L").resize((512, 512))
     pal = Palette.from_hex(a.palette)
     images = {}
-    print(f"| backend | size | median latency (s) |\n|---|---|---|")
+    print("| backend | size | median latency (s) |\n|---|---|---|")
     for backend in ("torch", "onnx"):
         c = Colorizer.from_pretrained(a.weights, backend=backend)
         for size in (256, 512):

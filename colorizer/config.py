@@ -7,7 +7,7 @@ loader rebuilds exactly this architecture from it before a strict load.
 from __future__ import annotations
 
 import dataclasses
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any
 
 

@@ -12,7 +12,6 @@ Nothing may crash or hang: the CLI and the app run under timeouts.
 
 from __future__ import annotations
 
-import contextlib
 import io
 import json
 import pickle

@@ -14,7 +14,6 @@ the data an uninterrupted run would, whatever the number of workers.
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Callable, Sequence
 
@@ -23,54 +22,14 @@ import torch
 from PIL import Image
 from torch.utils.data import Dataset
 
-from colorizer.lines import extract_lines
+from colorizer.lines import adjust_line_width, extract_lines
 from colorizer.palette import Palette, extract_palette
 
 from .augment import recolor_clusters, shift_hue
 from .config import TrainConfig
 
-try:  # the corpus engineer's test-split guard
-    from train.data.splits import TestDataError, assert_not_test
-except ImportError:  # pragma: no cover - only while train/data is being written
-    class TestDataError(RuntimeError):
-        pass
-
-    def assert_not_test(paths) -> None:
-        bad = [str(p) for p in paths if "test" in Path(p).parts]
-        if bad:
-            raise TestDataError(f"refusing to read test data: {', '.join(bad[:5])}")
-
-try:
-    from colorizer.lines import adjust_line_width
-except ImportError:  # pragma: no cover
-    adjust_line_width = None
-
-
-# ---- pair records -----------------------------------------------------------------------
-@dataclass(frozen=True)
-class FolderPair:
-    """A sketch/colour file pair of the ``sketch/`` + ``color/`` layout."""
-
-    id: str
-    sketch_path: Path | None
-    color_path: Path
-
-    def load(self) -> tuple[Image.Image | None, Image.Image]:
-        color = Image.open(self.color_path).convert("RGB")
-        sketch = Image.open(self.sketch_path).convert("RGB") if self.sketch_path else None
-        return sketch, color
-
-
-_EXTS = {".png", ".jpg", ".jpeg", ".webp", ".bmp"}
-
-
-def folder_pairs(root: str | Path) -> list[FolderPair]:
-    """Pairs of ``root/sketch/NAME`` and ``root/color/NAME`` (fallback reader)."""
-    root = Path(root)
-    colors = {p.stem: p for p in sorted((root / "color").iterdir()) if p.suffix.lower() in _EXTS}
-    sketch_dir = root / "sketch"
-    sketches = {p.stem: p for p in sorted(sketch_dir.iterdir())} if sketch_dir.is_dir() else {}
-    return [FolderPair(k, sketches.get(k), colors[k]) for k in sorted(colors)]
+from train.data.layouts import discover_pairs
+from train.data.splits import TestDataError, assert_not_test
 
 
 def discover(root: str | Path, layout: str | None = None, split: str = "train") -> list:
@@ -83,16 +42,7 @@ def discover(root: str | Path, layout: str | None = None, split: str = "train") 
         from train.data.packed import open_pack
         pairs = list(open_pack(root, split=split))
     else:
-        try:
-            from train.data.layouts import discover_pairs
-        except ImportError:  # pragma: no cover - only while train/data is being written
-            discover_pairs = None
-        if discover_pairs is not None:
-            pairs = list(discover_pairs(root, layout=layout))
-        elif layout in (None, "folders"):
-            pairs = folder_pairs(root)
-        else:
-            raise ValueError(f"layout {layout!r} needs train.data.layouts, which is not available")
+        pairs = list(discover_pairs(root, layout=layout))
     if not pairs:
         raise FileNotFoundError(f"no {split} pairs found in {root}")
     assert_not_test([p.id for p in pairs])
@@ -207,7 +157,7 @@ class ColorizationDataset(Dataset):
                 cfg.recolor_neutral_prob)
         if rng.random() < cfg.hue_shift_prob:
             color, palette = shift_hue(color, palette, rng.uniform(-180, 180))
-        if adjust_line_width is not None and cfg.line_width_max > 0 and rng.random() < cfg.line_width_prob:
+        if cfg.line_width_max > 0 and rng.random() < cfg.line_width_prob:
             delta = int(rng.choice([d for d in range(-cfg.line_width_max, cfg.line_width_max + 1) if d]))
             sketch = np.asarray(adjust_line_width(Image.fromarray(sketch, "L"), delta))
         return color, palette, sketch
@@ -272,5 +222,4 @@ def build_dataset(cfg: TrainConfig, split: str = "train", palette_size: int = 9)
     return ColorizationDataset(pairs, cfg, False, palette_size)
 
 
-__all__ = ["ColorizationDataset", "StepSampler", "TestDataError", "build_dataset", "collate", "discover",
-           "folder_pairs"]
+__all__ = ["ColorizationDataset", "StepSampler", "TestDataError", "build_dataset", "collate", "discover"]

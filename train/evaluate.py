@@ -32,7 +32,6 @@ import math
 import sys
 import time
 from dataclasses import dataclass
-from functools import partial
 from pathlib import Path
 from typing import Callable
 
@@ -44,6 +43,7 @@ from colorizer import Colorizer, Palette, extract_palette, preset
 from colorizer.processing import load_image, target_size
 
 from train import metrics as M
+from train.data.layouts import discover_pairs
 from train.baselines import BASELINES, LINE_THRESHOLD, line_pixels
 
 DEFAULT_LIMIT = 100
@@ -59,34 +59,13 @@ def find_pairs(root: str | Path) -> list[tuple[str, Callable[[], tuple]]]:
     """``(id, load)`` for every pair under ``root``, sorted by id; ``load()`` gives
     ``(sketch, colour)`` PIL images.
 
-    Uses ``train.data.layouts.discover_pairs`` (folders, Kaggle and colour-only
-    layouts) when that module exists, otherwise reads ``root/sketch/<id>.png`` +
-    ``root/color/<id>.png`` directly.
+    Uses ``train.data.layouts.discover_pairs``: ``sketch/`` + ``color/`` folders,
+    Kaggle side-by-side pairs and colour-only folders.
     """
     root = Path(root)
-    try:
-        from train.data.layouts import discover_pairs
-    except ImportError:
-        discover_pairs = None
-    if discover_pairs is not None:
-        if not root.is_dir():
-            return []
-        pairs = [(p.id, p.load) for p in discover_pairs(root)]
-    else:
-        pairs = _folder_pairs(root)
-    return sorted(pairs, key=lambda p: p[0])
-
-
-def _folder_pairs(root: Path) -> list[tuple[str, Callable[[], tuple]]]:
-    """Fallback reader for ``root/sketch/<id>.<ext>`` + ``root/color/<id>.<ext>``."""
-    exts = {".png", ".jpg", ".jpeg", ".webp", ".bmp"}
-    sketches = {p.stem: p for p in sorted((root / "sketch").glob("*")) if p.suffix.lower() in exts}
-    colors = {p.stem: p for p in sorted((root / "color").glob("*")) if p.suffix.lower() in exts}
-    return [(k, partial(_load_files, sketches[k], colors[k])) for k in sorted(set(sketches) & set(colors))]
-
-
-def _load_files(sketch: Path, color: Path) -> tuple[Image.Image, Image.Image]:
-    return load_image(sketch), load_image(color)
+    if not root.is_dir():
+        return []
+    return sorted(((p.id, p.load) for p in discover_pairs(root)), key=lambda p: p[0])
 
 
 def select(pairs: list, limit: int | None) -> list:
