@@ -20,6 +20,7 @@ from .config import GeneratorConfig
 from .errors import InputImageError, PaletteError
 from .generator import Generator, count_parameters
 from .palette import PALETTE_SIZE, Palette, extract_palette, palette_planes
+from .regions import flatten_image
 from .processing import MAX_SIZE, MIN_SIZE, line_mask, load_image, overlay_lines, target_size, to_image, to_tensor
 from .weights import load_generator, resolve_weights
 
@@ -166,12 +167,14 @@ class Colorizer:
 
     def __call__(self, sketch, reference=None, palette=None, seed: int | None = 0, size: int = 512,
                  noise: str = "random", noise_strength: float = 1.0, keep_lines: bool = False,
-                 allow_empty: bool = False) -> ColorizeResult:
+                 allow_empty: bool = False, flat: bool = False) -> ColorizeResult:
         """Colour ``sketch`` with the colours of ``reference`` or of ``palette``.
 
         ``size`` is the longer side the network runs at (64..1024, rounded to the
         model's size multiple); the result is returned at the sketch's own size.
         ``keep_lines`` multiplies the original full-resolution lines on top.
+        ``flat`` gives every region enclosed by the sketch's lines one colour
+        (:func:`colorizer.regions.flat_fill`), at the sketch's own resolution.
         ``seed`` fixes the injected noise (None draws a fresh one).
         """
         if not MIN_SIZE <= int(size) <= MAX_SIZE:
@@ -196,6 +199,8 @@ class Colorizer:
         color = to_image(y)
         if color.size != src.size:
             color = color.resize(src.size, Image.BICUBIC)
+        if flat:
+            color = flatten_image(color, lines)
         image = overlay_lines(color, lines) if keep_lines else color
         return ColorizeResult(image=image, color=color, lines=lines, palette=pal, seed=seed, size=(tw, th))
 

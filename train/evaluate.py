@@ -41,6 +41,7 @@ from PIL import Image, ImageDraw
 
 from colorizer import Colorizer, Palette, extract_palette, preset
 from colorizer.processing import load_image, target_size
+from colorizer.regions import flat_seal
 
 from train import metrics as M
 from train.data.layouts import discover_pairs
@@ -183,6 +184,13 @@ def with_lines(color: np.ndarray, sketch: np.ndarray) -> np.ndarray:
     return np.clip(color.astype(np.float32) * ink + 0.5, 0, 255).astype(np.uint8)
 
 
+def with_flat(color: np.ndarray, sketch: np.ndarray) -> np.ndarray:
+    """The pipeline's ``flat``: one colour per line-enclosed region, lines on top."""
+    from colorizer.processing import line_mask
+    from colorizer.regions import flat_fill
+    return flat_fill(color, line_mask(Image.fromarray(sketch)), seal=flat_seal(*sketch.shape[:2]))[0]
+
+
 def baseline_outputs(fn, s: Sample) -> dict[str, np.ndarray]:
     return {"matched": fn(s.sketch, s.palette.colors, s.palette.shares),
             "cross": fn(s.sketch, s.cross.colors, s.cross.shares),
@@ -269,7 +277,8 @@ def markdown(summary: dict) -> str:
 
 def evaluate(models: dict[str, Colorizer], data: str | Path, out: str | Path, size: int = 256,
              limit: int | None = DEFAULT_LIMIT, batch_size: int = 16, max_pixels: int = 16384,
-             grid_rows: int = GRID_ROWS, progress: bool = True, keep_lines: bool = False) -> dict:
+             grid_rows: int = GRID_ROWS, progress: bool = True, keep_lines: bool = False, flat: bool = False,
+             cell: int = CELL) -> dict:
     """Run every model and baseline on ``data``; write results.md/json and grid.png to ``out``."""
     from tqdm import tqdm
 
@@ -300,6 +309,8 @@ def evaluate(models: dict[str, Colorizer], data: str | Path, out: str | Path, si
         per_method[name] = [None] * n
         if keep_lines:
             per_method[f"{name} + lines"] = [None] * n
+        if flat:
+            per_method[f"{name} + flat"] = [None] * n
         pos = {s.id: i for i, s in enumerate(samples)}
         bar = tqdm(total=n, desc=name, disable=not progress)
         for batch in batches(samples, batch_size):
@@ -311,6 +322,11 @@ def evaluate(models: dict[str, Colorizer], data: str | Path, out: str | Path, si
                 if keep_lines:
                     per_method[f"{name} + lines"][pos[s.id]] = score(
                         s, {c: with_lines(img, s.sketch) for c, img in o.items()})
+                if flat:
+                    of = {c: with_flat(img, s.sketch) for c, img in o.items()}
+                    per_method[f"{name} + flat"][pos[s.id]] = score(s, of)
+                    if s.id in shown:
+                        shown_out.setdefault(f"{name} + flat", {})[s.id] = of["matched"]
                 if s.id in shown:
                     shown_out.setdefault(name, {})[s.id] = o["matched"]
             bar.update(len(batch))
@@ -352,10 +368,11 @@ def evaluate(models: dict[str, Colorizer], data: str | Path, out: str | Path, si
     }
     (out / "results.json").write_text(json.dumps(_finite(summary), indent=1) + "\n")
     (out / "results.md").write_text(markdown(summary))
-    header = ["sketch", "palette"] + list(models) + ["ground truth"]
-    grid_data = [[s.sketch, swatches(s.palette)] + [shown_out[m][s.id] for m in models] + [s.target]
+    shown_models = [m for m in per_method if m in shown_out]
+    header = ["sketch", "palette"] + shown_models + ["ground truth"]
+    grid_data = [[s.sketch, swatches(s.palette)] + [shown_out[m][s.id] for m in shown_models] + [s.target]
                  for s in grid_samples]
-    make_grid(grid_data, header).save(out / "grid.png")
+    make_grid(grid_data, header, cell=cell).save(out / "grid.png")
     return summary
 
 
@@ -401,6 +418,11 @@ def parse_args(argv=None) -> argparse.Namespace:
     ap.add_argument("--keep-lines", action="store_true",
                     help="also score each model with the sketch's lines laid over its colours "
                          "(the pipeline's keep_lines), as rows '<model> + lines'")
+    ap.add_argument("--flat", action="store_true",
+                    help="also score each model with flat fill (the pipeline's flat=True: one colour per "
+                         "line-enclosed region, lines on top), as rows '<model> + flat'")
+    ap.add_argument("--grid-size", type=int, default=CELL,
+                    help=f"pixels per grid cell (default {CELL}; e.g. 512 to look at full-size outputs)")
     ap.add_argument("--no-progress", action="store_true")
     return ap.parse_args(argv)
 
@@ -420,7 +442,7 @@ def main(argv=None) -> int:
     out = args.out or str(Path("eval") / next(iter(models)).replace(" ", "-"))
     summary = evaluate(models, args.data, out, size=args.size, limit=args.limit or None,
                        batch_size=args.batch_size, max_pixels=args.max_pixels, progress=not args.no_progress,
-                       keep_lines=args.keep_lines)
+                       keep_lines=args.keep_lines, flat=args.flat, cell=args.grid_size)
     print(markdown(summary))
     print(f"wrote {out}/results.md, results.json, grid.png")
     return 0
