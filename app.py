@@ -126,24 +126,24 @@ def build_demo(model: Colorizer | None, weights_message: str | None = None) -> g
             return sketchpad_to_image(load_image(upload))
         return sketchpad_to_image(pad)
 
-    def run(sketch, swatches, seed, size, noise_strength, keep_lines):
+    def run(sketch, swatches, seed, size, noise_strength, keep_lines, flat):
         m = need_model()
         pal = Palette.from_hex(normalize_hex(list(swatches)), m.cfg.palette_size)
         noise_strength = float(noise_strength or 0.0)
         seed = int(seed) if seed not in (None, "") else 0
         return m(sketch, palette=pal, seed=seed, size=int(size),
                  noise="random" if noise_strength > 0 else "none",
-                 noise_strength=noise_strength, keep_lines=bool(keep_lines))
+                 noise_strength=noise_strength, keep_lines=bool(keep_lines), flat=bool(flat))
 
     # ---- callbacks ----
     @friendly
     def colorize_ui(tab, pad, upload, *rest):
-        swatches, (seed, size, noise_strength, keep_lines) = rest[:PALETTE_SIZE], rest[PALETTE_SIZE:]
+        swatches, (seed, size, noise_strength, keep_lines, flat) = rest[:PALETTE_SIZE], rest[PALETTE_SIZE:]
         t0 = time.perf_counter()
         sketch = get_sketch(tab, pad, upload)
-        res = run(sketch, swatches, seed, size, noise_strength, keep_lines)
+        res = run(sketch, swatches, seed, size, noise_strength, keep_lines, flat)
         dt = time.perf_counter() - t0
-        project = make_project(res.palette, seed, size, noise_strength, keep_lines, weights_id, sketch)
+        project = make_project(res.palette, seed, size, noise_strength, keep_lines, weights_id, sketch, flat=flat)
         d = outputs.new_dir()
         files = [str(layers_zip(res, d / "colorized_layers.zip", project)),
                  str(write_ora(res, d / "colorized.ora"))]
@@ -157,12 +157,12 @@ def build_demo(model: Colorizer | None, weights_message: str | None = None) -> g
 
     def preview_ui(tab, pad, upload, *rest):
         """Best effort: an empty canvas or missing weights just clear the preview."""
-        swatches, (seed, noise_strength, keep_lines) = rest[:PALETTE_SIZE], rest[PALETTE_SIZE:]
+        swatches, (seed, noise_strength, keep_lines, flat) = rest[:PALETTE_SIZE], rest[PALETTE_SIZE:]
         if model is None:
             return None
         try:
             sketch = get_sketch(tab, pad, upload)
-            return run(sketch, swatches, seed, PREVIEW_SIZE, noise_strength, keep_lines).image
+            return run(sketch, swatches, seed, PREVIEW_SIZE, noise_strength, keep_lines, flat).image
         except ColorizerError:
             return None
 
@@ -219,11 +219,11 @@ def build_demo(model: Colorizer | None, weights_message: str | None = None) -> g
         seed = p["seed"] if p["seed"] is not None else 0
         msg = (f"Loaded the project: seed {seed}, size {p['size']}, noise {p['noise_strength']:g}. "
                "Use the same sketch and press **Colorize** to reproduce the result.")
-        return p["palette"] + [",".join(p["palette"]), seed, p["size"], p["noise_strength"], p["keep_lines"], msg]
+        return p["palette"] + [",".join(p["palette"]), seed, p["size"], p["noise_strength"], p["keep_lines"], p["flat"], msg]
 
     @friendly
     def batch_ui(files, *rest, progress=gr.Progress()):
-        swatches, (seed, size, noise_strength, keep_lines) = rest[:PALETTE_SIZE], rest[PALETTE_SIZE:]
+        swatches, (seed, size, noise_strength, keep_lines, flat) = rest[:PALETTE_SIZE], rest[PALETTE_SIZE:]
         need_model()
         if not files:
             raise gr.Error("add some sketch images to colour first")
@@ -240,7 +240,7 @@ def build_demo(model: Colorizer | None, weights_message: str | None = None) -> g
                 try:
                     check_pixels(path)
                     sketch = sketchpad_to_image(load_image(path))
-                    res = run(sketch, swatches, seed, size, noise_strength, keep_lines)
+                    res = run(sketch, swatches, seed, size, noise_strength, keep_lines, flat)
                 except ColorizerError as e:
                     failed.append(f"{Path(path).name}: {e}")
                     continue
@@ -248,7 +248,8 @@ def build_demo(model: Colorizer | None, weights_message: str | None = None) -> g
                 res.image.save(out)
                 z.write(out, out.name)
                 gallery.append((str(out), stem))
-            project = make_project(normalize_hex(swatches), seed, size, noise_strength, keep_lines, weights_id)
+            project = make_project(normalize_hex(swatches), seed, size, noise_strength, keep_lines, weights_id,
+                                   flat=flat)
             z.writestr("project.json", project_to_json(project))
         msg = f"Coloured {len(gallery)} of {len(files)} sketches."
         if failed:
@@ -259,7 +260,7 @@ def build_demo(model: Colorizer | None, weights_message: str | None = None) -> g
 
     # ---- API-only functions ----
     @friendly
-    def api_colorize(sketch, reference, palette, seed, size, noise_strength, keep_lines):
+    def api_colorize(sketch, reference, palette, seed, size, noise_strength, keep_lines, flat=True):
         """Colour a sketch with a reference picture's palette or a palette hex string."""
         m = need_model()
         if not sketch:
@@ -277,7 +278,8 @@ def build_demo(model: Colorizer | None, weights_message: str | None = None) -> g
         size = 512 if size in (None, "") else int(size)
         res = m(sketchpad_to_image(load_image(sketch)), reference=reference or None, palette=palette,
                 seed=seed, size=size, noise="random" if noise_strength > 0 else "none",
-                noise_strength=noise_strength, keep_lines=bool(keep_lines))
+                noise_strength=noise_strength, keep_lines=bool(keep_lines),
+                flat=True if flat is None else bool(flat))
         return res.image, ",".join(res.palette.to_hex()), seed
 
     @friendly
@@ -380,6 +382,8 @@ def build_demo(model: Colorizer | None, weights_message: str | None = None) -> g
                                 dice = gr.Button("🎲 Random", scale=1, min_width=90, size="sm")
                             noise = gr.Slider(0.0, 2.0, value=1.0, step=0.05, label="Noise strength (0 = off)")
                             keep_lines = gr.Checkbox(True, label="Keep original lines on top")
+                            flat = gr.Checkbox(True, label="Flat colours (one colour per closed region)",
+                                               elem_id="flat")
                         downloads = gr.File(label="Downloads: layers (PNG zip), OpenRaster (.ora), project",
                                             file_count="multiple", interactive=False, elem_id="downloads", height=150)
                         load_proj = gr.UploadButton("📂 Load project (palette, seed, settings)", file_types=[".json"],
@@ -403,7 +407,7 @@ def build_demo(model: Colorizer | None, weights_message: str | None = None) -> g
                     "The model is a small U-Net that gets the sketch plus 9 palette colours as constant input "
                     "planes. A reference picture's palette is found with K-means (largest area first); the "
                     "order of the swatches matters - swatch 1 usually becomes the background.\n\n"
-                    "**API:** `colorize(sketch, reference, palette, seed, size, noise_strength, keep_lines)` and "
+                    "**API:** `colorize(sketch, reference, palette, seed, size, noise_strength, keep_lines, flat)` and "
                     "`extract_palette(reference)` - see *Use via API* at the bottom of the page.\n\n"
                     f"Weights: `{weights_id}`.")
 
@@ -416,6 +420,7 @@ def build_demo(model: Colorizer | None, weights_message: str | None = None) -> g
             a_size = gr.Number(512, label="size", precision=0)
             a_noise = gr.Number(1.0, label="noise_strength")
             a_keep = gr.Checkbox(False, label="keep_lines")
+            a_flat = gr.Checkbox(True, label="flat")
             a_img = gr.Image(type="pil", format="png", label="image")
             a_pal_out = gr.Textbox(label="palette_used")
             a_seed_out = gr.Number(label="seed_used", precision=0)
@@ -423,8 +428,8 @@ def build_demo(model: Colorizer | None, weights_message: str | None = None) -> g
             a_btn2 = gr.Button("api-extract")
 
         # ---- events ----
-        settings = [seed, size, noise, keep_lines]
-        prev_inputs = [tab_state, pad, upload, *swatches, seed, noise, keep_lines]
+        settings = [seed, size, noise, keep_lines, flat]
+        prev_inputs = [tab_state, pad, upload, *swatches, seed, noise, keep_lines, flat]
         prev_kw = dict(fn=preview_ui, inputs=prev_inputs, outputs=preview, trigger_mode="always_last",
                        concurrency_limit=1, concurrency_id="preview", show_progress="minimal",
                        api_visibility="undocumented")
@@ -445,7 +450,7 @@ def build_demo(model: Colorizer | None, weights_message: str | None = None) -> g
         # preview, which keeps only the latest request (always_last, one at a time).
         gr.on([s.change for s in swatches], swatch_edit_ui, swatches, hex_text, api_visibility="private",
               queue=False, trigger_mode="always_last")
-        gr.on([hex_text.change, seed.change, noise.release, keep_lines.input], **prev_kw)
+        gr.on([hex_text.change, seed.change, noise.release, keep_lines.input, flat.input], **prev_kw)
         hex_text.submit(hex_text_ui, hex_text, pal_outputs, api_visibility="private")
         reference.change(reference_ui, [reference, *swatches, *locks], pal_outputs,
                          api_visibility="undocumented", concurrency_limit=2)
@@ -463,7 +468,7 @@ def build_demo(model: Colorizer | None, weights_message: str | None = None) -> g
         batch_go.click(batch_ui, [batch_files, *swatches, *settings], [batch_zip, batch_gallery, batch_msg],
                        concurrency_limit=1, concurrency_id="colorize", api_visibility="undocumented")
 
-        a_btn.click(api_colorize, [a_sketch, a_ref, a_pal, a_seed, a_size, a_noise, a_keep],
+        a_btn.click(api_colorize, [a_sketch, a_ref, a_pal, a_seed, a_size, a_noise, a_keep, a_flat],
                     [a_img, a_pal_out, a_seed_out], api_name="colorize",
                     concurrency_limit=1, concurrency_id="colorize")
         a_btn2.click(api_extract_palette, a_ref, a_pal_out, api_name="extract_palette", concurrency_limit=2)

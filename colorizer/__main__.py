@@ -36,6 +36,8 @@ def build_parser() -> argparse.ArgumentParser:
     ap.add_argument("--seed", type=int, default=0, help="noise seed (results repeat for a seed)")
     ap.add_argument("--noise", choices=["random", "const", "none"], default="random", help="noise mode")
     ap.add_argument("--keep-lines", action="store_true", help="lay the original lines over the colours")
+    ap.add_argument("--flat", action=argparse.BooleanOptionalAction, default=True,
+                    help="one colour per region enclosed by the lines (default on; --no-flat: the raw network)")
     ap.add_argument("--weights", help="weights folder (default: COLORIZER_WEIGHTS, then weights/)")
     ap.add_argument("--random-weights", metavar="PRESET",
                     help="use untrained weights of a preset (tests and benchmarks only)")
@@ -70,7 +72,7 @@ def main(argv: list[str] | None = None) -> int:
         for f in tqdm(files, desc="colorizing", unit="img", disable=len(files) < 2):
             try:
                 res = model(f, palette=palette, seed=args.seed, size=args.size, noise=args.noise,
-                            keep_lines=args.keep_lines)
+                            keep_lines=args.keep_lines, flat=args.flat)
             except ColorizerError as e:
                 failures += 1
                 tqdm.write(f"skipped {f}: {e}", file=sys.stderr)

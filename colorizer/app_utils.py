@@ -241,7 +241,7 @@ def normalize_hex(colors, size: int = PALETTE_SIZE) -> list[str]:
 
 
 def make_project(palette, seed: int | None, size: int, noise_strength: float, keep_lines: bool,
-                 weights_id: str, sketch: Image.Image | None = None) -> dict:
+                 weights_id: str, sketch: Image.Image | None = None, flat: bool = False) -> dict:
     """Everything needed to redo a result with the same sketch."""
     from . import __version__
 
@@ -253,6 +253,7 @@ def make_project(palette, seed: int | None, size: int, noise_strength: float, ke
         "size": int(size),
         "noise_strength": float(noise_strength),
         "keep_lines": bool(keep_lines),
+        "flat": bool(flat),
         "weights_id": str(weights_id),
         "library_version": __version__,
     }
@@ -303,6 +304,7 @@ def project_from_json(src) -> dict:
             "size": int(d.get("size", 512)),
             "noise_strength": float(d.get("noise_strength", 1.0)),
             "keep_lines": bool(d.get("keep_lines", False)),
+            "flat": bool(d.get("flat", False)),
             "weights_id": str(d.get("weights_id", "unknown")),
         }
     except KeyError as e:

@@ -65,6 +65,10 @@ def test_colorize_with_palette_and_reference(client, files):
                                    0, 256, 0.0, True, api_name="/colorize")
     assert sorted(pal3.split(",")) == sorted(COLORS)
     assert Image.open(img3).size == (160, 120)
+    # flat is the 8th argument (default on): off gives the raw network's picture
+    raw, _, _ = client.predict(handle_file(str(files / "sketch.png")), None, ",".join(COLORS), 7, 256, 1.0,
+                               False, False, api_name="/colorize")
+    assert Image.open(raw).tobytes() != Image.open(img).tobytes()
 
 
 @pytest.mark.parametrize("case, expected", [

@@ -77,31 +77,36 @@ def test_palette_save_load(fns):
 def test_colorize_project_round_trip(fns, tmp_path):
     pad = {"background": None, "layers": [], "composite": Image.open(_sketch(tmp_path / "s.png")).convert("RGBA")}
     pal = PRESETS["Autumn"]
-    img, color, lines, files, status = fns["colorize_ui"]("draw", pad, None, *pal, 5, 256, 0.7, True)
+    img, color, lines, files, status = fns["colorize_ui"]("draw", pad, None, *pal, 5, 256, 0.7, True, False)
     assert "Done" in status and img.size == (80, 64)
     names = {Path(f).name for f in files}
     assert names == {"colorized_layers.zip", "colorized.ora", "colorized_project.json"}
     proj = [f for f in files if f.endswith(".json")][0]
     out = fns["load_project_ui"](proj)
-    assert out[:9] == pal and out[10:14] == [5, 256, 0.7, True]
-    again = fns["colorize_ui"]("draw", pad, None, *out[:9], *out[10:14])[0]
+    assert out[:9] == pal and out[10:15] == [5, 256, 0.7, True, False]
+    again = fns["colorize_ui"]("draw", pad, None, *out[:9], *out[10:15])[0]
     assert again.tobytes() == img.tobytes()
+    # flat colours on: a different picture, and the project remembers the setting
+    img2, _, _, files2, _ = fns["colorize_ui"]("draw", pad, None, *pal, 5, 256, 0.7, True, True)
+    assert img2.tobytes() != img.tobytes()
+    out2 = fns["load_project_ui"]([f for f in files2 if f.endswith(".json")][0])
+    assert out2[14] is True
 
 
 def test_empty_canvas_and_missing_upload_errors(fns):
     with pytest.raises(gr.Error, match="empty"):
         fns["colorize_ui"]("draw", {"background": None, "layers": [], "composite": None}, None,
-                           *PRESETS["Default"], 0, 256, 1.0, False)
+                           *PRESETS["Default"], 0, 256, 1.0, False, True)
     with pytest.raises(gr.Error, match="upload"):
-        fns["colorize_ui"]("upload", None, None, *PRESETS["Default"], 0, 256, 1.0, False)
+        fns["colorize_ui"]("upload", None, None, *PRESETS["Default"], 0, 256, 1.0, False, True)
     # the preview stays quiet on an empty canvas
-    assert fns["preview_ui"]("draw", None, None, *PRESETS["Default"], 0, 1.0, False) is None
+    assert fns["preview_ui"]("draw", None, None, *PRESETS["Default"], 0, 1.0, False, True) is None
 
 
 def test_batch(fns, tmp_path):
     files = [_sketch(tmp_path / f"s{i}.png") for i in range(3)]
     (tmp_path / "bad.png").write_bytes(b"nope")
-    zpath, gallery, msg = fns["batch_ui"](files + [str(tmp_path / "bad.png")], *PRESETS["Forest"], 1, 256, 1.0, False,
+    zpath, gallery, msg = fns["batch_ui"](files + [str(tmp_path / "bad.png")], *PRESETS["Forest"], 1, 256, 1.0, False, True,
                                           progress=_Progress())
     assert len(gallery) == 3 and "Skipped" in msg and "bad.png" in msg
     with zipfile.ZipFile(zpath) as z:

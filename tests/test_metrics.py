@@ -203,3 +203,24 @@ def test_harness_keep_lines_rows(tmp_path):
                        limit=None, batch_size=2, progress=False, keep_lines=True)
     methods = {r["method"] for r in summary["rows"]}
     assert {"tiny", "tiny + lines"} <= methods
+
+
+def test_harness_flat_rows_net_size_and_grid(tmp_path):
+    from colorizer import Colorizer, preset
+    from train.evaluate import evaluate, main
+
+    data = write_pairs(tmp_path, n=2, size=96)
+    out = tmp_path / "e"
+    summary = evaluate({"tiny": Colorizer.from_random(preset("tiny"))}, data, out, size=96,
+                       limit=None, batch_size=2, progress=False, flat=True, net_size=48, cell=40)
+    by = {(r["method"], r["palette"]): r for r in summary["rows"]}
+    assert ("tiny + flat", "matched") in by and summary["config"]["net_size"] == 48
+    # the grid shows the flat outputs as a column of their own, at the asked cell size
+    grid = Image.open(out / "grid.png")
+    assert grid.size[0] == 5 * 40   # sketch, palette, tiny, tiny + flat, ground truth
+    # flat fill of the circle drawings: the ground truth is flat, so flattening moves the
+    # untrained network's output towards it on PSNR
+    assert by[("tiny + flat", "matched")]["psnr"] >= by[("tiny", "matched")]["psnr"] - 0.5
+    assert main(["--random-weights", "tiny", "--data", str(data), "--size", "96", "--net-size", "64",
+                 "--flat", "--out", str(tmp_path / "cli"), "--no-progress", "--threads", "1"]) == 0
+    assert "models ran at 64 px" in (tmp_path / "cli" / "results.md").read_text()

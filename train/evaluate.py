@@ -41,7 +41,8 @@ from PIL import Image, ImageDraw
 
 from colorizer import Colorizer, Palette, extract_palette, preset
 from colorizer.processing import load_image, target_size
-from colorizer.regions import flat_seal
+from colorizer.processing import line_mask
+from colorizer.regions import flat_fill, flat_seal
 
 from train import metrics as M
 from train.data.layouts import discover_pairs
@@ -167,14 +168,26 @@ def _to_uint8(y: torch.Tensor) -> np.ndarray:
     return ((y.float().clamp(-1, 1) + 1.0) * 127.5).round().byte().permute(0, 2, 3, 1).cpu().numpy()
 
 
-def model_outputs(colorizer: Colorizer, batch: list[Sample]) -> list[dict[str, np.ndarray]]:
-    """Matched, cross and edited outputs for a batch of same-sized samples (noise "const")."""
+def model_outputs(colorizer: Colorizer, batch: list[Sample], net_size: int | None = None
+                  ) -> list[dict[str, np.ndarray]]:
+    """Matched, cross and edited outputs for a batch of same-sized samples (noise "const").
+    With ``net_size`` the network runs at that longer side and its output is scaled
+    back to the samples' size (as the pipeline does for a sketch bigger than ``size``)."""
+    import torch.nn.functional as F
+
     x = torch.stack([torch.from_numpy(s.sketch).permute(2, 0, 1).float() / 127.5 - 1.0 for s in batch])
+    h, w = x.shape[-2:]
+    nw, nh = target_size(w, h, net_size, multiple=SIZE_MULTIPLE) if net_size else (w, h)
+    if (nh, nw) != (h, w):
+        x = F.interpolate(x, size=(nh, nw), mode="bilinear", align_corners=False, antialias=nh < h)
     outs = {}
     for cond, get in (("matched", lambda s: s.palette), ("cross", lambda s: s.cross),
                       ("edited", lambda s: s.edited)):
         pv = torch.stack([_palette_vector(get(s)) for s in batch])
-        outs[cond] = _to_uint8(colorizer.run(x, pv, noise="const"))
+        y = colorizer.run(x, pv, noise="const")
+        if (nh, nw) != (h, w):
+            y = F.interpolate(y.float(), size=(h, w), mode="bicubic", align_corners=False).clamp(-1, 1)
+        outs[cond] = _to_uint8(y)
     return [{c: outs[c][i] for c in outs} for i in range(len(batch))]
 
 
@@ -185,9 +198,7 @@ def with_lines(color: np.ndarray, sketch: np.ndarray) -> np.ndarray:
 
 
 def with_flat(color: np.ndarray, sketch: np.ndarray) -> np.ndarray:
-    """The pipeline's ``flat``: one colour per line-enclosed region, lines on top."""
-    from colorizer.processing import line_mask
-    from colorizer.regions import flat_fill
+    """The pipeline's ``flat``: one colour per line-enclosed region."""
     return flat_fill(color, line_mask(Image.fromarray(sketch)), seal=flat_seal(*sketch.shape[:2]))[0]
 
 
@@ -252,7 +263,8 @@ def markdown(summary: dict) -> str:
         "",
         f"- data: `{cfg['data']}` - {summary['n_images']} images"
         + (f" (evenly spaced subset of {summary['n_available']})" if summary["n_images"] < summary["n_available"] else ""),
-        f"- working size: {cfg['size']} px (longer side), noise `const`, batch {cfg['batch_size']}",
+        f"- working size: {cfg['size']} px (longer side; models ran at {cfg.get('net_size', cfg['size'])} px), "
+        f"noise `const`, batch {cfg['batch_size']}",
         f"- steer test: {summary['n_steer']} images with a chromatic swatch "
         f"(chroma >= {M.MIN_CHROMA:g}); adherence: CIEDE2000 <= {M.ADHERENCE_DE:g}, "
         f"non-line pixels (`line_mask > {LINE_THRESHOLD}`), <= {cfg['max_pixels']} sampled per image",
@@ -278,7 +290,7 @@ def markdown(summary: dict) -> str:
 def evaluate(models: dict[str, Colorizer], data: str | Path, out: str | Path, size: int = 256,
              limit: int | None = DEFAULT_LIMIT, batch_size: int = 16, max_pixels: int = 16384,
              grid_rows: int = GRID_ROWS, progress: bool = True, keep_lines: bool = False, flat: bool = False,
-             cell: int = CELL) -> dict:
+             cell: int = CELL, net_size: int | None = None) -> dict:
     """Run every model and baseline on ``data``; write results.md/json and grid.png to ``out``."""
     from tqdm import tqdm
 
@@ -315,7 +327,7 @@ def evaluate(models: dict[str, Colorizer], data: str | Path, out: str | Path, si
         bar = tqdm(total=n, desc=name, disable=not progress)
         for batch in batches(samples, batch_size):
             t = time.perf_counter()
-            outs = model_outputs(model, batch)
+            outs = model_outputs(model, batch, net_size)
             model_time += time.perf_counter() - t
             for s, o in zip(batch, outs):
                 per_method[name][pos[s.id]] = score(s, o)
@@ -354,7 +366,7 @@ def evaluate(models: dict[str, Colorizer], data: str | Path, out: str | Path, si
     out.mkdir(parents=True, exist_ok=True)
     runtime = time.perf_counter() - t0
     summary = {
-        "config": {"data": str(data), "size": size, "limit": limit, "batch_size": batch_size,
+        "config": {"data": str(data), "size": size, "net_size": net_size or size, "limit": limit, "batch_size": batch_size,
                    "max_pixels": max_pixels, "noise": "const", "adherence_delta_e": M.ADHERENCE_DE,
                    "min_chroma": M.MIN_CHROMA, "line_threshold": LINE_THRESHOLD,
                    "models": {k: m.weights_id for k, m in models.items()}},
@@ -407,6 +419,9 @@ def parse_args(argv=None) -> argparse.Namespace:
                     help="more weights folders to evaluate in the same table")
     ap.add_argument("--data", default="data/test", help="split folder with sketch/ and color/ (default data/test)")
     ap.add_argument("--size", type=int, default=256, help="longer side the network runs at (default 256)")
+    ap.add_argument("--net-size", type=int, default=None,
+                    help="longer side the models run at, when smaller than --size: their output is "
+                         "scaled up to --size before scoring (default: --size)")
     ap.add_argument("--limit", type=int, default=DEFAULT_LIMIT,
                     help=f"evaluate at most N images, evenly spaced (default {DEFAULT_LIMIT}; 0 = all)")
     ap.add_argument("--out", default=None, help="output folder (default eval/<weights name>)")
@@ -442,7 +457,8 @@ def main(argv=None) -> int:
     out = args.out or str(Path("eval") / next(iter(models)).replace(" ", "-"))
     summary = evaluate(models, args.data, out, size=args.size, limit=args.limit or None,
                        batch_size=args.batch_size, max_pixels=args.max_pixels, progress=not args.no_progress,
-                       keep_lines=args.keep_lines, flat=args.flat, cell=args.grid_size)
+                       keep_lines=args.keep_lines, flat=args.flat, cell=args.grid_size,
+                       net_size=args.net_size)
     print(markdown(summary))
     print(f"wrote {out}/results.md, results.json, grid.png")
     return 0

@@ -1,0 +1,101 @@
+"""Flat fill (colorizer.regions): one colour per line-enclosed region."""
+
+import numpy as np
+import pytest
+from PIL import Image
+
+from colorizer import Colorizer, preset
+from colorizer.processing import line_mask
+from colorizer.regions import flat_fill, flat_seal, flatten_image, region_labels
+
+
+def two_boxes_sketch(size: int = 64, gap: int = 0) -> np.ndarray:
+    """White paper with a black frame split by a vertical line into two boxes;
+    ``gap`` pixels are left open in the dividing line."""
+    g = np.full((size, size), 255, np.uint8)
+    g[8, 8:56] = g[55, 8:56] = 0
+    g[8:56, 8] = g[8:56, 55] = 0
+    g[8:56, 31:33] = 0
+    if gap:
+        g[30:30 + gap, 31:33] = 255
+    return g
+
+
+def test_regions_of_a_closed_drawing():
+    ink = two_boxes_sketch() < 128
+    labels, n = region_labels(ink, seal=0)
+    assert n == 3  # outside, left box, right box
+    assert labels[20, 20] != labels[20, 45] and labels[20, 20] > 0 and labels[20, 45] > 0
+    # a 2 px gap joins the boxes without sealing, and is closed by one sealing step
+    ink = two_boxes_sketch(gap=2) < 128
+    assert region_labels(ink, seal=0)[1] == 2
+    assert region_labels(ink, seal=1)[1] == 3
+
+
+def test_blotch_is_absorbed_and_lines_keep_the_network_pixels():
+    sk = two_boxes_sketch()
+    dark = line_mask(Image.fromarray(sk))
+    color = np.full((64, 64, 3), 250, np.uint8)
+    color[9:55, 9:31] = (200, 60, 40)     # left box red
+    color[9:55, 33:55] = (40, 80, 200)    # right box blue
+    color[12:17, 12:17] = (255, 255, 255)  # a small white blotch in the red box (25 of ~1000 px)
+    rng = np.random.default_rng(0)
+    noisy = np.clip(color + rng.normal(0, 6, color.shape), 0, 255).astype(np.uint8)
+    noisy[sk < 128] = 10                   # the network draws the lines dark
+    out, stats = flat_fill(noisy, dark, seal=1)
+    assert stats.regions == 3
+    left = out[12:50, 12:28].reshape(-1, 3)
+    assert np.abs(left.astype(int) - (200, 60, 40)).max() <= 3   # blotch gone, noise gone
+    right = out[12:50, 36:52].reshape(-1, 3)
+    assert np.ptp(right, axis=0).max() == 0 and np.abs(right.astype(int) - (40, 80, 200)).max() <= 3
+    assert out[8, 20].max() <= 12         # ink pixels are the network's own (dark) pixels
+
+
+def test_leak_keeps_two_large_colours():
+    # the dividing line has a gap too wide to seal: one region, painted in two
+    # clearly different halves by the network -> both halves keep their colour
+    sk = two_boxes_sketch(gap=8)
+    dark = line_mask(Image.fromarray(sk))
+    color = np.full((64, 64, 3), 250, np.uint8)
+    color[9:55, 9:32] = (200, 60, 40)
+    color[9:55, 32:55] = (40, 80, 200)
+    out, stats = flat_fill(color, dark, seal=1)
+    assert stats.split >= 1
+    assert tuple(out[20, 20]) == (200, 60, 40) and tuple(out[20, 45]) == (40, 80, 200)
+
+
+def test_bad_shapes_raise():
+    with pytest.raises(ValueError):
+        flat_fill(np.zeros((8, 8, 3), np.uint8), np.zeros((8, 9), np.float32))
+    with pytest.raises(ValueError):
+        flat_fill(np.zeros((8, 8), np.uint8), np.zeros((8, 8), np.float32))
+
+
+def test_all_ink_and_blank_pictures():
+    out, stats = flat_fill(np.full((8, 8, 3), 7, np.uint8), np.ones((8, 8), np.float32))
+    assert stats.regions == 0 and (out == 7).all()
+    blank = np.random.default_rng(1).integers(0, 256, (16, 16, 3), dtype=np.uint8)
+    out, stats = flat_fill(blank, np.zeros((16, 16), np.float32))
+    assert stats.regions == 1 and stats.flat_fraction == 1.0
+
+
+def test_flatten_image_sizes_and_seal():
+    assert flat_seal(256, 100) == 1 and flat_seal(512, 512) == 2 and flat_seal(10, 10) == 1
+    sketch = Image.fromarray(two_boxes_sketch(128)).convert("L")
+    color = Image.new("RGB", (32, 32), (120, 130, 140))
+    out = flatten_image(color, sketch)
+    assert out.size == (128, 128) and out.mode == "RGB"
+    small = flatten_image(color, sketch, max_side=64)  # worked at 64 px, returned at 128
+    assert small.size == (128, 128)
+
+
+def test_pipeline_flat_option(sketch_image):
+    c = Colorizer.from_random(preset("tiny"), seed=0, device="cpu", backend="torch")
+    raw = c(sketch_image, size=64, seed=3)
+    flat = c(sketch_image, size=64, seed=3, flat=True)
+    assert flat.image.size == raw.image.size
+    a, b = np.asarray(raw.image), np.asarray(flat.image)
+    assert not np.array_equal(a, b)
+    # flat output has far fewer distinct colours off the lines than the raw network
+    paper = line_mask(sketch_image) < 0.05
+    assert len(np.unique(b[paper], axis=0)) < len(np.unique(a[paper], axis=0))
