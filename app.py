@@ -126,14 +126,15 @@ def build_demo(model: Colorizer | None, weights_message: str | None = None) -> g
             return sketchpad_to_image(load_image(upload))
         return sketchpad_to_image(pad)
 
-    def run(sketch, swatches, seed, size, noise_strength, keep_lines, flat):
+    def run(sketch, swatches, seed, size, noise_strength, keep_lines, flat, output_size=None):
         m = need_model()
         pal = Palette.from_hex(normalize_hex(list(swatches)), m.cfg.palette_size)
         noise_strength = float(noise_strength or 0.0)
         seed = int(seed) if seed not in (None, "") else 0
         return m(sketch, palette=pal, seed=seed, size=int(size),
                  noise="random" if noise_strength > 0 else "none",
-                 noise_strength=noise_strength, keep_lines=bool(keep_lines), flat=bool(flat))
+                 noise_strength=noise_strength, keep_lines=bool(keep_lines), flat=bool(flat),
+                 output_size=output_size)
 
     # ---- callbacks ----
     @friendly
@@ -162,7 +163,8 @@ def build_demo(model: Colorizer | None, weights_message: str | None = None) -> g
             return None
         try:
             sketch = get_sketch(tab, pad, upload)
-            return run(sketch, swatches, seed, PREVIEW_SIZE, noise_strength, keep_lines, flat).image
+            return run(sketch, swatches, seed, PREVIEW_SIZE, noise_strength, keep_lines, flat,
+                       output_size=PREVIEW_SIZE).image
         except ColorizerError:
             return None
 

@@ -2,10 +2,12 @@
 
     python benchmarks/bench_pipeline.py [--weights weights] [--sketch PATH] [--threads 2] [--repeats 5]
 
-Times ``Colorizer(...)(sketch, palette=..., size=S)`` (image in, image out) at 256
-and 512 px for each backend, reports the max difference between the backends'
-images (0-255), and the max/mean |bf16 - fp32| of the network output on the
-same input (outputs in [-1, 1]).
+Times ``Colorizer(...)(sketch, palette=..., size=S)`` (image in, image out) on a
+512 px sketch for each backend: the app's live preview (network at 256 px, flat
+colours, result at 256 px), the raw network at 256 and 512 px, and flat colours
+at 512 px. Reports the max difference between the backends' raw images (0-255)
+and the max/mean |bf16 - fp32| of the network output on the same input
+(outputs in [-1, 1]).
 """
 
 from __future__ import annotations
@@ -40,18 +42,27 @@ def main() -> None:
     sketch = Image.open(a.sketch).convert("L").resize((512, 512))
     pal = Palette.from_hex(a.palette)
     images = {}
-    print("| backend | size | median latency (s) |\n|---|---|---|")
+    # (label, network size, keyword arguments): the app's live preview (flat, result capped at
+    # 256 px), the raw network at 256 and 512, and the full result with flat colours.
+    cases = [("preview 256 (flat)", 256, dict(flat=True, output_size=256)),
+             ("256 raw", 256, dict(flat=False)),
+             ("512 raw", 512, dict(flat=False)),
+             ("512 flat", 512, dict(flat=True)),
+             ("net 256, flat at 512", 256, dict(flat=True))]
+    print(f"sketch {sketch.size[0]}x{sketch.size[1]} px, {a.threads} threads\n")
+    print("| backend | case | median latency (s) |\n|---|---|---|")
     for backend in ("torch", "onnx"):
         c = Colorizer.from_pretrained(a.weights, backend=backend)
-        for size in (256, 512):
-            c(sketch, palette=pal, size=size, seed=0)  # warm-up (and the ONNX export)
+        for label, size, kw in cases:
+            c(sketch, palette=pal, size=size, seed=0, **kw)  # warm-up (and the ONNX export)
             ts = []
             for _ in range(a.repeats):
                 t0 = time.perf_counter()
-                r = c(sketch, palette=pal, size=size, seed=0)
+                r = c(sketch, palette=pal, size=size, seed=0, **kw)
                 ts.append(time.perf_counter() - t0)
-            images[backend, size] = np.asarray(r.image).astype(int)
-            print(f"| {c.active_backend} | {size} | {statistics.median(ts):.3f} |")
+            if label in ("256 raw", "512 raw"):
+                images[backend, size] = np.asarray(r.image).astype(int)
+            print(f"| {c.active_backend} | {label} | {statistics.median(ts):.3f} |")
     for size in (256, 512):
         d = np.abs(images["torch", size] - images["onnx", size]).max()
         print(f"max |torch - onnx| at {size} px: {d} / 255")

@@ -167,20 +167,28 @@ class Colorizer:
 
     def __call__(self, sketch, reference=None, palette=None, seed: int | None = 0, size: int = 512,
                  noise: str = "random", noise_strength: float = 1.0, keep_lines: bool = False,
-                 allow_empty: bool = False, flat: bool = False) -> ColorizeResult:
+                 allow_empty: bool = False, flat: bool = False,
+                 output_size: int | None = None) -> ColorizeResult:
         """Colour ``sketch`` with the colours of ``reference`` or of ``palette``.
 
         ``size`` is the longer side the network runs at (64..1024, rounded to the
         model's size multiple); the result is returned at the sketch's own size.
         ``keep_lines`` multiplies the original full-resolution lines on top.
         ``flat`` gives every region enclosed by the sketch's lines one colour
-        (:func:`colorizer.regions.flat_fill`), at the sketch's own resolution.
+        (:func:`colorizer.regions.flat_fill`), at the output resolution.
+        ``output_size`` caps the longer side of the result (None: the sketch's own
+        size); a live preview uses it to skip work at full resolution.
         ``seed`` fixes the injected noise (None draws a fresh one).
         """
         if not MIN_SIZE <= int(size) <= MAX_SIZE:
             raise InputImageError(f"size must be between {MIN_SIZE} and {MAX_SIZE}, got {size}")
         pal = self._palette(reference, palette)
         src = load_image(sketch)
+        if output_size is not None and max(src.size) > int(output_size):
+            if int(output_size) < MIN_SIZE:
+                raise InputImageError(f"output_size must be at least {MIN_SIZE}, got {output_size}")
+            src = src.copy()
+            src.thumbnail((int(output_size), int(output_size)), Image.BILINEAR)
         lines = src.convert("L")
         if not allow_empty and float(line_mask(lines).max()) < 0.1:
             raise InputImageError("the sketch is empty: draw or upload some dark lines on a light background")

@@ -99,3 +99,11 @@ def test_pipeline_flat_option(sketch_image):
     # flat output has far fewer distinct colours off the lines than the raw network
     paper = line_mask(sketch_image) < 0.05
     assert len(np.unique(b[paper], axis=0)) < len(np.unique(a[paper], axis=0))
+
+
+def test_output_size_caps_the_result(sketch_image):
+    c = Colorizer.from_random(preset("tiny"), seed=0, device="cpu", backend="torch")
+    big = sketch_image.resize((192, 160))
+    r = c(big, size=64, seed=0, flat=True, output_size=96)
+    assert r.image.size == (96, 80) and r.color.size == (96, 80)
+    assert c(big, size=64, seed=0, output_size=400).image.size == (192, 160)  # never enlarged
