@@ -347,7 +347,7 @@ if getattr(c, "active_backend", "torch") == "onnx":
     ob.OnnxGenerator.__call__ = lambda self, x, *a, **k: (calls.append(tuple(x.shape[-2:])), _orig(self, x, *a, **k))[1]
 before = peak_rss_mb()
 t0 = time.perf_counter()
-res = c(im, size={size}, keep_lines=True, seed=0)
+res = c(im, size={size}, keep_lines=True, seed=0, flat={flat})
 dt = time.perf_counter() - t0
 after = peak_rss_mb()
 assert calls and max(max(s) for s in calls) <= 1024, calls
@@ -356,13 +356,14 @@ print(json.dumps({{"s": dt, "before_mb": before, "peak_mb": after, "net_calls": 
 """
 
 
-def big_sketch(name: str, sizes, threads: int, backends) -> list[dict]:
+def big_sketch(name: str, sizes, threads: int, backends, flats=(False, True)) -> list[dict]:
     rows = []
     for size in sizes:
-        for be in backends:
+        for be, flat in [(be, flat) for be in backends for flat in flats]:
             kw = repr({"backend": be}) if be else "{}"
-            code = _BIG_CHILD.format(root=str(ROOT), threads=threads, w=4000, h=3000, name=name, size=size, kw=kw)
-            row = {"preset": name, "size": size, "backend": be or "default"}
+            code = _BIG_CHILD.format(root=str(ROOT), threads=threads, w=4000, h=3000, name=name, size=size, kw=kw,
+                                     flat=flat)
+            row = {"preset": name, "size": size, "backend": be or "default", "flat": flat}
             proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=900)
             if proc.returncode == 0:
                 row.update(json.loads(proc.stdout.strip().splitlines()[-1]))
@@ -437,13 +438,15 @@ def report(lat, mem, pal, big, params, paths, mem_size) -> str:
         md += [f"| {r['case']} | {r['s'] * 1000:.0f} |" for r in pal]
     if big:
         md += ["", "### 4000x3000 sketch, whole pipeline with keep_lines (fresh process per row)", "",
-               "| preset | backend | size | network ran at | output | time (s) | peak RSS (MB) | adds (MB) |",
-               "|---|---|---|---|---|---|---|---|"]
+               "| preset | backend | size | flat | network ran at | output | time (s) | peak RSS (MB) | adds (MB) |",
+               "|---|---|---|---|---|---|---|---|---|"]
         for r in big:
             if "error" in r:
-                md.append(f"| {r['preset']} | {r['backend']} | {r['size']} | failed: {r['error']} | | | | |")
+                md.append(f"| {r['preset']} | {r['backend']} | {r['size']} | {r.get('flat')} | failed: {r['error']} "
+                          "| | | | |")
             else:
-                md.append(f"| {r['preset']} | {r['backend']} | {r['size']} | {r['net_size'][0]}x{r['net_size'][1]} | "
+                md.append(f"| {r['preset']} | {r['backend']} | {r['size']} | {r.get('flat')} | "
+                          f"{r['net_size'][0]}x{r['net_size'][1]} | "
                           f"{r['out_size'][0]}x{r['out_size'][1]} | {r['s']:.2f} | {r['peak_mb']:.0f} | "
                           f"{r['peak_mb'] - r['before_mb']:.0f} |")
     return "\n".join(md) + "\n"
@@ -476,7 +479,7 @@ def main(argv=None):
     mem_paths = [p for p in paths if p != "compile"]  # compile time would dominate; RSS of inductor is its own story
     mem = [] if a.skip_memory else memory(presets, a.memory_size, threads[-1], mem_paths, cache)
     pal = [] if a.skip_palette else palette_timing()
-    big = [] if a.skip_big else big_sketch("default", [512, 1024], threads[-1], ["torch", "onnx"])
+    big = [] if a.skip_big else big_sketch("default", [256, 512, 1024], threads[-1], ["onnx"])
     params = {p: count_parameters(Generator(preset(p))) for p in presets}
     md = report(lat, mem, pal, big, params, paths, a.memory_size)
     md += f"\nCommand: `python benchmarks/bench_speed.py {' '.join(argv if argv is not None else sys.argv[1:])}`\n"
