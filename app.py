@@ -30,6 +30,7 @@ from colorizer.app_utils import (PRESETS, check_pixels, layers_zip, make_project
                                  project_from_json, project_to_json, sketchpad_to_image, weights_label,
                                  write_ora)
 from colorizer.palette import PALETTE_SIZE, extract_palette
+from colorizer.pipeline import DEFAULT_SIZE
 from colorizer.processing import load_image
 
 ROOT = Path(__file__).resolve().parent
@@ -277,7 +278,7 @@ def build_demo(model: Colorizer | None, weights_message: str | None = None) -> g
             palette = ",".join(DEFAULT_SWATCHES)
         noise_strength = 1.0 if noise_strength is None else float(noise_strength)
         seed = 0 if seed in (None, "") else int(seed)
-        size = 512 if size in (None, "") else int(size)
+        size = DEFAULT_SIZE if size in (None, "") else int(size)
         res = m(sketchpad_to_image(load_image(sketch)), reference=reference or None, palette=palette,
                 seed=seed, size=size, noise="random" if noise_strength > 0 else "none",
                 noise_strength=noise_strength, keep_lines=bool(keep_lines),
@@ -378,7 +379,8 @@ def build_demo(model: Colorizer | None, weights_message: str | None = None) -> g
                                 line_layer = gr.Image(label="Line layer", type="pil", format="png",
                                                       interactive=False, height=330)
                         with gr.Accordion("Settings", open=True):
-                            size = gr.Slider(256, 1024, value=512, step=64, label="Output size (longer side)")
+                            size = gr.Slider(256, 1024, value=DEFAULT_SIZE, step=64,
+                                             label="Network size (longer side; the result keeps the sketch's size)")
                             with gr.Row(equal_height=True):
                                 seed = gr.Number(0, label="Seed", precision=0, minimum=0, scale=3, min_width=100)
                                 dice = gr.Button("🎲 Random", scale=1, min_width=90, size="sm")
@@ -419,7 +421,7 @@ def build_demo(model: Colorizer | None, weights_message: str | None = None) -> g
             a_ref = gr.File(type="filepath", label="reference")
             a_pal = gr.Textbox(label="palette")
             a_seed = gr.Number(0, label="seed", precision=0)
-            a_size = gr.Number(512, label="size", precision=0)
+            a_size = gr.Number(DEFAULT_SIZE, label="size", precision=0)
             a_noise = gr.Number(1.0, label="noise_strength")
             a_keep = gr.Checkbox(False, label="keep_lines")
             a_flat = gr.Checkbox(True, label="flat")

@@ -10,6 +10,8 @@ import argparse
 import sys
 from pathlib import Path
 
+from .pipeline import DEFAULT_SIZE
+
 IMAGE_SUFFIXES = {".png", ".jpg", ".jpeg", ".webp", ".bmp", ".gif", ".tif", ".tiff"}
 
 
@@ -32,7 +34,9 @@ def build_parser() -> argparse.ArgumentParser:
     src.add_argument("--reference", "-r", help="reference picture whose 9-colour palette is used")
     src.add_argument("--palette", "-p", help="comma-separated hex colours, e.g. '#ffffff,#f6d7c3,...'")
     ap.add_argument("-o", "--output", required=True, help="output file (one sketch) or folder")
-    ap.add_argument("--size", type=int, default=512, help="longer side the network runs at (64-1024)")
+    ap.add_argument("--size", type=int, default=DEFAULT_SIZE,
+                    help=f"longer side the network runs at (64-1024, default {DEFAULT_SIZE}); the result keeps "
+                         "the sketch's size")
     ap.add_argument("--seed", type=int, default=0, help="noise seed (results repeat for a seed)")
     ap.add_argument("--noise", choices=["random", "const", "none"], default="random", help="noise mode")
     ap.add_argument("--keep-lines", action="store_true", help="lay the original lines over the colours")

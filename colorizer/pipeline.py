@@ -28,6 +28,9 @@ from .weights import load_generator, resolve_weights
 # skin, hair and clothing tones, ordered like an extracted palette.
 DEFAULT_PALETTE = "#ffffff,#f6d7c3,#3b3a4f,#c8553d,#5b7db1,#f2c14e,#8fb996,#e8a0b4,#2b2b2b"
 
+# Longer side the network runs at unless told otherwise (the result keeps the sketch's size).
+DEFAULT_SIZE = 512
+
 BACKENDS = ("auto", "torch", "onnx")
 # Overrides the ``backend`` of every Colorizer made with backend="auto" (e.g. "torch").
 BACKEND_ENV = "COLORIZER_BACKEND"
@@ -165,7 +168,7 @@ class Colorizer:
                 return y
         return self.model(x, noise_mode=noise, generator=generator, noise_strength=noise_strength)
 
-    def __call__(self, sketch, reference=None, palette=None, seed: int | None = 0, size: int = 512,
+    def __call__(self, sketch, reference=None, palette=None, seed: int | None = 0, size: int = DEFAULT_SIZE,
                  noise: str = "random", noise_strength: float = 1.0, keep_lines: bool = False,
                  allow_empty: bool = False, flat: bool = False,
                  output_size: int | None = None) -> ColorizeResult:
@@ -213,4 +216,4 @@ class Colorizer:
         return ColorizeResult(image=image, color=color, lines=lines, palette=pal, seed=seed, size=(tw, th))
 
 
-__all__ = ["BACKENDS", "Colorizer", "ColorizeResult", "DEFAULT_PALETTE", "PALETTE_SIZE", "palette_planes"]
+__all__ = ["BACKENDS", "Colorizer", "ColorizeResult", "DEFAULT_PALETTE", "DEFAULT_SIZE", "PALETTE_SIZE", "palette_planes"]
