@@ -154,7 +154,8 @@ def draw_noise(model: Generator, n: int, h: int, w: int, mode: str, generator: t
         gen = generator
         if mode == "const":
             gen = torch.Generator(device="cpu").manual_seed(NoiseInjection.CONST_SEED)
-        out.append((torch.randn(s, generator=gen) * strength).numpy())
+        a = torch.randn(s, generator=gen).numpy()
+        out.append(a if strength == 1.0 else a * np.float32(strength))
     return out
 
 

@@ -79,6 +79,7 @@ class Colorizer:
         self.backend = backend
         self._onnx = None
         self.onnx_error: str | None = None  # why the ONNX path was given up, if it was
+        self._suits: tuple | None = None
 
     # -- backends ------------------------------------------------------------------------
     def _wants_onnx(self) -> bool:
@@ -93,8 +94,19 @@ class Colorizer:
             return False
         if backend == "onnx":
             return True
-        return (all(p.dtype == torch.float32 for p in self.model.parameters())
-                and count_parameters(self.model) >= ONNX_MIN_PARAMS)
+        return self._onnx_suits_model()
+
+    def _onnx_suits_model(self) -> bool:
+        """fp32 and not a toy. Walking the parameters costs about a millisecond, so the
+        answer is kept while the first parameter keeps its storage and dtype (``.half()``,
+        ``.to(...)`` or a new ``load_state_dict`` tensor change them)."""
+        first = next(self.model.parameters(), None)
+        key = None if first is None else (first.data_ptr(), first.dtype)
+        if self._suits is None or self._suits[0] != key:
+            ok = (all(p.dtype == torch.float32 for p in self.model.parameters())
+                  and count_parameters(self.model) >= ONNX_MIN_PARAMS)
+            self._suits = (key, ok)
+        return self._suits[1]
 
     @property
     def active_backend(self) -> str:
@@ -160,8 +172,14 @@ class Colorizer:
             generator: torch.Generator | None = None, noise_strength: float = 1.0) -> torch.Tensor:
         """Tensor interface: (N, 3, H, W) sketches and (N, 3K) palette vectors in [-1, 1]."""
         n, _, h, w = sketches.shape
-        planes = palettes[:, :, None, None].expand(-1, -1, h, w)
-        x = torch.cat([sketches, planes], dim=1).to(self.device)
+        if sketches.device.type == "cpu" and palettes.device.type == "cpu":
+            # NumPy: one picture's worth of copying is faster without torch's thread hand-offs
+            sk = sketches.detach().float().numpy()
+            pl = np.broadcast_to(palettes.detach().float().numpy()[:, :, None, None], (n, palettes.shape[1], h, w))
+            x = torch.from_numpy(np.concatenate([sk, pl], axis=1)).to(self.device)
+        else:
+            planes = palettes[:, :, None, None].expand(-1, -1, h, w)
+            x = torch.cat([sketches, planes], dim=1).to(self.device)
         if self._wants_onnx():
             y = self._run_onnx(x, noise, generator, noise_strength)
             if y is not None:

@@ -140,3 +140,16 @@ def test_auto_backend_choice(monkeypatch):
     assert big.active_backend == "torch"
     with pytest.raises(ValueError):
         Colorizer.from_random(preset("tiny"), backend="tensorrt")
+
+
+def test_backend_choice_follows_a_dtype_change():
+    from colorizer import Colorizer, preset
+    from colorizer.onnx_backend import onnxruntime_available
+    if not onnxruntime_available():
+        pytest.skip("onnxruntime not installed")
+    c = Colorizer.from_random(preset("default"), device="cpu", backend="auto")
+    assert c.active_backend == "onnx"
+    c.model.to(torch.bfloat16)
+    assert c.active_backend == "torch"   # the cached answer noticed the new dtype
+    c.model.to(torch.float32)
+    assert c.active_backend == "onnx"
