@@ -101,3 +101,21 @@ def test_sigterm_and_time_budget_end_with_a_checkpoint(tmp_path):
     # The budget (60 ms) is checked after each step: it ends after one or a few steps, with one checkpoint.
     saved = [p.name for p in (tmp_path / "budget" / "checkpoints").glob("*.pt")]
     assert len(saved) == 1 and 1 <= int(saved[0][len("checkpoint-"):-3]) <= 5, saved
+
+
+def test_model_card_records_what_the_weights_started_from(tmp_path):
+    from train.export import export
+    from train.trainer import train
+
+    data = make_pairs(tmp_path / "data", 2, 32)
+    train(tiny_config(data, steps=1), tmp_path / "run1", progress=False)
+    first = export(run=tmp_path / "run1", out=tmp_path / "w1")
+    assert "initialised from" not in (first / "README.md").read_text()
+    # a run started from those weights carries their training section into its own card
+    train(tiny_config(data, steps=1, crop_size=24), tmp_path / "run2", init_from=str(first), progress=False)
+    card = export(run=tmp_path / "run2", out=tmp_path / "w2").joinpath("README.md").read_text()
+    assert f"initialised from the weights in `{first}`" in card
+    assert "  - steps: 1 at batch 2 (32 px crops)" in card and "- steps: 1 at batch 2 (24 px crops)" in card
+    # --parent supplies it for checkpoints that predate the record
+    card = export(run=tmp_path / "run1", out=tmp_path / "w3", parent=first).joinpath("README.md").read_text()
+    assert "initialised from" in card

@@ -85,6 +85,31 @@ def _data_section(cfg: dict) -> str:
     return "\n".join(lines)
 
 
+def weights_lineage(folder: str | Path) -> dict:
+    """What a weights folder was trained from, for the model card of weights started from it
+    (``--init-from``): its path and the bullet list of its own model card's Training section."""
+    folder = Path(folder)
+    lines: list[str] = []
+    card = folder / "README.md"
+    if card.is_file():
+        inside = False
+        for line in card.read_text(encoding="utf-8").splitlines():
+            if line.startswith("## "):
+                inside = line.strip() == "## Training"
+                continue
+            if inside and line.strip():
+                lines.append(line.rstrip())
+    return {"path": str(folder), "training": lines}
+
+
+def _parent_lines(parent: dict | None) -> list[str]:
+    if not parent:
+        return []
+    out = [f"- initialised from the weights in `{parent['path']}`, which were trained as follows:"]
+    out += ["  " + line for line in parent.get("training", [])] or ["  - (no model card found)"]
+    return out
+
+
 def model_card(state: dict, eval_table: str | None = None) -> str:
     cfg = state["config"]
     g = ema_generator(state)
@@ -118,6 +143,9 @@ def model_card(state: dict, eval_table: str | None = None) -> str:
         f"- losses: LSGAN x {cfg['loss_adv']}, L1 x {cfg['loss_l1']}, feature ({cfg['feature_net']}) x "
         f"{cfg['loss_feature']}, TV x {cfg['loss_tv']}; Adam lr G {cfg['lr_g']} / D {cfg['lr_d']}",
         "- palette: K-means of the target itself, with per-cluster recolouring augmentation",
+        f"- augmentation: scale {cfg.get('scale_min')}-{cfg.get('scale_max')}, flips, line width changes, "
+        f"per-cluster recolouring (p {cfg.get('recolor_prob')}), global hue shift (p {cfg.get('hue_shift_prob')})",
+        *_parent_lines(state.get("parent")),
         "",
         "## Data",
         "",
@@ -133,8 +161,10 @@ def model_card(state: dict, eval_table: str | None = None) -> str:
 
 
 def export(run: str | Path | None = None, checkpoint: str | Path | None = None, out: str | Path = "weights",
-           eval_table: str | Path | None = None) -> Path:
-    """Write config.json, model.safetensors (fp16) and README.md to ``out``."""
+           eval_table: str | Path | None = None, parent: str | Path | None = None) -> Path:
+    """Write config.json, model.safetensors (fp16) and README.md to ``out``. ``parent``:
+    the weights folder the run was initialised from, when the checkpoint does not record
+    it (runs started before the trainer kept it)."""
     if checkpoint is None:
         if run is None:
             raise ValueError("give --run or --checkpoint")
@@ -142,6 +172,8 @@ def export(run: str | Path | None = None, checkpoint: str | Path | None = None, 
         if checkpoint is None:
             raise FileNotFoundError(f"no checkpoint in {Path(run) / 'checkpoints'}")
     state = ckpt.load_checkpoint(checkpoint)
+    if parent is not None:
+        state["parent"] = weights_lineage(parent)   # read before ``out`` (maybe the same folder) is written
     g = ema_generator(state)
     meta = {"step": state["model"]["step"], "source_checkpoint": Path(checkpoint).name,
             "hardware": state.get("hardware", "")}
@@ -157,8 +189,10 @@ def main(argv=None) -> None:
     p.add_argument("--checkpoint", help="a specific checkpoint file")
     p.add_argument("--out", default="weights", help="output folder")
     p.add_argument("--eval-table", help="markdown file inserted as the model card's evaluation section")
+    p.add_argument("--parent", help="weights folder the run was initialised from (--init-from), for runs "
+                                    "whose checkpoints do not record it")
     a = p.parse_args(argv)
-    out = export(a.run, a.checkpoint, a.out, a.eval_table)
+    out = export(a.run, a.checkpoint, a.out, a.eval_table, a.parent)
     print(f"wrote {out}: {', '.join(sorted(f.name for f in out.iterdir()))}")
 
 

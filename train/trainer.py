@@ -24,6 +24,7 @@ from . import checkpoint as ckpt
 from . import distributed
 from .config import TrainConfig
 from .dataset import ColorizationDataset, StepSampler, build_dataset, collate
+from .export import weights_lineage
 from .model import Pix2PixModel
 from .samples import sample_grid, save_grid
 
@@ -102,6 +103,8 @@ def train(cfg: TrainConfig, out: str | Path, resume: bool = False, init_from: st
         model.load_state_dict(state["model"])
     elif init_from:
         model.init_from(init_from)
+    # what the weights were started from, carried by every checkpoint into the model card
+    parent = state.get("parent") if state is not None else (weights_lineage(init_from) if init_from else None)
     gcfg = model.G.cfg
     train_set = build_dataset(cfg, "train", gcfg.palette_size)
     sampler = StepSampler(len(train_set), cfg.batch_size, cfg.steps if not dry_run else model.step + 1,
@@ -141,6 +144,8 @@ def train(cfg: TrainConfig, out: str | Path, resume: bool = False, init_from: st
                        "train_seconds": elapsed_before + (time.time() - t0), "hardware": hw,
                        "world_size": info.world_size, "generator_config": gcfg.to_dict(),
                        "torch_version": str(torch.__version__)}
+            if parent is not None:
+                payload["parent"] = parent
             ckpt.save_checkpoint(payload, out / "checkpoints", model.step, cfg.keep_checkpoints)
         distributed.barrier(info)
 
