@@ -121,8 +121,8 @@ def _split_modes(lab: np.ndarray, depth: int, min_share: float, min_delta_e: flo
 
 
 def flat_fill(color: np.ndarray, darkness: np.ndarray, threshold: float = 0.5, seal: int = 1,
-              min_share: float = 0.15, delta_e: float = 20.0, max_modes: int = 4,
-              check_share: float = 0.05) -> tuple[np.ndarray, FlatFillStats]:
+              min_share: float = 0.15, min_picture_share: float = 0.02, delta_e: float = 20.0,
+              max_modes: int = 4, check_share: float = 0.05) -> tuple[np.ndarray, FlatFillStats]:
     """Flatten ``color`` region by region.
 
     ``color``: (H, W, 3) uint8 colour layer; ``darkness``: (H, W) float line
@@ -133,9 +133,10 @@ def flat_fill(color: np.ndarray, darkness: np.ndarray, threshold: float = 0.5, s
     A region normally takes the median of its colours. When more than
     ``check_share`` of its pixels are over ``delta_e`` (CIE76) from that median, it
     is split by colour (2-means in Lab, repeated, at most ``max_modes`` parts):
-    a part holding at least ``min_share`` of the region, ``delta_e`` away from the
-    rest, keeps its own median colour - the case of two areas joined by a gap in an
-    outline - while smaller stray colours (blotches) are absorbed. On the lines
+    a part holding at least ``min_share`` of the region (or ``min_picture_share`` of
+    the whole picture), ``delta_e`` away from the rest, keeps its own median colour -
+    the case of two areas joined by a gap in an outline, or of a figure drawn open
+    to the background - while smaller stray colours (blotches) are absorbed. On the lines
     the network's own pixels are blended back in, weighted by the sketch's
     darkness, so anti-aliased edges stay smooth.
     Returns the new (H, W, 3) uint8 image and :class:`FlatFillStats`.
@@ -171,7 +172,8 @@ def flat_fill(color: np.ndarray, darkness: np.ndarray, threshold: float = 0.5, s
     split = 0
     for r in np.flatnonzero(far_share > check_share):
         sl = slice(starts[r], starts[r] + counts[r])
-        modes = _split_modes(lab[sl], depth, min_share, delta_e)
+        share = min(min_share, min_picture_share * h * w / counts[r])
+        modes = _split_modes(lab[sl], depth, share, delta_e)
         if modes.max() == 0:
             continue
         split += 1

@@ -107,3 +107,19 @@ def test_output_size_caps_the_result(sketch_image):
     r = c(big, size=64, seed=0, flat=True, output_size=96)
     assert r.image.size == (96, 80) and r.color.size == (96, 80)
     assert c(big, size=64, seed=0, output_size=400).image.size == (192, 160)  # never enlarged
+
+
+def test_open_figure_keeps_its_colour():
+    # a figure drawn open to the background (no closed outline at all): one region with
+    # a small coloured part - more than min_picture_share of the picture - keeps its colour
+    g = np.full((100, 100), 255, np.uint8)
+    g[20:80, 40] = g[20:80, 60] = 0          # two parallel strokes, open at both ends
+    dark = line_mask(Image.fromarray(g))
+    color = np.full((100, 100, 3), 255, np.uint8)
+    color[22:78, 42:59] = (220, 140, 60)     # the network paints between the strokes (~10%)
+    out, stats = flat_fill(color, dark, seal=1)
+    assert stats.regions == 1
+    assert tuple(out[50, 50]) == (220, 140, 60) and tuple(out[5, 5]) == (255, 255, 255)
+    # with the picture-share rule off, the part is under min_share of the region: absorbed
+    out2, _ = flat_fill(color, dark, seal=1, min_picture_share=1.0)
+    assert tuple(out2[50, 50]) == (255, 255, 255)
