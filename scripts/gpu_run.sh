@@ -9,12 +9,18 @@
 set -euo pipefail
 OUT=${OUT:-out}
 MINUTES=${MINUTES:-7}
+# Continue from the shipped weights (INIT=none: from scratch).
+INIT=${INIT:-weights}
+INIT_ARGS=()
+[ "$INIT" != none ] && INIT_ARGS=(--init-from "$INIT")
 export PYTHONUNBUFFERED=1 PYTHONPATH=".pack/site:${PYTHONPATH:-}"
 mkdir -p "$OUT"
 nvidia-smi --query-gpu=name,memory.total,driver_version --format=csv,noheader || true
 python3 -c "import torch; print('torch', torch.__version__, 'cuda', torch.cuda.is_available())"
 python3 -m train --config train/configs/gpu.yaml --set palette_cache=.pack/palettes \
-  --set max_minutes="$MINUTES" "$@" --out "$OUT/run" 2>&1 | tr '\r' '\n' | grep -v "^\s*$" \
+  --set max_minutes="$MINUTES" "${INIT_ARGS[@]}" "$@" --out "$OUT/run" 2>&1 | tr '\r' '\n' | grep -v "^\s*$" \
   | awk 'NR % 20 == 1 || /step|loss|saved|error|Error|Traceback/' | tee "$OUT/train.log"
 python3 -m train.export --run "$OUT/run" --out "$OUT/weights"
+# then, back on the CPU machine: python -m train.evaluate --weights OUT/weights --compare weights \
+#   --data data/test --limit 200 --flat   and ship only if it wins.
 ls -la "$OUT/run" "$OUT/weights"
