@@ -132,7 +132,7 @@ def frozen_copy(g: Generator) -> Generator:
                 conv = nn.Conv2d(child.in_channels, child.out_channels, child.kernel_size, child.stride,
                                  child.padding, child.dilation, child.groups, child.bias is not None)
                 with torch.no_grad():
-                    conv.weight.copy_(child.standardized_weight())
+                    conv.weight.copy_(child.effective_weight())
                     if child.bias is not None:
                         conv.bias.copy_(child.bias)
                 setattr(parent, name, conv.eval())

@@ -44,15 +44,19 @@ class WSConv2d(nn.Conv2d):
         var = w.var(dim=(1, 2, 3), keepdim=True, unbiased=False)
         return (w - mean) * torch.rsqrt(var + self.eps)
 
+    def effective_weight(self) -> torch.Tensor:
+        """The weight the convolution really uses: standardised, times the gain (fp32)."""
+        return self.standardized_weight() * self.gain
+
     def forward(self, x: torch.Tensor) -> torch.Tensor:
         if torch.is_inference_mode_enabled() and not self.training:
             key = (self.weight._version, self.weight.data_ptr(), self.weight.device)
             if self._cache is None or self._cache[0] != key:
-                self._cache = (key, self.standardized_weight() * self.gain)
+                self._cache = (key, self.effective_weight())
             w = self._cache[1]
         else:
             self._cache = None
-            w = self.standardized_weight() * self.gain
+            w = self.effective_weight()
         if torch.is_autocast_enabled(x.device.type):
             w = w.to(torch.get_autocast_dtype(x.device.type))
         else:
