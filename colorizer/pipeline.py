@@ -20,8 +20,8 @@ from .config import GeneratorConfig
 from .errors import InputImageError, PaletteError
 from .generator import Generator, count_parameters
 from .palette import PALETTE_SIZE, Palette, extract_palette, palette_planes
-from .regions import flatten_image
 from .processing import MAX_SIZE, MIN_SIZE, line_mask, load_image, overlay_lines, target_size, to_image, to_tensor
+from .regions import flatten_image
 from .weights import load_generator, resolve_weights
 
 # Used when the caller gives neither a reference nor a palette: paper white,
@@ -102,8 +102,8 @@ class Colorizer:
 
     def _onnx_suits_model(self) -> bool:
         """fp32 and not a toy. Walking the parameters costs about a millisecond, so the
-        answer is kept while the first parameter keeps its storage and dtype (``.half()``,
-        ``.to(...)`` or a new ``load_state_dict`` tensor change them)."""
+        answer is kept while the first parameter keeps its storage and dtype (``.half()``
+        and ``.to(...)`` on the whole model change both)."""
         first = next(self.model.parameters(), None)
         key = None if first is None else (first.data_ptr(), first.dtype)
         if self._suits is None or self._suits[0] != key:
