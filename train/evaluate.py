@@ -435,7 +435,7 @@ def parse_args(argv=None) -> argparse.Namespace:
                          "(the pipeline's keep_lines), as rows '<model> + lines'")
     ap.add_argument("--flat", action="store_true",
                     help="also score each model with flat fill (the pipeline's flat=True: one colour per "
-                         "line-enclosed region, lines on top), as rows '<model> + flat'")
+                         "line-enclosed region), as rows '<model> + flat'")
     ap.add_argument("--grid-size", type=int, default=CELL,
                     help=f"pixels per grid cell (default {CELL}; e.g. 512 to look at full-size outputs)")
     ap.add_argument("--no-progress", action="store_true")
