@@ -282,18 +282,11 @@ def reference_image(w: int = 4000, h: int = 3000):
     return Image.fromarray(np.clip(a, 0, 255).astype(np.uint8), "RGB")
 
 
-class _Decoded:
-    """Stands in for a palette in the decode-only row."""
-
-    def to_hex(self):
-        return ["-"] * 3
-
-
-def _decoded(path) -> _Decoded:
+def _decoded(path) -> None:
+    """Decode an image file and nothing else (the decode-only rows have no palette)."""
     from PIL import Image
     with Image.open(path) as im:
         im.load()
-    return _Decoded()
 
 
 def palette_timing(repeats: int = 5) -> list[dict]:
@@ -317,7 +310,8 @@ def palette_timing(repeats: int = 5) -> list[dict]:
                  ("PNG file (level 6) -> decode only (PIL, no palette)", lambda: _decoded(png6))]
         for label, fn in cases:
             t, pal = _time(fn, repeats)
-            rows.append({"case": label, "s": t, "palette": ",".join(pal.to_hex()[:3]) + ",..."})
+            rows.append({"case": label, "s": t,
+                         "palette": "-" if pal is None else ",".join(pal.to_hex()[:3]) + ",..."})
             print(json.dumps(rows[-1]), flush=True)
     return rows
 

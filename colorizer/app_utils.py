@@ -301,7 +301,7 @@ def project_from_json(src) -> dict:
             "version": PROJECT_VERSION,
             "palette": normalize_hex(d["palette"]),
             "seed": None if seed is None else int(seed),
-            "size": int(d.get("size", 512)),  # projects saved before the field was optional
+            "size": int(d.get("size", 512)),
             "noise_strength": float(d.get("noise_strength", 1.0)),
             "keep_lines": bool(d.get("keep_lines", False)),
             "flat": bool(d.get("flat", False)),

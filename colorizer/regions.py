@@ -25,6 +25,8 @@ import numpy as np
 from PIL import Image
 from scipy import ndimage
 
+from .processing import line_mask
+
 
 @dataclass(frozen=True)
 class FlatFillStats:
@@ -205,8 +207,6 @@ FLAT_MAX_SIDE = 1024
 def flatten_image(color: Image.Image, sketch: Image.Image, max_side: int = FLAT_MAX_SIDE) -> Image.Image:
     """:func:`flat_fill` on PIL images: ``color`` is brought to the sketch's size
     (at most ``max_side`` on the longer side), flattened, and returned at the sketch's size."""
-    from .processing import line_mask
-
     w, h = sketch.size
     scale = min(1.0, max_side / max(w, h))
     size = (max(1, round(w * scale)), max(1, round(h * scale)))
