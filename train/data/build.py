@@ -4,6 +4,8 @@ Output layout (one folder per split, identical file names in both halves)::
 
     <out>/train/sketch/<id>.png   mode L, black lines on white
     <out>/train/color/<id>.png    RGB on white
+    <out>/train/labels/<id>.png   mode L part labels (colorizer.roles indices, 255 = unknown),
+                                  only for sources that know their parts
     <out>/val/...  <out>/test/...
     <out>/LICENSES.csv            source, item id, licence, attribution, url
     <out>/manifest.json           counts per split and source, versions, timings
@@ -75,8 +77,26 @@ def _save_atomic(image: Image.Image, path: Path) -> None:
     os.replace(tmp, path)
 
 
+def _call_maker(item: Item, size: int):
+    import importlib
+
+    module, _, func = item.maker.partition(":")
+    return getattr(importlib.import_module(module), func)(item, size)
+
+
+def make_sample(item: Item, size: int) -> tuple[Image.Image, Image.Image, Image.Image | None]:
+    """Render one item to ``(sketch L, colour RGB, labels L or None)`` of ``size`` x ``size``."""
+    if item.maker:
+        return _call_maker(item, size)
+    sketch, color = make_pair(item, size)
+    return sketch, color, None
+
+
 def make_pair(item: Item, size: int) -> tuple[Image.Image, Image.Image]:
     """Render one item to ``(sketch L, colour RGB)`` of ``size`` x ``size``."""
+    if item.maker:
+        sketch, color, _ = _call_maker(item, size)
+        return sketch, color
     color = render_svg(path=item.color_svg, size=size, pad_frac=item.pad_frac, fit_content=item.fit_content)
     if item.fit_content and item.line_mode != "extract":
         raise ValueError(f"{item.id}: fit_content needs line_mode 'extract' (a rendered twin would not align)")
@@ -101,10 +121,14 @@ def render_pair(job: tuple[Item, str, int, str]) -> tuple[str, str, str]:
     item, split, size, out = job
     sketch_path = Path(out) / split / "sketch" / f"{item.id}.png"
     color_path = Path(out) / split / "color" / f"{item.id}.png"
-    if sketch_path.is_file() and color_path.is_file():
+    labels_path = Path(out) / split / "labels" / f"{item.id}.png"
+    if sketch_path.is_file() and color_path.is_file() and (not item.maker or labels_path.is_file()):
         return item.id, split, "cached"
     try:
-        sketch, color = make_pair(item, size)
+        sketch, color, labels = make_sample(item, size)
+        if labels is not None:
+            labels_path.parent.mkdir(parents=True, exist_ok=True)
+            _save_atomic(labels, labels_path)
         _save_atomic(color, color_path)
         _save_atomic(sketch, sketch_path)
     except Exception as exc:  # noqa: BLE001 - reported and counted, build goes on

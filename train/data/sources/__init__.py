@@ -16,7 +16,8 @@ __all__ = ["Item", "LINE_MODES"]
 #   "svg"     - render ``line_svg``, the drawing's own line layer (true pair)
 #   "twin"    - render ``color_svg`` recoloured by train.data.svg_lines.line_twin (true pair)
 #   "extract" - colorizer.lines.extract_lines on the colour render (method in ``extract_method``)
-LINE_MODES = ("svg", "twin", "extract")
+#   "maker"   - ``maker`` renders the whole sample itself (procedural sources, label re-renders)
+LINE_MODES = ("svg", "twin", "extract", "maker")
 
 
 @dataclass(frozen=True)
@@ -36,3 +37,9 @@ class Item:
     extract_params: tuple = ()  # (name, value) pairs passed to extract_lines
     pad_frac: float = 0.0
     fit_content: bool = False  # crop the render to the drawing (clip art on a large page)
+    # "package.module:function" called in the worker as ``function(item, size)`` and returning
+    # ``(sketch L, colour RGB, labels L or None)``; labels hold colorizer.roles indices, 255 = unknown.
+    # With a maker the other rendering fields are the maker's to interpret.
+    maker: str | None = None
+    # Seed of a procedural item (passed through to the maker).
+    seed: int | None = None
