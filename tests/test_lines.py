@@ -1,10 +1,10 @@
-"""colorizer.lines on small synthetic drawings."""
+"""train.lines (line extraction for training) on small synthetic drawings."""
 
 import numpy as np
 import pytest
 from PIL import Image, ImageDraw
 
-from colorizer.lines import adjust_line_width, extract_lines
+from train.lines import adjust_line_width, extract_lines
 
 
 def _circle(size=96, fill=(220, 60, 60), outline=(0, 0, 0), width=3, mode="RGB"):

@@ -40,7 +40,7 @@ class TrainConfig:
     # Random horizontal flips.
     flip: bool = True
     # Line-thickness jitter: with probability line_width_prob the sketch's lines are
-    # thickened or thinned by up to line_width_max pixels (colorizer.lines.adjust_line_width).
+    # thickened or thinned by up to line_width_max pixels (train.lines.adjust_line_width).
     line_width_prob: float = 0.3
     line_width_max: int = 1
     # Per-cluster recolouring: with probability recolor_prob, each K-means cluster of the

@@ -22,11 +22,11 @@ import torch
 from PIL import Image
 from torch.utils.data import Dataset
 
-from colorizer.lines import adjust_line_width, extract_lines
 from colorizer.palette import Palette, extract_palette
 
 from .augment import recolor_clusters, shift_hue
 from .config import TrainConfig
+from .lines import adjust_line_width, extract_lines
 
 from train.data.layouts import discover_pairs
 from train.data.splits import TestDataError, assert_not_test

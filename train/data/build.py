@@ -30,11 +30,11 @@ from pathlib import Path
 from PIL import Image
 from tqdm import tqdm
 
-from colorizer.lines import extract_lines
 from train.data import splits
 from train.data.render import render_svg
 from train.data.sources import Item
 from train.data.svg_lines import line_twin
+from train.lines import extract_lines
 
 __all__ = ["DEFAULT_SOURCES", "ALL_SOURCES", "list_items", "render_pair", "build"]
 
