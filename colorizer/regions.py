@@ -25,6 +25,7 @@ import numpy as np
 from PIL import Image
 from scipy import ndimage
 
+from .color import delta_e_cie76, rgb_to_lab
 from .processing import line_mask
 
 
@@ -33,28 +34,6 @@ class FlatFillStats:
     regions: int        # regions found (connected areas of paper)
     split: int          # regions filled with more than one colour (parts far apart in colour)
     flat_fraction: float  # share of the picture's pixels inside some region
-
-
-# sRGB 0..255 -> linear light, as a lookup table; and the XYZ (D65-normalised) matrix.
-_LINEAR = np.where(np.arange(256) / 255.0 <= 0.04045, np.arange(256) / 255.0 / 12.92,
-                   ((np.arange(256) / 255.0 + 0.055) / 1.055) ** 2.4).astype(np.float32)
-_RGB2XYZ_D65 = (np.array([[0.4124564, 0.3575761, 0.1804375],
-                          [0.2126729, 0.7151522, 0.0721750],
-                          [0.0193339, 0.1191920, 0.9503041]])
-                / np.array([0.95047, 1.0, 1.08883])[:, None]).astype(np.float32)
-
-
-def _srgb_to_lab(rgb: np.ndarray) -> np.ndarray:
-    """(..., 3) sRGB 0..255 -> float32 CIE Lab (D65); integers go through a lookup table."""
-    rgb = np.asarray(rgb)
-    if np.issubdtype(rgb.dtype, np.integer):
-        lin = _LINEAR[np.clip(rgb, 0, 255)]
-    else:
-        c = rgb.astype(np.float32) / 255.0
-        lin = np.where(c <= 0.04045, c / 12.92, ((c + 0.055) / 1.055) ** 2.4).astype(np.float32)
-    xyz = lin @ _RGB2XYZ_D65.T
-    f = np.where(xyz > 216 / 24389, np.cbrt(xyz), (24389 / 27 * xyz + 16) / 116)
-    return np.stack([116 * f[..., 1] - 16, 500 * (f[..., 0] - f[..., 1]), 200 * (f[..., 1] - f[..., 2])], -1)
 
 
 _LAB_LUT: np.ndarray | None = None
@@ -68,7 +47,7 @@ def _lab_5bit(rgb: np.ndarray) -> np.ndarray:
     if _LAB_LUT is None:
         levels = (np.arange(32) * 255 / 31).round().astype(np.uint8)
         grid = np.stack(np.meshgrid(levels, levels, levels, indexing="ij"), -1).reshape(-1, 3)
-        _LAB_LUT = _srgb_to_lab(grid)
+        _LAB_LUT = rgb_to_lab(grid, dtype=np.float32)
     q = (rgb.astype(np.int32) * 31 + 127) // 255
     return _LAB_LUT[(q[:, 0] << 10) | (q[:, 1] << 5) | q[:, 2]]
 
@@ -167,7 +146,7 @@ def flat_fill(color: np.ndarray, darkness: np.ndarray, threshold: float = 0.5, s
     for ch in range(3):
         medians[:, ch] = np.sort(reg * 256 + rgb[:, ch].astype(np.int64))[mid] & 255
     lab = _lab_5bit(rgb)
-    far = np.linalg.norm(lab - _srgb_to_lab(medians)[reg], axis=1) > delta_e
+    far = delta_e_cie76(lab, rgb_to_lab(medians, dtype=np.float32)[reg]) > delta_e
     far_share = np.bincount(reg, weights=far, minlength=n) / np.maximum(counts, 1)
     fill = medians[reg]                          # colour of each grouped pixel
     depth = max(0, int(np.log2(max(1, max_modes))))

@@ -13,32 +13,9 @@ from __future__ import annotations
 
 import numpy as np
 
-# D65 white point and sRGB <-> XYZ matrices.
-_WHITE = np.array([0.95047, 1.0, 1.08883])
-_RGB2XYZ = np.array([[0.4124564, 0.3575761, 0.1804375],
-                     [0.2126729, 0.7151522, 0.0721750],
-                     [0.0193339, 0.1191920, 0.9503041]])
-_XYZ2RGB = np.linalg.inv(_RGB2XYZ)
+from colorizer.color import lab_to_rgb, rgb_to_lab
 
-
-def rgb_to_lab(rgb: np.ndarray) -> np.ndarray:
-    """(..., 3) uint8 or float 0..255 sRGB -> (..., 3) float CIE Lab."""
-    c = np.asarray(rgb, dtype=np.float64) / 255.0
-    lin = np.where(c <= 0.04045, c / 12.92, ((c + 0.055) / 1.055) ** 2.4)
-    xyz = lin @ _RGB2XYZ.T / _WHITE
-    f = np.where(xyz > 216 / 24389, np.cbrt(xyz), (24389 / 27 * xyz + 16) / 116)
-    return np.stack([116 * f[..., 1] - 16, 500 * (f[..., 0] - f[..., 1]), 200 * (f[..., 1] - f[..., 2])], -1)
-
-
-def lab_to_rgb(lab: np.ndarray) -> np.ndarray:
-    """(..., 3) Lab -> (..., 3) float sRGB 0..255 (clipped to the gamut)."""
-    lab = np.asarray(lab, dtype=np.float64)
-    fy = (lab[..., 0] + 16) / 116
-    f = np.stack([fy + lab[..., 1] / 500, fy, fy - lab[..., 2] / 200], -1)
-    xyz = np.where(f ** 3 > 216 / 24389, f ** 3, (116 * f - 16) / (24389 / 27)) * _WHITE
-    lin = np.clip(xyz @ _XYZ2RGB.T, 0.0, 1.0)
-    c = np.where(lin <= 0.0031308, 12.92 * lin, 1.055 * lin ** (1 / 2.4) - 0.055)
-    return np.clip(c * 255.0, 0.0, 255.0)
+__all__ = ["rgb_to_lab", "lab_to_rgb", "nearest_labels", "is_neutral", "move_lab", "recolor_clusters", "shift_hue"]
 
 
 def nearest_labels(lab_pixels: np.ndarray, lab_palette: np.ndarray) -> np.ndarray:
