@@ -43,10 +43,20 @@ class GeneratorConfig:
     palette_conditioning: str = "input"
     # Negative slope of the LeakyReLU activations.
     leaky_slope: float = 0.2
+    # Hint planes: palette_size extra input planes, plane k is 1 where the user pinned a
+    # pixel to slot k (colorizer.hints). False keeps the paper's 30-channel input.
+    hints: bool = False
+    # Per-pixel role logits (colorizer.roles.ROLES) from a second 1x1 head on the last
+    # decoder features; 0 = no role head (the paper).
+    num_roles: int = 0
 
     @property
     def in_channels(self) -> int:
-        return self.sketch_channels + 3 * self.palette_size
+        return self.sketch_channels + 3 * self.palette_size + (self.palette_size if self.hints else 0)
+
+    @property
+    def hint_channels(self) -> int:
+        return self.palette_size if self.hints else 0
 
     @property
     def multiple(self) -> int:
@@ -72,6 +82,8 @@ class GeneratorConfig:
             raise ValueError(
                 f"palette_conditioning must be 'input' or 'film', got {self.palette_conditioning!r}"
             )
+        if self.num_roles < 0:
+            raise ValueError("num_roles must be >= 0")
         for c in self.channels():
             if c % min(self.norm_groups, c):
                 raise ValueError(f"{c} channels are not divisible into {self.norm_groups} groups")
@@ -85,6 +97,7 @@ class GeneratorConfig:
         d = dict(d)
         d.pop("_class_name", None)
         d.pop("_library_version", None)
+        d.pop("_inference", None)  # run-time defaults kept beside the weights (colorizer.weights)
         known = {f.name for f in dataclasses.fields(cls)}
         unknown = sorted(set(d) - known)
         if unknown:
@@ -106,8 +119,10 @@ PRESETS: dict[str, GeneratorConfig] = {
     # The shipped default: narrow at full resolution, where CPU time goes.
     # Bilinear upsampling: with nearest, coarse-level blocks pass through the residual
     # shortcuts to the output (seen as 16 px blocks in the first GPU run's samples).
+    # Semantic slots: hint planes and a role head (colorizer.roles) on top.
     "default": GeneratorConfig(base_channels=16, max_channels=128, num_levels=5,
-                               norm_groups=8, upsample_mode="bilinear", palette_conditioning="film"),
+                               norm_groups=8, upsample_mode="bilinear", palette_conditioning="film",
+                               hints=True, num_roles=11),
     # A few-thousand-parameter network for tests.
     "tiny": GeneratorConfig(base_channels=4, max_channels=8, num_levels=3, norm_groups=2),
 }

@@ -66,10 +66,13 @@ def main(argv: list[str] | None = None) -> int:
         "weights_sha256_16": weights_hash(model, opset),
         "opset": opset,
         "size_multiple": m,
-        "inputs": {"x": ["N", model.cfg.in_channels, "H", "W"],
+        "inputs": {"sketch": ["N", model.cfg.sketch_channels, "H", "W"],
+                   "palette": ["N", 3 * model.cfg.palette_size],
+                   **({"hints": ["N", model.cfg.palette_size, "H", "W"]} if model.cfg.hints else {}),
                    **{f"noise{i}": ["N", 1, f"H/{2 ** (levels - 2 - i)}", f"W/{2 ** (levels - 2 - i)}"]
                       for i in range(len(noise_shapes(model, 1, m, m)))}},
-        "output": {"y": ["N", model.cfg.out_channels, "H", "W"]},
+        "outputs": {"rgb": ["N", model.cfg.out_channels, "H", "W"],
+                    **({"roles": ["N", model.cfg.num_roles, "H", "W"]} if model.cfg.num_roles else {})},
         "value_range": [-1.0, 1.0],
     }
     out.with_suffix(".json").write_text(json.dumps(meta, indent=2) + "\n")
@@ -88,18 +91,26 @@ def check(model, path: str | Path, height: int = 64, width: int = 96) -> float:
     import onnxruntime as ort
     import torch
 
-    from .onnx_backend import draw_noise
+    from .onnx_backend import draw_noise, output_names
 
+    cfg = model.cfg
     torch.manual_seed(1)
-    x = torch.rand(1, model.cfg.in_channels, height, width) * 2 - 1
-    feeds = {"x": x.numpy()}
+    sketch = torch.rand(1, cfg.sketch_channels, height, width) * 2 - 1
+    palette = torch.rand(1, 3 * cfg.palette_size) * 2 - 1
+    hints = (torch.rand(1, cfg.palette_size, height, width) > 0.99).float() if cfg.hints else None
+    feeds = {"sketch": sketch.numpy(), "palette": palette.numpy()}
+    if hints is not None:
+        feeds["hints"] = hints.numpy()
     for i, a in enumerate(draw_noise(model, 1, height, width, "random", torch.Generator().manual_seed(3), 1.0)):
         feeds[f"noise{i}"] = a
     sess = ort.InferenceSession(str(path), providers=["CPUExecutionProvider"])
-    y = sess.run(["y"], feeds)[0]
+    outs = sess.run(output_names(model), feeds)
     with torch.inference_mode():
-        ref = model(x, "random", torch.Generator().manual_seed(3), 1.0)
-    return float((torch.from_numpy(y) - ref).abs().max())
+        ref = model(sketch, palette, hints, "random", torch.Generator().manual_seed(3), 1.0)
+    diff = float((torch.from_numpy(outs[0]) - ref.rgb).abs().max())
+    if ref.roles is not None:
+        diff = max(diff, float((torch.from_numpy(outs[1]) - ref.roles).abs().max()))
+    return diff
 
 
 if __name__ == "__main__":

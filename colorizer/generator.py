@@ -1,7 +1,10 @@
 """The colorization generator: an attention U-Net with residual blocks.
 
-Input: sketch (3 channels, [-1, 1]) concatenated with the palette as 3 * K
-constant planes (K = 9 colours, [-1, 1]) = 30 channels. Output: RGB in [-1, 1].
+Input (built by :meth:`Generator.build_input`, the one place that does it): the
+sketch (3 channels, [-1, 1]) concatenated with the palette as 3 * K constant
+planes (K = 9 colours, [-1, 1]) = 30 channels, plus K hint planes when the
+config has ``hints``. Output: RGB in [-1, 1], plus per-pixel role logits
+(``colorizer.roles.ROLES``) when the config has a role head.
 
 Encoder: a residual block at full resolution, then one "down" residual block
 per coarser level. Decoder: per level, a :class:`DecodingBlock` that upsamples
@@ -10,6 +13,8 @@ merges both and injects per-channel scaled noise.
 """
 
 from __future__ import annotations
+
+from typing import NamedTuple
 
 import torch
 import torch.nn.functional as F
@@ -41,6 +46,11 @@ class DecodingBlock(nn.Module):
         return h
 
 
+class GeneratorOutput(NamedTuple):
+    rgb: torch.Tensor                 # (N, 3, H, W) in [-1, 1]
+    roles: torch.Tensor | None        # (N, num_roles, H, W) logits, or None without a role head
+
+
 class Generator(nn.Module):
     def __init__(self, cfg: GeneratorConfig | None = None):
         super().__init__()
@@ -67,10 +77,44 @@ class Generator(nn.Module):
             nn.GroupNorm(min(g, ch[0]), ch[0]), nn.LeakyReLU(slope),
             nn.Conv2d(ch[0], cfg.out_channels, 1),
         )
+        self.role_head = (nn.Sequential(nn.GroupNorm(min(g, ch[0]), ch[0]), nn.LeakyReLU(slope),
+                                        nn.Conv2d(ch[0], cfg.num_roles, 1))
+                          if cfg.num_roles else None)
 
-    def forward(self, x: torch.Tensor, noise_mode: str = "random",
-                generator: torch.Generator | None = None, noise_strength: float = 1.0) -> torch.Tensor:
-        """Colour a batch. ``x`` is (N, 30, H, W) in [-1, 1]; any H and W work."""
+    def build_input(self, sketch: torch.Tensor, palette: torch.Tensor,
+                    hints: torch.Tensor | None = None) -> torch.Tensor:
+        """The network input: (N, 3, H, W) sketch, (N, 3K) palette and optional (N, K, H, W) hint planes.
+
+        Without hints a model with hint planes gets all-zero planes (no pin anywhere).
+        """
+        cfg = self.cfg
+        if sketch.ndim != 4 or sketch.shape[1] != cfg.sketch_channels:
+            raise ValueError(f"expected a sketch of shape (N, {cfg.sketch_channels}, H, W), got {tuple(sketch.shape)}")
+        n, _, h, w = sketch.shape
+        k3 = 3 * cfg.palette_size
+        if palette.shape != (n, k3):
+            raise ValueError(f"expected a palette of shape ({n}, {k3}), got {tuple(palette.shape)}")
+        parts = [sketch, palette.to(sketch.dtype)[:, :, None, None].expand(-1, -1, h, w)]
+        if cfg.hints:
+            if hints is None:
+                hints = sketch.new_zeros(n, cfg.palette_size, h, w)
+            elif hints.shape != (n, cfg.palette_size, h, w):
+                raise ValueError(f"expected hint planes of shape ({n}, {cfg.palette_size}, {h}, {w}), "
+                                 f"got {tuple(hints.shape)}")
+            parts.append(hints.to(sketch.dtype))
+        elif hints is not None and bool(hints.any()):
+            raise ValueError("this model has no hint planes (config.hints is false)")
+        return torch.cat(parts, dim=1)
+
+    def forward(self, sketch: torch.Tensor, palette: torch.Tensor, hints: torch.Tensor | None = None,
+                noise_mode: str = "random", generator: torch.Generator | None = None,
+                noise_strength: float = 1.0) -> GeneratorOutput:
+        """Colour a batch: sketch (N, 3, H, W) and palette (N, 3K) in [-1, 1]; any H and W work."""
+        return self.forward_input(self.build_input(sketch, palette, hints), noise_mode, generator, noise_strength)
+
+    def forward_input(self, x: torch.Tensor, noise_mode: str = "random",
+                      generator: torch.Generator | None = None, noise_strength: float = 1.0) -> GeneratorOutput:
+        """The network on an input built by :meth:`build_input`."""
         cfg = self.cfg
         if x.ndim != 4 or x.shape[1] != cfg.in_channels:
             raise ValueError(f"expected input of shape (N, {cfg.in_channels}, H, W), got {tuple(x.shape)}")
@@ -80,7 +124,9 @@ class Generator(nn.Module):
         if ph or pw:
             x = F.pad(x, (0, pw, 0, ph), mode="replicate")
         # Each palette plane is constant: its mean is the colour.
-        pal = x[:, cfg.sketch_channels:].mean(dim=(2, 3)) if self.film_enc is not None else None
+        k3 = 3 * cfg.palette_size
+        pal = (x[:, cfg.sketch_channels:cfg.sketch_channels + k3].mean(dim=(2, 3))
+               if self.film_enc is not None else None)
 
         feats = []
         out = self.stem(x)
@@ -94,8 +140,9 @@ class Generator(nn.Module):
             out = block(out, feats.pop(), noise_mode, generator, noise_strength)
             if pal is not None:
                 out = self.film_dec[i](out, pal)
-        out = torch.tanh(self.head(out))
-        return out[..., :h, :w]
+        rgb = torch.tanh(self.head(out))[..., :h, :w]
+        roles = self.role_head(out)[..., :h, :w] if self.role_head is not None else None
+        return GeneratorOutput(rgb, roles)
 
     def attention_gates(self) -> list[AttentionGate]:
         return [b.gate for b in self.decoder if b.gate is not None]

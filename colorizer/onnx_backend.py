@@ -3,11 +3,14 @@
 The exported graph takes the noise as inputs instead of drawing it, so one
 model serves every noise mode and a seed gives the same picture as PyTorch:
 
-    inputs:  x (N, 30, H, W) in [-1, 1], H and W multiples of ``cfg.multiple``
+    inputs:  sketch (N, 3, H, W) in [-1, 1], H and W multiples of ``cfg.multiple``
+             palette (N, 3K) in [-1, 1]
+             hints (N, K, H, W) in {0, 1}, only when the config has hint planes
              noise0 .. noise{L-2} (N, 1, H_i, W_i), one per decoding block,
              coarsest first (H_i = H / 2 ** (L - 2 - i)); already scaled by
              the noise strength.
-    output:  y (N, 3, H, W) in [-1, 1]
+    outputs: rgb (N, 3, H, W) in [-1, 1]
+             roles (N, R, H, W) role logits, only when the config has a role head
 
 :class:`OnnxGenerator` draws that noise with the same ``torch.Generator`` calls,
 in the same order, as :class:`colorizer.layers.NoiseInjection` does, pads
@@ -36,12 +39,12 @@ import torch
 import torch.nn.functional as F
 from torch import nn
 
-from .generator import Generator
+from .generator import Generator, GeneratorOutput
 from .layers import NOISE_MODES, NoiseInjection
 
 DEFAULT_OPSET = 17
 # Bump when the exported graph's inputs or layout change, so old cache files are not reused.
-EXPORT_FORMAT = 1
+EXPORT_FORMAT = 2
 CACHE_ENV = "COLORIZER_CACHE"
 
 
@@ -98,9 +101,23 @@ class _NoiseInputs(nn.Module):
             if isinstance(block.noise, NoiseInjection):
                 block.noise = _FedNoise(block.noise.weight, self)
 
-    def forward(self, x: torch.Tensor, *noises: torch.Tensor) -> torch.Tensor:
-        self.queue = list(noises)
-        return self.gen(x, noise_mode="random")
+    def forward(self, sketch: torch.Tensor, palette: torch.Tensor, *rest: torch.Tensor):
+        cfg = self.gen.cfg
+        hints = rest[0] if cfg.hints else None
+        self.queue = list(rest[1:] if cfg.hints else rest)
+        out = self.gen(sketch, palette, hints, noise_mode="random")
+        return (out.rgb, out.roles) if out.roles is not None else out.rgb
+
+
+def input_names(model: Generator) -> list[str]:
+    """Names of the exported graph's inputs, in order."""
+    cfg = model.cfg
+    names = ["sketch", "palette"] + (["hints"] if cfg.hints else [])
+    return names + [f"noise{i}" for i in range(len(noise_shapes(model, 1, cfg.multiple, cfg.multiple)))]
+
+
+def output_names(model: Generator) -> list[str]:
+    return ["rgb"] + (["roles"] if model.cfg.num_roles else [])
 
 
 def noise_shapes(model: Generator, n: int, h: int, w: int) -> list[tuple[int, int, int, int]]:
@@ -119,18 +136,24 @@ def export_onnx(model: Generator, path: str | os.PathLike, opset: int = DEFAULT_
     m = model.cfg.multiple
     side = max(m, (example_size // m) * m)
     wrapper = _NoiseInputs(model)
-    x = torch.zeros(1, model.cfg.in_channels, side, side)
+    cfg = model.cfg
+    args = [torch.zeros(1, cfg.sketch_channels, side, side), torch.zeros(1, 3 * cfg.palette_size)]
+    if cfg.hints:
+        args.append(torch.zeros(1, cfg.palette_size, side, side))
     noises = [torch.zeros(s) for s in noise_shapes(model, 1, side, side)]
-    names = ["x"] + [f"noise{i}" for i in range(len(noises))]
-    axes = {name: {0: "n", 2: f"h{i}", 3: f"w{i}"} for i, name in enumerate(names)}
-    axes["x"] = axes["y"] = {0: "n", 2: "h", 3: "w"}
+    names, outs = input_names(model), output_names(model)
+    axes = {f"noise{i}": {0: "n", 2: f"h{i}", 3: f"w{i}"} for i in range(len(noises))}
+    for name in ["sketch", "hints", *outs]:
+        axes[name] = {0: "n", 2: "h", 3: "w"}
+    axes["palette"] = {0: "n"}
+    axes = {k: v for k, v in axes.items() if k in names or k in outs}
     path.parent.mkdir(parents=True, exist_ok=True)
     tmp = path.with_name(f".{path.name}.{os.getpid()}.{threading.get_ident()}.tmp")
     try:
         with warnings.catch_warnings(), torch.no_grad():
             warnings.simplefilter("ignore")  # tracer warnings about python-level shape checks
-            torch.onnx.export(wrapper, (x, *noises), str(tmp), dynamo=False, opset_version=opset,
-                              input_names=names, output_names=["y"], dynamic_axes=axes,
+            torch.onnx.export(wrapper, (*args, *noises), str(tmp), dynamo=False, opset_version=opset,
+                              input_names=names, output_names=outs, dynamic_axes=axes,
                               do_constant_folding=True)
         os.replace(tmp, path)
     finally:
@@ -205,32 +228,44 @@ class OnnxGenerator:
                 self._version = version
             return self._session
 
-    def check(self, x: torch.Tensor, noise_mode: str) -> None:
+    def check(self, sketch: torch.Tensor, palette: torch.Tensor, hints: torch.Tensor | None,
+              noise_mode: str) -> None:
         """Raise ValueError for arguments ``Generator.forward`` would refuse too."""
-        cfg = self.model.cfg
         if noise_mode not in NOISE_MODES:
             raise ValueError(f"noise mode must be one of {NOISE_MODES}, got {noise_mode!r}")
-        if x.ndim != 4 or x.shape[1] != cfg.in_channels:
-            raise ValueError(f"expected input of shape (N, {cfg.in_channels}, H, W), got {tuple(x.shape)}")
+        with torch.device("meta"):  # shape checks only, no data
+            self.model.build_input(torch.empty(sketch.shape), torch.empty(palette.shape),
+                                   None if hints is None else torch.empty(hints.shape))
 
-    def __call__(self, x: torch.Tensor, noise_mode: str = "random", generator: torch.Generator | None = None,
-                 noise_strength: float = 1.0) -> torch.Tensor:
+    def __call__(self, sketch: torch.Tensor, palette: torch.Tensor, hints: torch.Tensor | None = None,
+                 noise_mode: str = "random", generator: torch.Generator | None = None,
+                 noise_strength: float = 1.0) -> GeneratorOutput:
         """Same contract as ``Generator.forward`` (CPU float tensors in and out)."""
-        self.check(x, noise_mode)
+        self.check(sketch, palette, hints, noise_mode)
         cfg = self.model.cfg
+        if hints is not None and not cfg.hints and bool(hints.any()):
+            raise ValueError("this model has no hint planes (config.hints is false)")
         sess = self.session()
-        n, _, h, w = x.shape
+        n, _, h, w = sketch.shape
         m = cfg.multiple
         ph, pw = (-h) % m, (-w) % m
-        x = x.detach().to("cpu", torch.float32)
-        if ph or pw:
-            x = F.pad(x, (0, pw, 0, ph), mode="replicate")
-        feeds = {"x": x.contiguous().numpy()}
+
+        def prep(t: torch.Tensor) -> np.ndarray:
+            t = t.detach().to("cpu", torch.float32)
+            if ph or pw:
+                t = F.pad(t, (0, pw, 0, ph), mode="replicate")
+            return t.contiguous().numpy()
+
+        feeds = {"sketch": prep(sketch), "palette": palette.detach().to("cpu", torch.float32).contiguous().numpy()}
+        if cfg.hints:
+            feeds["hints"] = prep(hints if hints is not None else torch.zeros(n, cfg.palette_size, h, w))
         for i, a in enumerate(draw_noise(self.model, n, h + ph, w + pw, noise_mode, generator, noise_strength)):
             feeds[f"noise{i}"] = a
-        y = sess.run(["y"], feeds)[0]
-        return torch.from_numpy(y)[..., :h, :w]
+        outs = sess.run(output_names(self.model), feeds)
+        rgb = torch.from_numpy(outs[0])[..., :h, :w]
+        roles = torch.from_numpy(outs[1])[..., :h, :w] if len(outs) > 1 else None
+        return GeneratorOutput(rgb, roles)
 
 
 __all__ = ["DEFAULT_OPSET", "OnnxGenerator", "default_cache_dir", "draw_noise", "export_onnx",
-           "noise_shapes", "onnxruntime_available", "weights_hash"]
+           "input_names", "noise_shapes", "output_names", "onnxruntime_available", "weights_hash"]

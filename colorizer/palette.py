@@ -23,10 +23,13 @@ _HEX = re.compile(r"^#?([0-9a-fA-F]{6}|[0-9a-fA-F]{3})$")
 
 @dataclass(frozen=True)
 class Palette:
-    """``colors``: (K, 3) uint8 RGB; ``shares``: (K,) float, summing to 1 (or all 0)."""
+    """``colors``: (K, 3) uint8 RGB; ``shares``: (K,) float, summing to 1 (or all 0);
+    ``defaults``: (K,) bool, True where a semantic slot was filled with a default
+    colour because the reference had no pixels of that role (None: not known)."""
 
     colors: np.ndarray
     shares: np.ndarray
+    defaults: np.ndarray | None = None
 
     def __post_init__(self):
         c = np.asarray(self.colors)
@@ -37,6 +40,11 @@ class Palette:
         if s.shape != (c.shape[0],):
             raise PaletteError("palette shares must have one entry per colour")
         object.__setattr__(self, "shares", s)
+        if self.defaults is not None:
+            d = np.asarray(self.defaults, dtype=bool)
+            if d.shape != (c.shape[0],):
+                raise PaletteError("palette defaults must have one entry per colour")
+            object.__setattr__(self, "defaults", d)
 
     def __len__(self) -> int:
         return len(self.colors)
@@ -69,7 +77,11 @@ class Palette:
         rgb = hex_to_rgb(color) if isinstance(color, str) else tuple(int(v) for v in color)
         colors = self.colors.copy()
         colors[index] = rgb
-        return Palette(colors, self.shares.copy())
+        defaults = None
+        if self.defaults is not None:
+            defaults = self.defaults.copy()
+            defaults[index] = False
+        return Palette(colors, self.shares.copy(), defaults)
 
 
 def hex_to_rgb(s: str) -> tuple[int, int, int]:

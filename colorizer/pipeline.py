@@ -8,8 +8,10 @@
 
 from __future__ import annotations
 
+import hashlib
 import os
 import warnings
+from collections import OrderedDict
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -18,22 +20,29 @@ from PIL import Image
 
 from .config import GeneratorConfig
 from .errors import InputImageError, PaletteError
-from .generator import Generator, count_parameters
+from .generator import Generator, GeneratorOutput, count_parameters
+from .hints import HintError, hint_planes, parse_hints, scale_hints
+from .options import ColorizeOptions
 from .palette import PALETTE_SIZE, Palette, extract_palette, palette_planes
 from .processing import MAX_SIZE, MIN_SIZE, line_mask, load_image, overlay_lines, target_size, to_image, to_tensor
-from .regions import flatten_image
+from .regions import FLAT_MAX_SIDE, flat_seal, flatten_image
+from .render import render_roles, slot_probabilities
+from .roles import DEFAULT_SLOT_COLORS, NUM_SLOTS
+from .semantic import assign_slots, default_slot_palette
 from .weights import load_generator, resolve_weights
 
-# Used when the caller gives neither a reference nor a palette: paper white,
-# skin, hair and clothing tones, ordered like an extracted palette.
-DEFAULT_PALETTE = "#ffffff,#f6d7c3,#3b3a4f,#c8553d,#5b7db1,#f2c14e,#8fb996,#e8a0b4,#2b2b2b"
+# Used when the caller gives neither a reference nor a palette: one colour per semantic
+# slot (colorizer.roles.SLOTS: background, skin, hair, eyes, top, bottom, outer, accessory,
+# eye whites & mouth).
+DEFAULT_PALETTE = ",".join(DEFAULT_SLOT_COLORS)
 
-# Longer side the network runs at unless told otherwise; the result keeps the sketch's size
-# (colours scaled up, then flattened or overlaid with the full-resolution lines). The shipped
-# weights were trained on 256 px pictures: run at 512 px they scored about 3 dB PSNR lower
-# on test sketches scaled to 512 px than run at 256 px and scaled up (16.2 vs 18.9 dB on 60
-# pairs for a checkpoint of the shipped run; train.evaluate --size 512 [--net-size 256]).
+# Longer side the network runs at when neither the call nor the weights' config.json
+# ("_inference": {"size": ...}) says; the result keeps the sketch's size.
 DEFAULT_SIZE = 256
+# Longer side the reference is segmented at (the network sees the reference picture itself).
+SEGMENT_SIZE = 256
+# References whose slot palettes are kept (a live preview re-uses the same reference).
+REFERENCE_CACHE = 16
 
 BACKENDS = ("auto", "torch", "onnx")
 # Overrides the ``backend`` of every Colorizer made with backend="auto" (e.g. "torch").
@@ -46,11 +55,18 @@ ONNX_MIN_PARAMS = 100_000
 @dataclass
 class ColorizeResult:
     image: Image.Image          # the coloured picture at the sketch's size
-    color: Image.Image          # the network's colour layer (no line overlay), sketch's size
+    color: Image.Image          # the colour layer (no line overlay), sketch's size
     lines: Image.Image          # the sketch as a greyscale line layer, sketch's size
     palette: Palette            # the palette used
     seed: int | None            # the noise seed used (None for noise mode "none")
     size: tuple[int, int] = field(default=(0, 0))  # the size the network ran at
+    # With semantic weights and flat colours: the slot of every pixel (uint8, sketch's size),
+    # the flat colours without shading and the shadow amount (0..1) of every pixel.
+    slots: np.ndarray | None = None
+    base: Image.Image | None = None
+    shadow: np.ndarray | None = None
+    hints: list = field(default_factory=list)   # the hints used, in the sketch's pixels
+    options: ColorizeOptions | None = None      # the options used
 
 
 def pick_device(device: str | torch.device | None = None) -> torch.device:
@@ -62,14 +78,17 @@ def pick_device(device: str | torch.device | None = None) -> torch.device:
 class Colorizer:
     """Colours sketches with a :class:`Generator`.
 
-    ``backend`` chooses what runs the network on the CPU: "torch"; "onnx"
-    (ONNX Runtime, from an export of the loaded weights cached under
+    ``backend`` chooses, once at load time, what runs the network on the CPU:
+    "torch"; "onnx" (ONNX Runtime, from an export of the loaded weights cached under
     :func:`colorizer.onnx_backend.default_cache_dir`; same results up to float
-    rounding, several times faster on CPU); or "auto" (the default: "onnx" when
-    onnxruntime is installed, the device is the CPU, the weights are fp32 and
-    the model is not a toy, else "torch"; ``$COLORIZER_BACKEND`` overrides it).
-    Any export or runtime error of the ONNX path falls back to PyTorch, once
-    and for all, with a warning.
+    rounding, faster on CPU); or "auto" (the default: "onnx" when onnxruntime is
+    installed, the device is the CPU and the model is not a toy, else "torch";
+    ``$COLORIZER_BACKEND`` overrides it). An export or runtime error of the ONNX
+    path falls back to PyTorch, once and for all, with a warning.
+
+    Weights with a role head (``cfg.num_roles``) use semantic slots: a reference
+    fills the palette slot by slot (:meth:`extract_palette`), flat colours give each
+    region the role the network sees there, and hints pin regions.
     """
 
     def __init__(self, model: Generator, device: str | torch.device | None = None,
@@ -80,53 +99,50 @@ class Colorizer:
         self.model = model.to(self.device).eval()
         self.cfg: GeneratorConfig = model.cfg
         self.weights_id = weights_id
-        self.backend = backend
+        self.requested_backend = backend
         self._onnx = None
         self.onnx_error: str | None = None  # why the ONNX path was given up, if it was
-        self._suits: tuple | None = None
+        self.backend = self._choose_backend(backend)
+        size = int(getattr(model, "inference", {}).get("size", DEFAULT_SIZE))
+        self.default_options = ColorizeOptions(size=size)
+        self._references: OrderedDict[str, Palette] = OrderedDict()
+
+    @property
+    def semantic(self) -> bool:
+        """True for weights with a role head: palette slots have fixed roles."""
+        return bool(self.cfg.num_roles) and self.cfg.palette_size == NUM_SLOTS
 
     # -- backends ------------------------------------------------------------------------
-    def _wants_onnx(self) -> bool:
-        backend = self.backend
+    def _choose_backend(self, backend: str) -> str:
         if backend == "auto":
             backend = os.environ.get(BACKEND_ENV, "auto").strip().lower() or "auto"
-        if backend == "torch" or self.onnx_error is not None or self.device.type != "cpu":
-            return False
+            if backend not in BACKENDS:
+                backend = "auto"
+        if backend == "torch" or self.device.type != "cpu":
+            return "torch"
         from .onnx_backend import onnxruntime_available
 
         if not onnxruntime_available():
-            return False
+            return "torch"
         if backend == "onnx":
-            return True
-        return self._onnx_suits_model()
-
-    def _onnx_suits_model(self) -> bool:
-        """fp32 and not a toy. Walking the parameters costs about a millisecond, so the
-        answer is kept while the first parameter keeps its storage and dtype (``.half()``
-        and ``.to(...)`` on the whole model change both)."""
-        first = next(self.model.parameters(), None)
-        key = None if first is None else (first.data_ptr(), first.dtype)
-        if self._suits is None or self._suits[0] != key:
-            ok = (all(p.dtype == torch.float32 for p in self.model.parameters())
-                  and count_parameters(self.model) >= ONNX_MIN_PARAMS)
-            self._suits = (key, ok)
-        return self._suits[1]
+            return "onnx"
+        return "onnx" if count_parameters(self.model) >= ONNX_MIN_PARAMS else "torch"
 
     @property
     def active_backend(self) -> str:
         """"onnx" or "torch": what the next call will run on."""
-        return "onnx" if self._wants_onnx() else "torch"
+        return "onnx" if self.backend == "onnx" and self.onnx_error is None else "torch"
 
-    def _run_onnx(self, x, noise, generator, noise_strength) -> torch.Tensor | None:
+    def _run_onnx(self, sketch, palette, hints, noise, generator, noise_strength) -> GeneratorOutput | None:
         """The ONNX Runtime result, or None after disabling ONNX on an error."""
         from .onnx_backend import OnnxGenerator
 
         if self._onnx is None:
             self._onnx = OnnxGenerator(self.model)
-        self._onnx.check(x, noise)  # bad arguments raise here, as in the torch path
+        self._onnx.check(sketch, palette, hints, noise)  # bad arguments raise here, as in the torch path
         state = generator.get_state() if generator is not None else None
         try:
-            return self._onnx(x, noise, generator, noise_strength)
+            return self._onnx(sketch, palette, hints, noise, generator, noise_strength)
         except Exception as e:  # export or runtime failure: PyTorch from now on
             self.onnx_error = f"{type(e).__name__}: {e}"
             self._onnx = None
@@ -154,8 +170,53 @@ class Colorizer:
 
     # -- palette -------------------------------------------------------------------------
     def extract_palette(self, reference, seed: int = 0) -> Palette:
-        # JPEG references are decoded at 1/2..1/8 scale: K-means sees a ~128 px copy anyway.
-        return extract_palette(load_image(reference, keep_alpha=True, draft=256), self.cfg.palette_size, seed=seed)
+        """The palette of a reference picture: the one extraction path of the library, CLI and app.
+
+        JPEG references are decoded at 1/2..1/8 scale (K-means sees a ~128 px copy anyway).
+        Semantic weights segment the reference and fill each slot with the colour of its
+        role (:func:`colorizer.semantic.assign_slots`); others order the 9 K-means colours
+        by share. Results are cached per reference picture.
+        """
+        img = load_image(reference, keep_alpha=True, draft=256)
+        km = extract_palette(img, self.cfg.palette_size, seed=seed)
+        if not self.semantic:
+            return km
+        key = hashlib.sha1(img.tobytes() + f"{img.size}{img.mode}{seed}".encode()).hexdigest()
+        hit = self._references.get(key)
+        if hit is not None:
+            self._references.move_to_end(key)
+            return hit
+        pal = self._slot_palette(img, km)
+        self._references[key] = pal
+        while len(self._references) > REFERENCE_CACHE:
+            self._references.popitem(last=False)
+        return pal
+
+    def segment(self, image) -> np.ndarray:
+        """(K, h, w) slot probabilities of a colour picture (at most SEGMENT_SIZE px), as the
+        network sees it when the picture itself takes the place of the sketch."""
+        img = load_image(image)
+        tw, th = target_size(*img.size, SEGMENT_SIZE, multiple=self.cfg.multiple)
+        rgb = img.convert("RGB").resize((tw, th), Image.BILINEAR if tw < img.size[0] else Image.BICUBIC)
+        x = to_tensor(rgb)[None]
+        pv = _palette_tensor(default_slot_palette())
+        out = self.run(x, pv, None, noise="const")
+        return slot_probabilities(out.roles[0].float().numpy(), self.cfg.palette_size)
+
+    def _slot_palette(self, img: Image.Image, km: Palette) -> Palette:
+        rgba = img.convert("RGBA")
+        white = Image.new("RGBA", rgba.size, (255, 255, 255, 255))
+        white.alpha_composite(rgba)
+        probs = self.segment(white.convert("RGB"))
+        # Pixels and their slots at the segmentation's size: opaque pixels only.
+        h, w = probs.shape[1:]
+        small = rgba.resize((w, h), Image.BILINEAR)
+        arr = np.asarray(small)
+        opaque = arr[..., 3].ravel() >= 128
+        line_like = probs.sum(axis=0).ravel() < 0.5   # the role head calls it ink
+        slots = probs.argmax(axis=0).astype(np.uint8).ravel()
+        slots[line_like] = 255
+        return assign_slots(arr[..., :3].reshape(-1, 3)[opaque], slots[opaque], km, self.cfg.palette_size)
 
     def _palette(self, reference, palette) -> Palette:
         if reference is not None and palette is not None:
@@ -172,70 +233,139 @@ class Colorizer:
 
     # -- colouring -----------------------------------------------------------------------
     @torch.inference_mode()
-    def run(self, sketches: torch.Tensor, palettes: torch.Tensor, noise: str = "random",
-            generator: torch.Generator | None = None, noise_strength: float = 1.0) -> torch.Tensor:
-        """Tensor interface: (N, 3, H, W) sketches and (N, 3K) palette vectors in [-1, 1]."""
-        n, _, h, w = sketches.shape
-        if sketches.device.type == "cpu" and palettes.device.type == "cpu":
-            # NumPy: one picture's worth of copying is faster without torch's thread hand-offs
-            sk = sketches.detach().float().numpy()
-            pl = np.broadcast_to(palettes.detach().float().numpy()[:, :, None, None], (n, palettes.shape[1], h, w))
-            x = torch.from_numpy(np.concatenate([sk, pl], axis=1)).to(self.device)
-        else:
-            planes = palettes[:, :, None, None].expand(-1, -1, h, w)
-            x = torch.cat([sketches, planes], dim=1).to(self.device)
-        if self._wants_onnx():
-            y = self._run_onnx(x, noise, generator, noise_strength)
+    def run(self, sketches: torch.Tensor, palettes: torch.Tensor, hints: torch.Tensor | None = None,
+            noise: str = "random", generator: torch.Generator | None = None,
+            noise_strength: float = 1.0) -> GeneratorOutput:
+        """Tensor interface: (N, 3, H, W) sketches, (N, 3K) palettes in [-1, 1], optional
+        (N, K, H, W) hint planes. Returns :class:`colorizer.generator.GeneratorOutput`."""
+        if self.active_backend == "onnx":
+            y = self._run_onnx(sketches, palettes, hints, noise, generator, noise_strength)
             if y is not None:
                 return y
-        return self.model(x, noise_mode=noise, generator=generator, noise_strength=noise_strength)
+        dev = self.device
+        return self.model(sketches.to(dev), palettes.to(dev), None if hints is None else hints.to(dev),
+                          noise_mode=noise, generator=generator, noise_strength=noise_strength)
 
-    def __call__(self, sketch, reference=None, palette=None, seed: int | None = 0, size: int = DEFAULT_SIZE,
-                 noise: str = "random", noise_strength: float = 1.0, keep_lines: bool = False,
-                 allow_empty: bool = False, flat: bool = False,
-                 output_size: int | None = None) -> ColorizeResult:
+    def options(self, options: ColorizeOptions | None = None, **overrides) -> ColorizeOptions:
+        """``options`` (default: these weights' defaults) with ``overrides`` applied."""
+        opts = options if options is not None else self.default_options
+        if opts.size is None:
+            opts = opts.replace(size=self.default_options.size)
+        return opts.replace(**overrides) if overrides else opts.validate()
+
+    def __call__(self, sketch, reference=None, palette=None, options: ColorizeOptions | None = None, *,
+                 hints=None, **overrides) -> ColorizeResult:
         """Colour ``sketch`` with the colours of ``reference`` or of ``palette``.
 
-        ``size`` is the longer side the network runs at (64..1024, rounded to the
-        model's size multiple); the result is returned at the sketch's own size.
-        ``keep_lines`` multiplies the original full-resolution lines on top.
-        ``flat`` gives every region enclosed by the sketch's lines one colour
-        (:func:`colorizer.regions.flat_fill`), at the output resolution.
-        ``output_size`` caps the longer side of the result (None: the sketch's own
-        size); a live preview uses it to skip work at full resolution.
-        ``seed`` fixes the injected noise (None draws a fresh one).
+        Options (:class:`colorizer.options.ColorizeOptions`, or any of its fields as
+        keywords: ``seed``, ``size``, ``noise``, ``noise_strength``, ``keep_lines``,
+        ``flat``, ``cel_shading``, ``output_size``, ``allow_empty``). ``size`` is the
+        longer side the network runs at; the result has the sketch's own size (capped by
+        ``output_size``). ``hints``: ``[(x, y, slot), ...]`` in the sketch's pixels, each
+        pinning the region under the point to that palette slot (semantic weights).
         """
-        if not MIN_SIZE <= int(size) <= MAX_SIZE:
+        opts = self.options(options, **overrides)
+        size = int(opts.size)
+        if not MIN_SIZE <= size <= MAX_SIZE:
             raise InputImageError(f"size must be between {MIN_SIZE} and {MAX_SIZE}, got {size}")
         pal = self._palette(reference, palette)
         src = load_image(sketch)
-        if output_size is not None and max(src.size) > int(output_size):
-            if int(output_size) < MIN_SIZE:
-                raise InputImageError(f"output_size must be at least {MIN_SIZE}, got {output_size}")
+        pins = parse_hints(hints, src.size[0], src.size[1], self.cfg.palette_size)
+        if pins and not self.semantic:
+            raise HintError("these weights have no role head, so they cannot take hints; "
+                            "use semantic weights (config num_roles > 0)")
+        if opts.output_size is not None and max(src.size) > int(opts.output_size):
+            if int(opts.output_size) < MIN_SIZE:
+                raise InputImageError(f"output_size must be at least {MIN_SIZE}, got {opts.output_size}")
+            orig = src.size
             src = src.copy()
-            src.thumbnail((int(output_size), int(output_size)), Image.BILINEAR)
+            src.thumbnail((int(opts.output_size), int(opts.output_size)), Image.BILINEAR)
+            pins = scale_hints(pins, orig, src.size)
         lines = src.convert("L")
-        if not allow_empty and float(line_mask(lines).max()) < 0.1:
+        if not opts.allow_empty and float(line_mask(lines).max()) < 0.1:
             raise InputImageError("the sketch is empty: draw or upload some dark lines on a light background")
         tw, th = target_size(*src.size, size, multiple=self.cfg.multiple)
         small = lines.resize((tw, th), Image.BILINEAR if tw < src.size[0] else Image.BICUBIC)
         x = to_tensor(small.convert("RGB"))[None]
-        pv = torch.from_numpy(pal.colors.astype(np.float32).reshape(1, -1) / 127.5 - 1.0)
+        planes = (hint_planes(scale_hints(pins, src.size, (tw, th)), tw, th, self.cfg.palette_size)
+                  if self.cfg.hints and pins else None)
+        seed = opts.seed
         gen = None
-        if noise == "random":
+        if opts.noise == "random":
             if seed is None:
                 seed = int(torch.randint(0, 2**31 - 1, (1,)).item())
             gen = torch.Generator(device="cpu").manual_seed(int(seed))
         else:
             seed = None
-        y = self.run(x, pv, noise=noise, generator=gen, noise_strength=noise_strength)[0]
-        color = to_image(y)
-        if color.size != src.size:
-            color = color.resize(src.size, Image.BICUBIC)
-        if flat:
-            color = flatten_image(color, lines)
-        image = overlay_lines(color, lines) if keep_lines else color
-        return ColorizeResult(image=image, color=color, lines=lines, palette=pal, seed=seed, size=(tw, th))
+        out = self.run(x, _palette_tensor(pal), planes, noise=opts.noise, generator=gen,
+                       noise_strength=opts.noise_strength)
+        color = to_image(out.rgb[0])
+        slots = base = shadow = None
+        if opts.flat and out.roles is not None and self.semantic:
+            color, base, slots, shadow = self._render_semantic(color, out.roles[0], lines, pal, pins, opts)
+        else:
+            if color.size != src.size:
+                color = color.resize(src.size, Image.BICUBIC)
+            if opts.flat:
+                color = flatten_image(color, lines)
+        image = overlay_lines(color, lines) if opts.keep_lines else color
+        return ColorizeResult(image=image, color=color, lines=lines, palette=pal, seed=seed, size=(tw, th),
+                              slots=slots, base=base, shadow=shadow, hints=pins, options=opts)
+
+    def _render_semantic(self, color: Image.Image, roles: torch.Tensor, lines: Image.Image, pal: Palette,
+                         pins: list, opts: ColorizeOptions):
+        """Flat colours by role at the sketch's size (at most FLAT_MAX_SIDE, then scaled)."""
+        w, h = lines.size
+        scale = min(1.0, FLAT_MAX_SIDE / max(w, h))
+        fw, fh = max(1, round(w * scale)), max(1, round(h * scale))
+        col = color.resize((fw, fh), Image.BICUBIC) if color.size != (fw, fh) else color
+        logits = roles.float()[None]
+        if logits.shape[-2:] != (fh, fw):
+            logits = torch.nn.functional.interpolate(logits, size=(fh, fw), mode="bilinear", align_corners=False)
+        probs = slot_probabilities(logits[0].numpy(), self.cfg.palette_size)
+        ske = lines.resize((fw, fh), Image.BILINEAR) if lines.size != (fw, fh) else lines
+        r = render_roles(np.asarray(col.convert("RGB")), line_mask(ske), probs, pal.colors,
+                         pins=scale_hints(pins, (w, h), (fw, fh)), seal=flat_seal(fh, fw),
+                         cel_shading=opts.cel_shading)
+        image, base = Image.fromarray(r.image, "RGB"), Image.fromarray(r.base, "RGB")
+        slots, shadow = r.slots, r.shadow
+        if (fw, fh) != (w, h):
+            image, base = image.resize((w, h), Image.BICUBIC), base.resize((w, h), Image.NEAREST)
+            slots = np.asarray(Image.fromarray(slots).resize((w, h), Image.NEAREST))
+            shadow = np.asarray(Image.fromarray(shadow).resize((w, h), Image.BILINEAR))
+        return image, base, slots, shadow
+
+    def batch(self, sketches, references=None, palettes=None, options: ColorizeOptions | None = None,
+              hints=None, **overrides) -> list[ColorizeResult]:
+        """Colour many sketches: ``references`` / ``palettes`` / ``hints`` are None, one value for
+        all, or a list with one entry per sketch. Each result equals the single call's."""
+        sketches = list(sketches)
+        n = len(sketches)
+
+        def spread(value, name: str, single: bool) -> list:
+            if single:
+                return [value] * n
+            value = list(value)
+            if len(value) != n:
+                raise ValueError(f"{name}: {len(value)} entries for {n} sketches")
+            return value
+
+        refs = spread(references, "references", not isinstance(references, (list, tuple)))
+        pals = spread(palettes, "palettes", palettes is None or isinstance(palettes, (str, Palette)))
+
+        def one_hint_list(v) -> bool:  # [(x, y, slot), ...] rather than one list per sketch
+            return v is None or len(v) == 0 or all(
+                isinstance(h, dict) or (isinstance(h, (list, tuple)) and len(h) == 3
+                                        and all(isinstance(c, (int, float)) for c in h)) for h in v)
+
+        hl = spread(hints, "hints", one_hint_list(hints))
+        opts = self.options(options, **overrides)
+        return [self(s, reference=r, palette=p, options=opts, hints=h) for s, r, p, h in zip(sketches, refs, pals, hl)]
 
 
-__all__ = ["BACKENDS", "Colorizer", "ColorizeResult", "DEFAULT_PALETTE", "DEFAULT_SIZE", "PALETTE_SIZE", "palette_planes"]
+def _palette_tensor(pal: Palette) -> torch.Tensor:
+    return torch.from_numpy(pal.colors.astype(np.float32).reshape(1, -1) / 127.5 - 1.0)
+
+
+__all__ = ["BACKENDS", "Colorizer", "ColorizeOptions", "ColorizeResult", "DEFAULT_PALETTE", "DEFAULT_SIZE",
+           "PALETTE_SIZE", "palette_planes"]

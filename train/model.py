@@ -22,12 +22,6 @@ from .discriminator import PatchDiscriminator
 from .vgg import build_feature_net
 
 
-def make_input(sketch: torch.Tensor, palette: torch.Tensor) -> torch.Tensor:
-    """(N, 3, H, W) sketch + (N, 3K) palette -> (N, 3 + 3K, H, W) generator input."""
-    n, _, h, w = sketch.shape
-    return torch.cat([sketch, palette[:, :, None, None].expand(-1, -1, h, w)], dim=1)
-
-
 class Pix2PixModel:
     """Generator + PatchGAN discriminator + EMA generator, trained with the paper's losses.
 
@@ -89,10 +83,12 @@ class Pix2PixModel:
         """D step on (real, fake.detach()), then G step; returns every loss term."""
         cfg = self.cfg
         sketch, target = self._fmt(batch["sketch"]), self._fmt(batch["target"])
-        x = self._fmt(make_input(batch["sketch"], batch["palette"]))
+        palette = batch["palette"].to(self.device)
+        hints = self._fmt(batch["hints"]) if batch.get("hints") is not None and self.G.cfg.hints else None
 
         with self.autocast():
-            fake = self.G_train(x, noise_mode="random")
+            out = self.G_train(sketch, palette, hints, noise_mode="random")
+        fake = out.rgb
 
         # Discriminator: real and fake in one forward (one DDP forward per backward).
         self.D.requires_grad_(True)
@@ -120,7 +116,10 @@ class Pix2PixModel:
                     real_f = self.feature_net(target)
                 fake_f = self.feature_net(fake)
             terms["g_feature"] = losses.feature_l2(fake_f, real_f)
-        weights = {"g_adv": cfg.loss_adv, "g_l1": cfg.loss_l1, "g_tv": cfg.loss_tv, "g_feature": cfg.loss_feature}
+        if out.roles is not None and batch.get("labels") is not None and cfg.loss_role:
+            terms["g_role"] = losses.role_cross_entropy(out.roles, batch["labels"].to(self.device))
+        weights = {"g_adv": cfg.loss_adv, "g_l1": cfg.loss_l1, "g_tv": cfg.loss_tv, "g_feature": cfg.loss_feature,
+                   "g_role": cfg.loss_role}
         loss_g = sum(weights[k] * v for k, v in terms.items())
         loss_g.backward()
         self.opt_g.step()
@@ -144,11 +143,13 @@ class Pix2PixModel:
 
     @torch.no_grad()
     def generate(self, sketch: torch.Tensor, palette: torch.Tensor, ema: bool = True,
-                 generator: torch.Generator | None = None, noise_mode: str = "random") -> torch.Tensor:
-        """Colour a batch with the EMA (default) or the raw generator, in fp32."""
+                 generator: torch.Generator | None = None, noise_mode: str = "random",
+                 hints: torch.Tensor | None = None) -> torch.Tensor:
+        """Colour a batch with the EMA (default) or the raw generator, in fp32 (RGB only)."""
         net = self.G_ema if ema else self.G
-        x = self._fmt(make_input(sketch, palette))
-        return net(x, noise_mode=noise_mode, generator=generator).float()
+        hints = self._fmt(hints) if hints is not None and net.cfg.hints else None
+        out = net(self._fmt(sketch), palette.to(self.device), hints, noise_mode=noise_mode, generator=generator)
+        return out.rgb.float()
 
     # -- state -------------------------------------------------------------------------
     def state_dict(self) -> dict:

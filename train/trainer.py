@@ -220,10 +220,13 @@ def _dry_run(cfg: TrainConfig, model: Pix2PixModel, batch: dict, info) -> dict:
             print(f"batch {k}: {tuple(batch[k].shape)} {batch[k].dtype} "
                   f"[{float(batch[k].min()):.2f}, {float(batch[k].max()):.2f}]")
         with torch.no_grad():
-            from .model import make_input
-            x = make_input(batch["sketch"], batch["palette"])
+            x = model.G.build_input(batch["sketch"], batch["palette"],
+                                    batch.get("hints") if model.G.cfg.hints else None)
             scores = model.D(batch["sketch"].to(model.device), batch["target"].to(model.device))
         print(f"generator input: {tuple(x.shape)}  discriminator scores: {tuple(scores.shape)}")
+        if batch.get("labels") is not None:
+            lab = batch["labels"]
+            print(f"batch labels: {tuple(lab.shape)}  labelled pixels: {float((lab != 255).float().mean()):.3f}")
     t = time.time()
     losses = model.optimize_parameters(batch)
     if main:

@@ -45,10 +45,22 @@ class Pair:
     origin: str  # file path (or "pack:<file>#<id>")
     layout: str
     loader: Callable[[], Loaded] = field(repr=False, compare=False)
+    # Path of the part-label map (mode L, colorizer.roles indices, 255 = unknown), if the pair has one.
+    labels_path: str | None = None
 
     def load(self) -> Loaded:
         """``(sketch, colour)`` as RGB images of equal size; sketch may be None for colour-only sources."""
         return self.loader()
+
+    def load_labels(self) -> Image.Image | None:
+        """The part-label map as a mode-L image, or None when the pair has none."""
+        if self.labels_path is None:
+            return None
+        with Image.open(self.labels_path) as im:
+            im.load()
+            if im.mode not in ("L", "P"):
+                raise ValueError(f"{self.labels_path}: a label map must be a single-channel PNG, got mode {im.mode}")
+            return im.convert("L") if im.mode == "P" else im.copy()
 
 
 def open_rgb(path: str | Path) -> Image.Image:
@@ -128,8 +140,10 @@ def discover_pairs(
     layout = layout or detect_layout(root)
     if layout == "folders":
         sketches, colors = _by_stem(root / "sketch"), _by_stem(root / "color")
+        labels = _by_stem(root / "labels") if (root / "labels").is_dir() else {}
         return [
-            Pair(stem, str(colors[stem]), layout, partial(_load_folders, str(sketches[stem]), str(colors[stem])))
+            Pair(stem, str(colors[stem]), layout, partial(_load_folders, str(sketches[stem]), str(colors[stem])),
+                 labels_path=str(labels[stem]) if stem in labels else None)
             for stem in sorted(sketches.keys() & colors.keys())
         ]
     if layout == "kaggle":

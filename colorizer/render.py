@@ -1,0 +1,148 @@
+"""Region rendering with semantic slots: one role per line-enclosed region, cel shading.
+
+The role head of the generator gives per-pixel role logits. Here every region
+enclosed by the sketch's lines (:func:`colorizer.regions.region_labels`) takes
+the slot whose probabilities summed over the region are largest, and is filled
+with that slot's palette colour, exactly. A hint pins the region under its point
+to its slot. With cel shading, the part of a region where the network's own
+output is clearly darker than the rest becomes one shadow tone of the region's
+colour: two tones per region, as in anime cel shading. The ink takes the colour
+of the nearest region underneath; the pipeline multiplies the sketch's own lines
+on top (``keep_lines``).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+from scipy import ndimage
+
+from .regions import region_labels
+from .roles import NUM_SLOTS, ROLE_TO_SLOT, ROLES
+
+# A pixel is shadow when its luma is this much (0..255) below the region's median.
+SHADOW_DROP = 14.0
+# A region gets a shadow only if it covers this share of the region...
+SHADOW_MIN_SHARE = 0.04
+# ...and the region is at least this many pixels.
+SHADOW_MIN_REGION = 48
+# The shadow tone's luma ratio to the base colour is kept in this range.
+SHADOW_RATIO = (0.55, 0.88)
+# Regions smaller than this (pixels) with no pin take the slot of their largest neighbour
+# region over the ink (specks inside hatching): not needed, they keep their own vote.
+
+
+@dataclass
+class RoleRender:
+    image: np.ndarray        # (H, W, 3) uint8: flat colours with cel shading
+    base: np.ndarray         # (H, W, 3) uint8: flat colours only
+    slots: np.ndarray        # (H, W) uint8 slot of every pixel (ink takes its nearest region's)
+    shadow: np.ndarray       # (H, W) float32 in [0, 1]: how much of the shadow tone a pixel has
+    shadow_ratio: np.ndarray  # (H, W) float32 luma ratio of the shadow tone (1 = none)
+    regions: np.ndarray      # (H, W) int32 region labels (0 = ink / seal band)
+    region_slots: np.ndarray  # (n + 1,) slot of every region (index 0 unused)
+
+
+def role_to_slot_matrix(num_roles: int = len(ROLES), num_slots: int = NUM_SLOTS) -> np.ndarray:
+    """(num_slots, num_roles) 0/1 matrix summing role probabilities into slots; ``line`` feeds none."""
+    m = np.zeros((num_slots, num_roles), np.float32)
+    for r, name in enumerate(ROLES[:num_roles]):
+        s = ROLE_TO_SLOT.get(name)
+        if s is not None and s < num_slots:
+            m[s, r] = 1.0
+    return m
+
+
+def slot_probabilities(role_logits: np.ndarray, num_slots: int = NUM_SLOTS) -> np.ndarray:
+    """(R, H, W) role logits -> (K, H, W) slot probabilities (softmax over roles, ``line`` dropped)."""
+    z = role_logits.astype(np.float32)
+    z = z - z.max(axis=0, keepdims=True)
+    e = np.exp(z)
+    p = e / e.sum(axis=0, keepdims=True)
+    m = role_to_slot_matrix(p.shape[0], num_slots)
+    return np.tensordot(m, p, axes=(1, 0))
+
+
+def _luma(rgb: np.ndarray) -> np.ndarray:
+    c = rgb.astype(np.float32)
+    return 0.299 * c[..., 0] + 0.587 * c[..., 1] + 0.114 * c[..., 2]
+
+
+def render_roles(color: np.ndarray, darkness: np.ndarray, slot_probs: np.ndarray, palette: np.ndarray,
+                 pins: list[tuple[int, int, int]] = (), seal: int = 1, cel_shading: bool = True,
+                 threshold: float = 0.5) -> RoleRender:
+    """Fill each region of the sketch with its slot's colour.
+
+    ``color``: (H, W, 3) uint8, the network's colour output at this size;
+    ``darkness``: (H, W) line darkness in [0, 1]; ``slot_probs``: (K, H, W)
+    (:func:`slot_probabilities`); ``palette``: (K, 3) uint8 slot colours;
+    ``pins``: ``(x, y, slot)`` in this picture's pixels - the region under each
+    point takes that slot (a point on the ink pins the nearest region).
+    """
+    color = np.asarray(color)
+    h, w = darkness.shape
+    k = slot_probs.shape[0]
+    if color.shape != (h, w, 3) or slot_probs.shape[1:] != (h, w) or palette.shape != (k, 3):
+        raise ValueError(f"render_roles: shapes disagree: colour {color.shape}, darkness {darkness.shape}, "
+                         f"slot probabilities {slot_probs.shape}, palette {palette.shape}")
+    labels, n = region_labels(darkness > threshold, seal)
+    flat = labels.ravel()
+    # Nearest region pixel of every pixel (ink and seal band take their nearest region's colour).
+    near = ndimage.distance_transform_edt(labels == 0, return_distances=False, return_indices=True)
+    nearest = (near[0] * w + near[1]).ravel()
+    votes = np.zeros((n + 1, k), np.float64)
+    for s in range(k):
+        votes[:, s] = np.bincount(flat, weights=slot_probs[s].ravel(), minlength=n + 1)
+    region_slots = votes.argmax(axis=1).astype(np.uint8)
+    for x, y, s in pins:
+        r = labels[y, x]
+        if r == 0:
+            r = flat[nearest[y * w + x]]
+        if r > 0:
+            region_slots[r] = s
+    if n == 0:  # all ink: fall back to per-pixel votes
+        pix_slots = slot_probs.argmax(axis=0).astype(np.uint8).ravel()
+    else:
+        pix_slots = region_slots[flat]
+        pix_slots = pix_slots[nearest] if (flat == 0).any() else pix_slots
+    slots = pix_slots.reshape(h, w)
+    base = palette.astype(np.uint8)[slots]
+
+    shadow = np.zeros((h, w), np.float32)
+    ratio = np.ones((h, w), np.float32)
+    if cel_shading and n > 0:
+        luma = _luma(color).ravel()
+        inside = np.flatnonzero(flat > 0)
+        reg = flat[inside]
+        counts = np.bincount(reg, minlength=n + 1)
+        order = np.argsort(reg, kind="stable")
+        sorted_l = luma[inside][order]
+        starts = np.concatenate([[0], np.cumsum(counts[1:])[:-1]])
+        med = np.zeros(n + 1, np.float32)
+        has = counts[1:] > 0
+        keys = np.sort(reg[order].astype(np.int64) * 4096 + np.round(sorted_l * 8).astype(np.int64))
+        mid = starts + (counts[1:] - 1) // 2
+        med[1:][has] = (keys[mid[has]] % 4096) / 8.0
+        dark = np.zeros(h * w, bool)
+        dark[inside] = luma[inside] < med[reg] - SHADOW_DROP
+        dark = ndimage.binary_opening(dark.reshape(h, w), iterations=1).ravel()
+        dark &= flat > 0
+        dcount = np.bincount(flat[dark], minlength=n + 1)
+        dsum = np.bincount(flat[dark], weights=luma[dark], minlength=n + 1)
+        ok = (counts >= SHADOW_MIN_REGION) & (dcount >= SHADOW_MIN_SHARE * counts) & (dcount > 0)
+        ok &= dcount <= 0.75 * counts  # a region that is nearly all "shadow" is just darker
+        ok[0] = False
+        # Shadow tone: the base colour scaled by the network's own shadow / body luma ratio.
+        rel = np.ones(n + 1, np.float32)
+        body = np.maximum(med, 1.0)
+        rel[ok] = np.clip((dsum[ok] / np.maximum(dcount[ok], 1)) / body[ok], *SHADOW_RATIO)
+        sel = dark & ok[flat]
+        shadow.ravel()[sel] = 1.0
+        ratio.ravel()[sel] = rel[flat[sel]]
+    image = np.clip(base.astype(np.float32) * ratio[..., None] + 0.5, 0, 255).astype(np.uint8)
+    return RoleRender(image=image, base=base, slots=slots, shadow=shadow, shadow_ratio=ratio,
+                      regions=labels.astype(np.int32), region_slots=region_slots)
+
+
+__all__ = ["RoleRender", "render_roles", "role_to_slot_matrix", "slot_probabilities"]
