@@ -12,12 +12,23 @@ group. How the sketch is made depends on the style (checked by eye on renders):
 
 Licences come from each style's ``meta`` in the package (CC BY 4.0, CC0 1.0,
 or "free for personal and commercial use" for avataaars).
+
+Part labels: every style in :data:`LABEL_OPTIONS` is drawn a second time by
+``train/data/node/dicebear_labels.mjs`` with each colour option set to the label
+colour of its role and each component wrapped in ``<g data-part="NAME">``; the
+script keeps a label twin only when it matches the colour SVG in everything but
+colours. :func:`make_sample` (the items' maker) renders sketch and colour
+exactly as before and the labels from that twin through
+:mod:`train.data.part_labels` (fixed colours take their component's role from
+:data:`PART_ROLES`, dark paint is line, shading is removed, the rest 255).
 """
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import subprocess
+import sys
 from pathlib import Path
 
 from train.data.npm import NODE_DIR, ensure_node_modules, package_versions
@@ -42,6 +53,54 @@ STYLES: dict[str, str] = {
     "avataaars": "extract",
 }
 _SCRIPT = NODE_DIR / "dicebear.mjs"
+_LABEL_SCRIPT = NODE_DIR / "dicebear_labels.mjs"
+LABEL_VERSION = 1  # bump when LABEL_OPTIONS / PART_ROLES change (label twins are cached per version)
+
+# style -> colour option -> role (colorizer.roles name; None = unknown). Every colour option
+# of the style's schema is listed, so no real part colour survives in the label twin.
+LABEL_OPTIONS: dict[str, dict[str, str | None]] = {
+    "adventurer": {"hairColor": "hair", "skinColor": "skin"},
+    "micah": {"baseColor": "skin", "earringColor": "accessory", "eyeShadowColor": None, "eyebrowsColor": "line",
+              "eyesColor": "eye", "facialHairColor": "hair", "glassesColor": "accessory", "hairColor": "hair",
+              "mouthColor": "line", "shirtColor": "top"},
+    "open-peeps": {"clothingColor": "top", "headContrastColor": "hair", "skinColor": "skin"},
+    "croodles": {"baseColor": "skin", "topColor": "hair"},
+    "big-ears": {"hairColor": "hair", "skinColor": "skin"},
+    "big-smile": {"hairColor": "hair", "skinColor": "skin"},
+    "dylan": {"hairColor": "hair", "skinColor": "skin"},
+    "miniavs": {"bodyColor": "top", "hairColor": "hair", "skinColor": "skin"},
+    "personas": {"clothingColor": "top", "hairColor": "hair", "skinColor": "skin"},
+    "toon-head": {"clothesColor": "top", "hairColor": "hair", "skinColor": "skin"},
+    "avataaars": {"accessoriesColor": "accessory", "clothesColor": "top", "facialHairColor": "hair",
+                  "hairColor": "hair", "hatColor": "accessory", "skinColor": "skin"},
+}
+EYES = ("eye_white", "eye")  # light fixed paint of an eye is its white, other paint the iris
+# style -> component -> role of the component's fixed (non-option), opaque, light paint.
+PART_ROLES: dict[str, dict[str, str | None]] = {
+    "adventurer": {"base": "skin", "eyes": EYES, "eyebrows": "hair", "mouth": "mouth", "features": None,
+                   "glasses": "accessory", "hair": "hair", "earrings": "accessory"},
+    "micah": {"base": "skin", "ears": "skin", "nose": "skin", "eyes": EYES, "eyebrows": None,
+              "mouth": "mouth", "hair": "hair", "facialHair": "hair", "glasses": "accessory",
+              "earrings": "accessory", "shirt": "top"},
+    "open-peeps": {"head": "hair", "face": None, "facialHair": "hair", "accessories": "accessory",
+                   "mask": "accessory"},
+    "croodles": {"face": "skin", "eyes": EYES, "mouth": "mouth", "nose": None, "beard": "hair",
+                 "mustache": "hair", "top": "hair"},
+    "big-ears": {"cheek": "skin", "ear": "skin", "eyes": EYES, "face": "skin", "frontHair": "hair",
+                 "hair": "hair", "mouth": "mouth", "nose": "skin", "sideburn": "hair"},
+    "big-smile": {"accessories": "accessory", "eyes": EYES, "face": "skin", "hair": "hair",
+                  "mouth": "mouth"},
+    "dylan": {"facialHair": "hair", "hair": "hair", "mood": None},
+    "miniavs": {"blushes": "skin", "body": "top", "eyes": EYES, "glasses": "accessory", "hair": "hair",
+                "head": "skin", "mouth": "mouth", "mustache": "hair"},
+    "personas": {"body": "top", "eyes": EYES, "facialHair": "hair", "hair": "hair", "mouth": "mouth",
+                 "nose": "skin"},
+    "toon-head": {"beard": "hair", "body": "skin", "clothes": "top", "eyebrows": "hair", "eyes": EYES,
+                  "hair": "hair", "head": "skin", "mouth": "mouth", "rearHair": "hair"},
+    "avataaars": {"accessories": "accessory", "base": "skin", "clothing": "top", "clothingGraphic": None,
+                  "eyebrows": None, "eyes": EYES, "facialHair": "hair", "mouth": "mouth", "nose": "skin",
+                  "style": None, "top": None},
+}
 _BATCH = 500  # seeds per node call (keeps the command line short)
 
 
@@ -67,11 +126,51 @@ def _generate(modules: Path, style: str, seeds: list[str], out_dir: Path) -> Non
         subprocess.run(["node", str(_SCRIPT), str(modules), style, str(out_dir), *batch], check=True)
 
 
+def label_dir(color_svg: str | Path) -> Path:
+    """Folder of the label twins next to a style's colour SVGs (``<cache>/dicebear-labels/v<N>/<style>``)."""
+    p = Path(color_svg)
+    return p.parent.parent.parent / "dicebear-labels" / f"v{LABEL_VERSION}" / p.parent.name
+
+
+def label_options(style: str) -> dict[str, str]:
+    """Colour options of the label twin: option -> label colour hex (no '#'), plus the background."""
+    from train.data.part_labels import BACKGROUND_HEX, role_hex
+
+    opts = {name: role_hex(role)[1:] for name, role in LABEL_OPTIONS[style].items()}
+    opts["backgroundColor"] = BACKGROUND_HEX[1:]
+    return opts
+
+
+def _generate_labels(modules: Path, style: str, seeds: list[str], svg_dir: Path) -> list[str]:
+    """Write missing label twins; returns the seeds the script skipped (with its reasons on stderr)."""
+    out_dir = label_dir(svg_dir / "x.svg")
+    missing = [s for s in seeds if not (out_dir / f"{s}.svg").is_file()]
+    skipped: list[str] = []
+    for start in range(0, len(missing), _BATCH):
+        batch = missing[start : start + _BATCH]
+        res = subprocess.run(
+            ["node", str(_LABEL_SCRIPT), str(modules), style, str(svg_dir), str(out_dir),
+             json.dumps(label_options(style)), *batch],
+            capture_output=True, text=True,
+        )
+        lines = [ln for ln in res.stderr.splitlines() if ln.strip()]
+        if res.returncode != 0:
+            print(f"[dicebear] label script failed for {style} ({len(batch)} seeds): {lines[-1:]}", file=sys.stderr)
+            skipped.extend(batch)
+            continue
+        for ln in lines:
+            print(f"[dicebear] {style}: {ln}", file=sys.stderr)
+            if ln.startswith("skip "):
+                skipped.append(ln[5:].split(":", 1)[0])
+    return skipped
+
+
 def items(
     cache_dir: Path,
     limit: int | None = None,
     seeds_per_style: int = SEEDS_PER_STYLE,
     styles: list[str] | None = None,
+    labels: bool = True,
     **_: object,
 ) -> list[Item]:
     """Generate (cached) SVGs for ``seeds_per_style`` seeds of each style and list them.
@@ -93,6 +192,9 @@ def items(
         svg_dir = Path(cache_dir).resolve() / "dicebear" / style
         seeds = [seed_name(style, n) for n in range(per_style)]
         _generate(modules, style, seeds, svg_dir)
+        labelled = style in LABEL_OPTIONS and labels
+        if labelled:
+            _generate_labels(modules, style, seeds, svg_dir)
         for seed in seeds:
             out.append(
                 Item(
@@ -106,6 +208,7 @@ def items(
                     color_svg=str(svg_dir / f"{seed}.svg"),
                     line_mode=STYLES.get(style, "extract"),
                     extract_method="outline",
+                    maker="train.data.sources.dicebear:make_sample" if labelled else None,
                 )
             )
     if limit is not None:
@@ -126,6 +229,34 @@ def _spread(items_: list[Item], limit: int) -> list[Item]:
                 picked.append(lst[n])
         n += 1
     return picked
+
+
+def make_sample(item: Item, size: int):
+    """Maker: ``(sketch, colour)`` exactly as without labels, plus the label map from the label twin.
+
+    Labels are ``None`` (with a message on stderr) when the twin is missing or
+    unusable; the pair itself is still built.
+    """
+    from train.data.build import make_pair
+    from train.data.part_labels import ROLE_HEX, render_labels
+
+    sketch, color = make_pair(dataclasses.replace(item, maker=None), size)
+    style = Path(item.color_svg).parent.name
+    twin = label_dir(item.color_svg) / Path(item.color_svg).name
+    try:
+        if not twin.is_file():
+            raise FileNotFoundError("no label twin (the label script skipped this seed)")
+        colour_svg = Path(item.color_svg).read_text(encoding="utf-8").lower()
+        clash = [h for h in ROLE_HEX.values() if h in colour_svg]
+        if clash:
+            raise ValueError(f"the drawing itself uses label colours {clash}")
+        labels = render_labels(twin.read_text(encoding="utf-8"), size, pad_frac=item.pad_frac,
+                               part_roles=PART_ROLES.get(style, {}), strokes_are_lines=STYLES.get(style) == "twin",
+                               dark_threshold=0.1)
+    except (OSError, ValueError) as exc:
+        print(f"[dicebear] {item.id}: no labels ({exc})", file=sys.stderr)
+        labels = None
+    return sketch, color, labels
 
 
 def versions(cache_dir: Path) -> dict[str, str]:
