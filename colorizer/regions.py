@@ -21,6 +21,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+import cv2
 import numpy as np
 from PIL import Image
 from scipy import ndimage
@@ -37,6 +38,7 @@ class FlatFillStats:
 
 
 _LAB_LUT: np.ndarray | None = None
+_CROSS = cv2.getStructuringElement(cv2.MORPH_CROSS, (3, 3))
 
 
 def _lab_5bit(rgb: np.ndarray) -> np.ndarray:
@@ -55,10 +57,24 @@ def _lab_5bit(rgb: np.ndarray) -> np.ndarray:
 def region_labels(ink: np.ndarray, seal: int = 1) -> tuple[np.ndarray, int]:
     """Label the paper regions of a boolean ink mask, after sealing gaps of up to
     about ``2 * seal`` pixels. Returns ``(labels, n)``; ink and seal band are 0."""
-    if seal > 0:
-        ink = ndimage.binary_dilation(ink, structure=ndimage.generate_binary_structure(2, 1),
-                                      iterations=seal)
-    return ndimage.label(~ink)
+    ink = np.asarray(ink, dtype=bool)
+    if ink.ndim != 2:
+        raise ValueError(f"region_labels needs an (H, W) ink mask, got shape {ink.shape}")
+    if ink.size == 0:
+        return np.zeros(ink.shape, dtype=np.int32), 0
+    ink = np.ascontiguousarray(ink).view(np.uint8)
+    if seal > 0:  # 4-connected (cross) steps, as scipy.ndimage.binary_dilation's default
+        ink = cv2.dilate(ink, _CROSS, iterations=int(seal))
+    # 4-connectivity; OpenCV numbers the regions in raster order like scipy.ndimage.label.
+    n, labels = cv2.connectedComponents(1 - ink, connectivity=4, ltype=cv2.CV_32S)
+    return labels, int(n) - 1
+
+
+def nearest_paper(labels: np.ndarray) -> np.ndarray:
+    """Flat index (``y * W + x``) of the nearest paper pixel (label > 0) to every pixel,
+    by exact Euclidean distance (paper pixels map to themselves). Needs some paper."""
+    near = ndimage.distance_transform_edt(labels == 0, return_distances=False, return_indices=True)
+    return (near[0] * labels.shape[1] + near[1]).ravel()
 
 
 def flat_seal(height: int, width: int) -> int:
@@ -166,8 +182,7 @@ def flat_fill(color: np.ndarray, darkness: np.ndarray, threshold: float = 0.5, s
     out = np.empty((h * w, 3), dtype=np.float32)
     out[order] = fill
     # Ink and the seal band take the colour of the nearest paper pixel...
-    near = ndimage.distance_transform_edt(labels == 0, return_distances=False, return_indices=True)
-    nearest = (near[0] * w + near[1]).ravel()
+    nearest = nearest_paper(labels)
     ink = flat == 0
     out[ink] = out[nearest[ink]]
     out = out.reshape(h, w, 3)

@@ -93,3 +93,41 @@ def test_xdog_rgb_finds_light_colour_on_white():
     rgb = np.asarray(extract_lines(im, "xdog", channels="rgb")) < 128
     assert rgb.sum() > 3 * max(luma.sum(), 10)
     assert not rgb[28:36, 28:36].any()
+
+
+# -- the OpenCV filters match the scipy.ndimage ones they replaced -----------------------------
+
+def _random_planes():
+    rng = np.random.default_rng(0)
+    yield rng.random((37, 53), dtype=np.float32)
+    yield (rng.random((64, 48)) > 0.7).astype(np.float32)  # hard edges, touching the border
+    yield np.asarray(extract_lines(_circle(), "xdog"), dtype=np.float32) / 255.0
+
+
+@pytest.mark.parametrize("sigma", [0.2, 0.6, 1.0, 1.8, 3.0])
+def test_gaussian_matches_scipy(sigma):
+    from scipy import ndimage
+
+    from train.lines import gaussian
+
+    for plane in _random_planes():
+        out = gaussian(plane, sigma)
+        assert out.dtype == np.float32 and out.shape == plane.shape
+        assert np.abs(out - ndimage.gaussian_filter(plane, sigma)).max() < 1e-5
+
+
+@pytest.mark.parametrize("radius", [0, 1, 2, 4])
+def test_morphology_matches_scipy(radius):
+    from scipy import ndimage
+
+    from train.lines import _disk, binary_dilate, binary_open, grey_dilate, grey_erode
+
+    rng = np.random.default_rng(radius)
+    fp = _disk(radius)
+    for a in (rng.random((41, 29), dtype=np.float32), rng.integers(0, 256, (30, 50)).astype(np.uint8)):
+        assert np.array_equal(grey_dilate(a, fp), ndimage.grey_dilation(a, footprint=fp))
+        assert np.array_equal(grey_erode(a, fp), ndimage.grey_erosion(a, footprint=fp))
+    for p in (0.5, 0.9):  # sparse and dense masks; shapes touch the border
+        m = rng.random((45, 38)) < p
+        assert np.array_equal(binary_dilate(m, fp), ndimage.binary_dilation(m, structure=fp))
+        assert np.array_equal(binary_open(m, fp), ndimage.binary_opening(m, structure=fp))

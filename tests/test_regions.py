@@ -123,3 +123,21 @@ def test_open_figure_keeps_its_colour():
     # with the picture-share rule off, the part is under min_share of the region: absorbed
     out2, _ = flat_fill(color, dark, seal=1, min_picture_share=1.0)
     assert tuple(out2[50, 50]) == (255, 255, 255)
+
+
+def test_region_labels_match_scipy():
+    """region_labels runs on OpenCV; the labels are those of scipy.ndimage (same numbering)."""
+    from scipy import ndimage
+
+    rng = np.random.default_rng(0)
+    for p in (0.2, 0.45, 0.6):
+        ink = rng.random((57, 43)) < p
+        for seal in (0, 1, 3):
+            sealed = ndimage.binary_dilation(ink, structure=ndimage.generate_binary_structure(2, 1),
+                                             iterations=seal) if seal else ink
+            ref, n_ref = ndimage.label(~sealed)
+            labels, n = region_labels(ink, seal)
+            assert n == n_ref and np.array_equal(labels, ref)
+    assert region_labels(np.zeros((0, 5), bool))[1] == 0
+    with pytest.raises(ValueError):
+        region_labels(np.zeros((4, 4, 3), bool))
