@@ -123,6 +123,9 @@ PRESETS: dict[str, GeneratorConfig] = {
     "default": GeneratorConfig(base_channels=16, max_channels=128, num_levels=5,
                                norm_groups=8, upsample_mode="bilinear", palette_conditioning="film",
                                hints=True, num_roles=11),
+    # The default before semantic slots (no hint planes, no role head): today's shipped weights.
+    "v1": GeneratorConfig(base_channels=16, max_channels=128, num_levels=5,
+                          norm_groups=8, upsample_mode="bilinear", palette_conditioning="film"),
     # A few-thousand-parameter network for tests.
     "tiny": GeneratorConfig(base_channels=4, max_channels=8, num_levels=3, norm_groups=2),
 }

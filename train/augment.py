@@ -41,8 +41,13 @@ def move_lab(lab: np.ndarray, hue_deg: float, chroma_scale: float, dl: float) ->
 def recolor_clusters(image: np.ndarray, palette: np.ndarray, rng: np.random.Generator,
                      cluster_prob: float = 0.5, hue_max: float = 180.0,
                      chroma_range: tuple[float, float] = (0.6, 1.5), lightness_max: float = 15.0,
-                     neutral_prob: float = 0.05) -> tuple[np.ndarray, np.ndarray]:
+                     neutral_prob: float = 0.05, labels: np.ndarray | None = None
+                     ) -> tuple[np.ndarray, np.ndarray]:
     """Move some palette clusters of ``image`` to new colours; return (image, palette).
+
+    ``labels``: optional (H, W) palette index of every pixel (a semantic slot map; values
+    outside the palette, e.g. 255 for lines, are never moved). Without it every pixel
+    belongs to its nearest palette colour.
 
     ``image``: (H, W, 3) uint8 RGB; ``palette``: (K, 3) uint8 RGB (repeated colours
     allowed). Each distinct swatch is moved with probability ``cluster_prob``
@@ -51,7 +56,13 @@ def recolor_clusters(image: np.ndarray, palette: np.ndarray, rng: np.random.Gene
     """
     img_lab = rgb_to_lab(image)
     pal_lab = rgb_to_lab(palette)
-    labels = nearest_labels(img_lab, pal_lab)
+    fixed = None
+    if labels is None:
+        labels = nearest_labels(img_lab, pal_lab)
+    else:
+        labels = np.asarray(labels).astype(np.int64)
+        fixed = labels >= len(palette)
+        labels = np.where(fixed, 0, labels)
     new_pal_lab = pal_lab.copy()
     moved = np.zeros(len(palette), dtype=bool)
     # Identical swatches (palettes padded by repetition) move together.
@@ -80,6 +91,8 @@ def recolor_clusters(image: np.ndarray, palette: np.ndarray, rng: np.random.Gene
     offset[~moved] = 0.0
     out = lab_to_rgb(img_lab + offset[labels])
     keep = ~moved[labels]
+    if fixed is not None:
+        keep |= fixed
     out[keep] = image[keep]
     return np.round(out).astype(np.uint8), new_palette
 

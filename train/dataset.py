@@ -22,7 +22,9 @@ import torch
 from PIL import Image
 from torch.utils.data import Dataset
 
-from colorizer.palette import Palette, extract_palette
+from colorizer.hints import HINT_RADIUS_FRAC, hint_planes_np
+from colorizer.palette import Palette, extract_palette, hex_to_rgb
+from colorizer.roles import DEFAULT_SLOT_COLORS, IGNORE, NUM_SLOTS, labels_to_slots
 
 from .augment import recolor_clusters, shift_hue
 from .config import TrainConfig
@@ -79,6 +81,46 @@ class PaletteCache:
         return pal
 
 
+# ---- semantic palettes ------------------------------------------------------------------
+DEFAULT_SLOTS = np.array([hex_to_rgb(c) for c in DEFAULT_SLOT_COLORS], np.uint8)
+
+
+def slot_palette_from_labels(color: np.ndarray, labels: np.ndarray, num_slots: int = NUM_SLOTS,
+                             min_pixels: int = 4) -> tuple[np.ndarray, np.ndarray]:
+    """The semantic palette of a labelled picture: slot k = the main colour of role k's pixels.
+
+    The main colour is the most common colour after rounding to 5 bits per channel (the
+    base tone of a cel-shaded part, not its shadow), averaged exactly over that bin.
+    Returns ``((K, 3) uint8 colours, (K,) bool "default" flags)``; a slot with fewer than
+    ``min_pixels`` pixels keeps its default colour.
+    """
+    slots = labels_to_slots(labels).ravel()
+    pix = color.reshape(-1, 3)
+    out = DEFAULT_SLOTS[:num_slots].copy()
+    missing = np.ones(num_slots, bool)
+    q = (pix.astype(np.int64) >> 3)
+    key = (q[:, 0] << 10) | (q[:, 1] << 5) | q[:, 2]
+    for s in range(num_slots):
+        sel = slots == s
+        if sel.sum() < min_pixels:
+            continue
+        k = key[sel]
+        vals, counts = np.unique(k, return_counts=True)
+        top = vals[counts.argmax()]
+        out[s] = np.round(pix[sel][k == top].mean(axis=0)).astype(np.uint8)
+        missing[s] = False
+    return out, missing
+
+
+def sample_hints(slot_map: np.ndarray, rng: np.random.Generator, n: int) -> list[tuple[int, int, int]]:
+    """``n`` random (x, y, slot) points on labelled, non-line pixels of a slot map."""
+    ys, xs = np.nonzero(slot_map < NUM_SLOTS)
+    if len(ys) == 0 or n <= 0:
+        return []
+    pick = rng.integers(0, len(ys), size=n)
+    return [(int(xs[i]), int(ys[i]), int(slot_map[ys[i], xs[i]])) for i in pick]
+
+
 # ---- the dataset ------------------------------------------------------------------------
 def _to_tensor(a: np.ndarray) -> torch.Tensor:
     """(H, W, 3) uint8 -> (3, H, W) float in [-1, 1]."""
@@ -95,12 +137,27 @@ class ColorizationDataset(Dataset):
     """
 
     def __init__(self, pairs: Sequence, cfg: TrainConfig, augment: bool = True,
-                 palette_size: int = 9, line_extractor: Callable[[Image.Image], Image.Image] | None = None):
+                 palette_size: int = 9, line_extractor: Callable[[Image.Image], Image.Image] | None = None,
+                 semantic: bool | None = None, hints: bool | None = None):
         self.pairs = list(pairs)
         self.cfg = cfg
         self.augment = augment
         self.palettes = PaletteCache(cfg.palette_cache, palette_size)
         self.line_extractor = line_extractor or extract_lines
+        gcfg = cfg.generator_config()
+        mode = cfg.palette_mode
+        if mode == "auto":
+            mode = "slots" if (gcfg.num_roles and palette_size == NUM_SLOTS) else "share"
+        self.semantic = (mode == "slots") if semantic is None else semantic
+        self.hints = bool(gcfg.hints) if hints is None else hints
+        self.palette_size = palette_size
+        if self.semantic:
+            labelled = [p for p in self.pairs if getattr(p, "labels_path", None)]
+            self.dropped_unlabelled = len(self.pairs) - len(labelled)
+            if not labelled:
+                raise ValueError("palette_mode 'slots' needs pairs with part labels (labels/ folders); none found")
+            self.pairs = labelled
+        self._slot_palettes: dict[str, np.ndarray] = {}
 
     def __len__(self) -> int:
         return len(self.pairs)
@@ -114,20 +171,45 @@ class ColorizationDataset(Dataset):
         sketch = sketch.convert("L")
         if sketch.size != color.size:
             sketch = sketch.resize(color.size, Image.BILINEAR)
-        palette = self.palettes.get(pair.id, color).colors
+        labels = pair.load_labels() if hasattr(pair, "load_labels") else None
+        if labels is not None and labels.size != color.size:
+            labels = labels.resize(color.size, Image.NEAREST)
+        if self.semantic:
+            palette = self._slot_palettes.get(pair.id)
+            if palette is None:
+                palette, _ = slot_palette_from_labels(np.asarray(color), np.asarray(labels), self.palette_size)
+                self._slot_palettes[pair.id] = palette
+        else:
+            palette = self.palettes.get(pair.id, color).colors
         rng = np.random.default_rng(seed) if (self.augment and seed is not None) else None
-        sketch_a, color_a = self._geometry(sketch, color, rng)
+        sketch_a, color_a, labels_a = self._geometry(sketch, color, rng, labels)
+        slot_map = labels_to_slots(labels_a) if (labels_a is not None and self.semantic) else None
         if rng is not None:
-            color_a, palette, sketch_a = self._colour(color_a, palette, sketch_a, rng)
+            color_a, palette, sketch_a = self._colour(color_a, palette, sketch_a, rng, slot_map)
+        s = sketch_a.shape[0]
         sketch_rgb = np.repeat(sketch_a[..., None], 3, axis=2)
-        return {
+        hints: list = []
+        if rng is not None and self.semantic and rng.random() < self.cfg.reference_input_prob:
+            # The colour picture itself in place of the sketch, with the default slot palette:
+            # how the pipeline segments a reference.
+            sketch_rgb, palette = color_a, DEFAULT_SLOTS[: self.palette_size].copy()
+        elif (rng is not None and self.hints and slot_map is not None and self.cfg.hint_max > 0
+              and rng.random() < self.cfg.hint_prob):
+            hints = sample_hints(slot_map, rng, int(rng.integers(1, self.cfg.hint_max + 1)))
+        item = {
             "sketch": _to_tensor(sketch_rgb),
             "target": _to_tensor(color_a),
             "palette": torch.from_numpy(palette.astype(np.float32).reshape(-1) / 127.5 - 1.0),
             "id": pair.id,
         }
+        if self.hints:
+            item["hints"] = torch.from_numpy(hint_planes_np(hints, s, s, self.palette_size, HINT_RADIUS_FRAC * s))
+        if labels_a is not None or self.semantic:
+            lab = labels_a if labels_a is not None else np.full((s, s), IGNORE, np.uint8)
+            item["labels"] = torch.from_numpy(np.ascontiguousarray(lab).astype(np.int64))
+        return item
 
-    def _geometry(self, sketch: Image.Image, color: Image.Image, rng):
+    def _geometry(self, sketch: Image.Image, color: Image.Image, rng, labels: Image.Image | None = None):
         """Scale jitter, random crop and flip (or resize + centre crop without rng)."""
         s = self.cfg.crop_size
         w, h = color.size
@@ -137,6 +219,8 @@ class ColorizationDataset(Dataset):
         if (nw, nh) != (w, h):
             color = color.resize((nw, nh), Image.BICUBIC)
             sketch = sketch.resize((nw, nh), Image.BILINEAR)
+            if labels is not None:
+                labels = labels.resize((nw, nh), Image.NEAREST)
         if rng is None:
             x, y = (nw - s) // 2, (nh - s) // 2
         else:
@@ -144,17 +228,22 @@ class ColorizationDataset(Dataset):
         box = (x, y, x + s, y + s)
         c = np.asarray(color.crop(box))
         k = np.asarray(sketch.crop(box))
+        lab = np.asarray(labels.crop(box)) if labels is not None else None
         if rng is not None and self.cfg.flip and rng.random() < 0.5:
             c, k = c[:, ::-1], k[:, ::-1]
-        return np.ascontiguousarray(k), np.ascontiguousarray(c)
+            lab = lab[:, ::-1] if lab is not None else None
+        lab = np.ascontiguousarray(lab) if lab is not None else None
+        return np.ascontiguousarray(k), np.ascontiguousarray(c), lab
 
-    def _colour(self, color: np.ndarray, palette: np.ndarray, sketch: np.ndarray, rng):
+    def _colour(self, color: np.ndarray, palette: np.ndarray, sketch: np.ndarray, rng,
+                slot_map: np.ndarray | None = None):
         cfg = self.cfg
         if rng.random() < cfg.recolor_prob:
+            # Semantic palettes recolour role by role (the slot map), others cluster by cluster.
             color, palette = recolor_clusters(
                 color, palette, rng, cfg.recolor_cluster_prob, cfg.recolor_hue_max,
                 (cfg.recolor_chroma_min, cfg.recolor_chroma_max), cfg.recolor_lightness_max,
-                cfg.recolor_neutral_prob)
+                cfg.recolor_neutral_prob, labels=slot_map)
         if rng.random() < cfg.hue_shift_prob:
             color, palette = shift_hue(color, palette, rng.uniform(-180, 180))
         if cfg.line_width_max > 0 and rng.random() < cfg.line_width_prob:
@@ -204,12 +293,16 @@ class StepSampler(torch.utils.data.Sampler):
 
 
 def collate(items: list[dict]) -> dict:
-    return {
+    out = {
         "sketch": torch.stack([it["sketch"] for it in items]),
         "target": torch.stack([it["target"] for it in items]),
         "palette": torch.stack([it["palette"] for it in items]),
         "id": [it["id"] for it in items],
     }
+    for key in ("hints", "labels"):
+        if all(key in it for it in items):
+            out[key] = torch.stack([it[key] for it in items])
+    return out
 
 
 def build_dataset(cfg: TrainConfig, split: str = "train", palette_size: int = 9) -> ColorizationDataset:
