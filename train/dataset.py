@@ -112,6 +112,36 @@ def slot_palette_from_labels(color: np.ndarray, labels: np.ndarray, num_slots: i
     return out, missing
 
 
+def label_coverage(paths: Sequence[str]) -> dict[str, float]:
+    """Share of labelled (not 255) pixels of each label map, cached in ``labels/.coverage.json``."""
+    out: dict[str, float] = {}
+    by_dir: dict[Path, list[str]] = {}
+    for p in paths:
+        by_dir.setdefault(Path(p).parent, []).append(p)
+    for folder, files in by_dir.items():
+        cache_file = folder / ".coverage.json"
+        try:
+            cache = json.loads(cache_file.read_text()) if cache_file.is_file() else {}
+        except (OSError, json.JSONDecodeError):
+            cache = {}
+        changed = False
+        for f in files:
+            name = Path(f).name
+            if name not in cache:
+                with Image.open(f) as im:
+                    cache[name] = float((np.asarray(im.convert("L")) != IGNORE).mean())
+                changed = True
+            out[f] = cache[name]
+        if changed:
+            try:
+                tmp = cache_file.with_suffix(".tmp")
+                tmp.write_text(json.dumps(cache))
+                tmp.replace(cache_file)
+            except OSError:
+                pass
+    return out
+
+
 def sample_hints(slot_map: np.ndarray, rng: np.random.Generator, n: int) -> list[tuple[int, int, int]]:
     """``n`` random (x, y, slot) points on labelled, non-line pixels of a slot map."""
     ys, xs = np.nonzero(slot_map < NUM_SLOTS)
@@ -153,9 +183,13 @@ class ColorizationDataset(Dataset):
         self.palette_size = palette_size
         if self.semantic:
             labelled = [p for p in self.pairs if getattr(p, "labels_path", None)]
+            if cfg.min_label_coverage > 0:
+                cover = label_coverage([p.labels_path for p in labelled])
+                labelled = [p for p in labelled if cover[p.labels_path] >= cfg.min_label_coverage]
             self.dropped_unlabelled = len(self.pairs) - len(labelled)
             if not labelled:
-                raise ValueError("palette_mode 'slots' needs pairs with part labels (labels/ folders); none found")
+                raise ValueError("palette_mode 'slots' needs pairs with part labels (labels/ folders) covering "
+                                 f"at least {cfg.min_label_coverage:.0%} of the picture; none found")
             self.pairs = labelled
         self._slot_palettes: dict[str, np.ndarray] = {}
 
