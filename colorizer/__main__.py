@@ -10,7 +10,11 @@ import argparse
 import sys
 from pathlib import Path
 
+from .options import NOISE_MODES, ColorizeOptions
 from .pipeline import DEFAULT_SIZE
+
+# Every option's default is ColorizeOptions()'s, as in the library and the app.
+DEFAULTS = ColorizeOptions()
 
 IMAGE_SUFFIXES = {".png", ".jpg", ".jpeg", ".webp", ".bmp", ".gif", ".tif", ".tiff"}
 
@@ -34,14 +38,19 @@ def build_parser() -> argparse.ArgumentParser:
     src.add_argument("--reference", "-r", help="reference picture whose 9-colour palette is used")
     src.add_argument("--palette", "-p", help="comma-separated hex colours, e.g. '#ffffff,#f6d7c3,...'")
     ap.add_argument("-o", "--output", required=True, help="output file (one sketch) or folder")
-    ap.add_argument("--size", type=int, default=DEFAULT_SIZE,
-                    help=f"longer side the network runs at (64-1024, default {DEFAULT_SIZE}); the result keeps "
-                         "the sketch's size")
-    ap.add_argument("--seed", type=int, default=0, help="noise seed (results repeat for a seed)")
-    ap.add_argument("--noise", choices=["random", "const", "none"], default="random", help="noise mode")
-    ap.add_argument("--keep-lines", action="store_true", help="lay the original lines over the colours")
-    ap.add_argument("--flat", action=argparse.BooleanOptionalAction, default=True,
-                    help="one colour per region enclosed by the lines (default on; --no-flat: the raw network)")
+    ap.add_argument("--size", type=int, default=DEFAULTS.size,
+                    help=f"longer side the network runs at (64-1024; default: the weights' own, else "
+                         f"{DEFAULT_SIZE}); the result keeps the sketch's size")
+    ap.add_argument("--seed", type=int, default=DEFAULTS.seed, help="noise seed (results repeat for a seed)")
+    ap.add_argument("--noise", choices=NOISE_MODES, default=DEFAULTS.noise, help="noise mode")
+    ap.add_argument("--noise-strength", type=float, default=DEFAULTS.noise_strength,
+                    help=f"scale of the injected noise (0 = none, 1 = as trained; default {DEFAULTS.noise_strength:g})")
+    ap.add_argument("--keep-lines", action=argparse.BooleanOptionalAction, default=DEFAULTS.keep_lines,
+                    help="lay the original lines over the colours")
+    ap.add_argument("--flat", action=argparse.BooleanOptionalAction, default=DEFAULTS.flat,
+                    help="one colour per region enclosed by the lines (--no-flat: the raw network)")
+    ap.add_argument("--cel-shading", action=argparse.BooleanOptionalAction, default=DEFAULTS.cel_shading,
+                    help="with flat colours, a shadow tone where the network painted one")
     ap.add_argument("--weights", help="weights folder (default: COLORIZER_WEIGHTS, then weights/)")
     ap.add_argument("--random-weights", metavar="PRESET",
                     help="use untrained weights of a preset (tests and benchmarks only)")
@@ -67,6 +76,9 @@ def main(argv: list[str] | None = None) -> int:
             raise ColorizerError("no sketch images found in the given paths")
         palette = (model.extract_palette(args.reference) if args.reference
                    else Palette.from_hex(args.palette, model.cfg.palette_size) if args.palette else None)
+        options = DEFAULTS.replace(seed=args.seed, size=args.size, noise=args.noise,
+                                   noise_strength=args.noise_strength, keep_lines=args.keep_lines,
+                                   flat=args.flat, cel_shading=args.cel_shading)
         out = Path(args.output)
         single_file = len(files) == 1 and out.suffix.lower() in IMAGE_SUFFIXES
         if not single_file:
@@ -75,8 +87,7 @@ def main(argv: list[str] | None = None) -> int:
         used = None
         for f in tqdm(files, desc="colorizing", unit="img", disable=len(files) < 2):
             try:
-                res = model(f, palette=palette, seed=args.seed, size=args.size, noise=args.noise,
-                            keep_lines=args.keep_lines, flat=args.flat)
+                res = model(f, palette=palette, options=options)
             except ColorizerError as e:
                 failures += 1
                 tqdm.write(f"skipped {f}: {e}", file=sys.stderr)

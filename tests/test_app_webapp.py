@@ -1,21 +1,29 @@
-"""Library helpers behind the app: sketchpad values, ORA / zip exports, project and palette JSON."""
+"""The app's Gradio-free parts (webapp/): sketchpad values, swatches, exports, project and palette files."""
 
 from __future__ import annotations
 
 import json
+import subprocess
+import sys
 import xml.etree.ElementTree as ET
 import zipfile
+from pathlib import Path
 
 import numpy as np
 import pytest
 from PIL import Image, ImageDraw
 
 from colorizer import Colorizer, ColorizerError, InputImageError, PaletteError, preset
-from colorizer.app_utils import (PRESETS, ProjectError, check_pixels, ink_layer, layers_zip, make_project,
-                                 merge_locked, normalize_hex, palette_from_json, palette_to_json,
-                                 project_from_json, project_to_json, sketchpad_to_image, weights_label,
-                                 write_ora)
+from colorizer.options import ColorizeOptions
+from colorizer.pipeline import DEFAULT_PALETTE
 from colorizer.processing import overlay_lines
+from webapp.exports import ink_layer, layers_zip, write_ora
+from webapp.model import weights_label
+from webapp.project import Project, ProjectError, palette_from_json, palette_to_json
+from webapp.sketchpad import check_pixels, sketchpad_to_image
+from webapp.swatches import PALETTE_PRESETS, Swatches, hex_colors, merge_locked
+
+ROOT = Path(__file__).resolve().parent.parent
 
 
 @pytest.fixture(scope="module")
@@ -25,13 +33,27 @@ def tiny():
 
 @pytest.fixture
 def result(tiny, sketch_image):
-    return tiny(sketch_image, palette=PRESETS["Sakura"], seed=3, size=64, keep_lines=True)
+    return tiny(sketch_image, palette=list(PALETTE_PRESETS["Sakura"]), seed=3, size=64, keep_lines=True)
 
 
 def _stroke_layer(size=(64, 48)):
     layer = Image.new("RGBA", size, (0, 0, 0, 0))
     ImageDraw.Draw(layer).line((5, 5, 50, 40), fill=(0, 0, 0, 255), width=3)
     return layer
+
+
+def test_library_never_imports_the_app():
+    """colorizer/ imports neither gradio nor webapp (checked in a fresh interpreter)."""
+    code = ("import sys, colorizer, colorizer.__main__, colorizer.pipeline, colorizer.options;"
+            "bad = [m for m in sys.modules if m.split('.')[0] in ('gradio', 'webapp')];"
+            "print(','.join(bad))")
+    out = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, timeout=120)
+    assert out.returncode == 0, out.stderr
+    assert out.stdout.strip() == ""
+    for f in (ROOT / "colorizer").rglob("*.py"):
+        text = f.read_text()
+        assert "import gradio" not in text and "webapp" not in text, f
+    assert not (ROOT / "colorizer" / "app_utils.py").exists()
 
 
 # -- sketchpad ---------------------------------------------------------------------------
@@ -78,6 +100,44 @@ def test_check_pixels_refuses_huge_images(tmp_path):
         check_pixels(p, limit=1000)
 
 
+# -- swatches ----------------------------------------------------------------------------
+
+def test_presets_are_valid_and_default_is_the_library_palette():
+    assert len(PALETTE_PRESETS) >= 4
+    for colors in PALETTE_PRESETS.values():
+        assert hex_colors(colors) == list(colors)
+    assert ",".join(PALETTE_PRESETS["Default"]) == DEFAULT_PALETTE.lower()
+    assert Swatches.default().colors == PALETTE_PRESETS["Default"]
+
+
+def test_hex_colors_is_strict_and_parses_picker_values():
+    got = hex_colors(["#FFF", "rgba(255, 0, 0, 1)"] + ["#000000"] * 7)
+    assert got == ["#ffffff", "#ff0000"] + ["#000000"] * 7
+    assert hex_colors("rgba(1, 2, 3, 0.5)," + "#abc," * 8) == ["#010203"] + ["#aabbcc"] * 8
+    with pytest.raises(PaletteError, match="exactly 9"):
+        hex_colors("#fff,#000")
+    with pytest.raises(PaletteError):
+        hex_colors("#zzzzzz," * 9)
+
+
+def test_swatches_receive_keeps_locked():
+    cur = Swatches(("#000000",) * 9, tuple(i % 2 == 0 for i in range(9)))
+    new = cur.receive(["#ffffff"] * 9)
+    assert list(new.colors) == ["#000000" if i % 2 == 0 else "#ffffff" for i in range(9)]
+    assert new.locks == cur.locks
+    assert merge_locked(["#000000"] * 9, ["#ffffff"] * 9, [True] + [False] * 8)[:2] == ["#000000", "#ffffff"]
+    with pytest.raises(PaletteError):
+        Swatches(("#000000",) * 9, (True, False))
+
+
+def test_swatches_text_and_palette():
+    s = Swatches.from_text("#f00,#0f0")  # like the library: a short palette repeats
+    assert s.colors[:3] == ("#ff0000", "#00ff00", "#ff0000")
+    assert s.text.split(",") == list(s.colors) and s.outputs() == [*s.colors, s.text]
+    assert s.to_palette().to_hex() == list(s.colors)
+    assert Swatches.from_values([None] * 9).colors == ("#ffffff",) * 9
+
+
 # -- exports -----------------------------------------------------------------------------
 
 def test_ink_layer_reproduces_multiply_overlay(result):
@@ -111,11 +171,11 @@ def test_ora_structure(result, tmp_path):
 
 
 def test_layers_zip(result, tmp_path):
-    proj = make_project(result.palette, 3, 64, 1.0, True, "random")
-    path = layers_zip(result, tmp_path / "layers.zip", proj)
+    proj = Project.create(result.palette, ColorizeOptions(seed=3, size=64), "random")
+    path = layers_zip(result, tmp_path / "layers.zip", proj.to_json())
     with zipfile.ZipFile(path) as z:
         assert set(z.namelist()) == {"colored.png", "color_layer.png", "lines.png", "lines_ink.png", "project.json"}
-        assert json.loads(z.read("project.json"))["seed"] == 3
+        assert json.loads(z.read("project.json"))["options"]["seed"] == 3
         with Image.open(z.open("colored.png")) as im:
             assert im.tobytes() == result.image.tobytes()
 
@@ -123,18 +183,32 @@ def test_layers_zip(result, tmp_path):
 # -- projects ----------------------------------------------------------------------------
 
 def test_project_round_trip_reproduces_result(tiny, sketch_image, tmp_path):
-    pal = PRESETS["Ocean"]
-    first = tiny(sketch_image, palette=pal, seed=11, size=64, noise_strength=0.5, keep_lines=False)
-    proj = make_project(first.palette, 11, 64, 0.5, False, tiny.weights_id, sketch_image)
+    pal = list(PALETTE_PRESETS["Ocean"])
+    opts = ColorizeOptions(seed=11, size=64, noise_strength=0.5, keep_lines=False)
+    first = tiny(sketch_image, palette=pal, options=opts)
+    proj = Project.create(first.palette, opts, tiny.weights_id, sketch_image)
     f = tmp_path / "p.json"
-    f.write_text(project_to_json(proj))
-    back = project_from_json(str(f))
-    assert back["palette"] == pal and back["seed"] == 11 and back["weights_id"] == tiny.weights_id
-    assert back["sketch_sha256"] == proj["sketch_sha256"]
-    again = tiny(sketch_image, palette=back["palette"], seed=back["seed"], size=back["size"],
-                 noise_strength=back["noise_strength"], keep_lines=back["keep_lines"])
+    f.write_text(proj.to_json())
+    back = Project.from_json(str(f))
+    assert back.palette == pal and back.options == opts and back.weights_id == tiny.weights_id
+    assert back.sketch_sha256 == proj.sketch_sha256 and back.library_version
+    again = tiny(sketch_image, palette=back.palette, options=back.options)
     assert again.image.tobytes() == first.image.tobytes()
-    assert project_from_json(f.read_bytes()) == back
+    assert Project.from_json(f.read_bytes()) == back
+
+
+def test_project_defaults_come_from_the_options():
+    """A file without settings gets ColorizeOptions()'s (not a size of its own)."""
+    pal = json.dumps(list(PALETTE_PRESETS["Ocean"]))
+    v2 = Project.from_json(f'{{"format": "anime-sketch-colorizer-project", "version": 2, "palette": {pal}}}')
+    assert v2.options == ColorizeOptions()
+    v1 = Project.from_json(f'{{"format": "anime-sketch-colorizer-project", "version": 1, "palette": {pal},'
+                           f' "seed": 4, "keep_lines": false}}')
+    assert v1.options == ColorizeOptions(seed=4, keep_lines=False)
+    # the run-only fields are not written
+    d = Project.create(PALETTE_PRESETS["Ocean"], ColorizeOptions(output_size=128), "w").to_dict()
+    assert "output_size" not in d["options"] and "allow_empty" not in d["options"]
+    assert set(d["options"]) | {"output_size", "allow_empty"} == set(ColorizeOptions().to_dict())
 
 
 @pytest.mark.parametrize("text, match", [
@@ -143,10 +217,16 @@ def test_project_round_trip_reproduces_result(tiny, sketch_image, tmp_path):
     ('{"format": "anime-sketch-colorizer-project", "version": 1}', "lacks the field"),
     ('{"format": "anime-sketch-colorizer-project", "version": 1, "palette": ["#fff"]}', "exactly 9"),
     ('{"format": "anime-sketch-colorizer-project", "version": 99, "palette": []}', "newer"),
+    ('{"format": "anime-sketch-colorizer-project", "version": 2, "palette": ' + json.dumps(["#fff"] * 9)
+     + ', "options": {"flat": "yes"}}', "true or false"),
+    ('{"format": "anime-sketch-colorizer-project", "version": 2, "palette": ' + json.dumps(["#fff"] * 9)
+     + ', "options": {"wobble": 1}}', "unknown colouring option"),
+    ('{"format": "anime-sketch-colorizer-project", "version": 2, "palette": ' + json.dumps(["#fff"] * 9)
+     + ', "options": {"noise": "loud"}}', "noise must be"),
 ])
 def test_bad_projects(text, match):
-    with pytest.raises(ColorizerError, match=match):
-        project_from_json(text.encode())
+    with pytest.raises(ProjectError, match=match):
+        Project.from_json(text.encode())
 
 
 def test_project_error_is_a_colorizer_error():
@@ -159,23 +239,11 @@ def test_palette_json_round_trip(tmp_path):
     f = tmp_path / "pal.json"
     f.write_text(palette_to_json(["#FFF", "rgba(255, 0, 0, 1)"] + ["#000000"] * 7, name="Mine"))
     assert palette_from_json(str(f)) == ["#ffffff", "#ff0000"] + ["#000000"] * 7
-    assert palette_from_json(json.dumps(PRESETS["Cyber"]).encode()) == PRESETS["Cyber"]
+    assert palette_from_json(json.dumps(PALETTE_PRESETS["Cyber"]).encode()) == list(PALETTE_PRESETS["Cyber"])
     with pytest.raises(ColorizerError):
         palette_from_json(b'{"name": "x"}')
-    with pytest.raises(PaletteError):
-        normalize_hex("#zzzzzz," * 9)
-
-
-def test_presets_are_valid():
-    assert len(PRESETS) >= 4
-    for colors in PRESETS.values():
-        assert normalize_hex(colors) == colors
-
-
-def test_merge_locked():
-    cur, new = ["#000000"] * 9, ["#ffffff"] * 9
-    locks = [i % 2 == 0 for i in range(9)]
-    assert merge_locked(cur, new, locks) == ["#000000" if i % 2 == 0 else "#ffffff" for i in range(9)]
+    with pytest.raises(ColorizerError, match="exactly 9"):
+        palette_from_json(b'["#fff"]')
 
 
 def test_weights_label(tmp_path):

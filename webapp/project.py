@@ -1,0 +1,185 @@
+"""The app's JSON files: projects (redo a result) and palettes.
+
+A **project** holds the palette, the colouring options (:class:`colorizer.options.ColorizeOptions`,
+written in full), the weights id and a hash of the sketch: with the same sketch and weights
+it reproduces the result. Fields a file lacks take ``ColorizeOptions()``'s defaults. Version 1
+files (settings at the top level) still load.
+
+A **palette file** is ``{"format": ..., "name": ..., "colors": [9 x "#rrggbb"]}``; a project
+file or a bare JSON list of colours loads as a palette too.
+
+Errors are :class:`ProjectError` (a :class:`colorizer.ColorizerError`) with messages for users.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from PIL import Image
+
+from colorizer.errors import ColorizerError
+from colorizer.options import ColorizeOptions
+from colorizer.palette import PALETTE_SIZE
+
+from .swatches import hex_colors
+
+PROJECT_FORMAT = "anime-sketch-colorizer-project"
+PROJECT_VERSION = 2
+PALETTE_FORMAT = "anime-sketch-colorizer-palette"
+# Largest project / palette JSON file the app reads.
+MAX_JSON_BYTES = 64 * 1024
+# Options that only shape a run, not the picture of a sketch: not kept in projects.
+_RUN_ONLY = ("output_size", "allow_empty")
+# Version 1 kept these settings at the top level.
+_V1_FIELDS = ("seed", "size", "noise_strength", "keep_lines", "flat")
+
+
+class ProjectError(ColorizerError):
+    """A project or palette file is not one this app wrote (or is damaged)."""
+
+
+def image_sha256(img: Image.Image) -> str:
+    rgb = img.convert("RGB")
+    h = hashlib.sha256(f"{rgb.size[0]}x{rgb.size[1]}:".encode())
+    h.update(rgb.tobytes())
+    return h.hexdigest()
+
+
+@dataclass
+class Project:
+    palette: list[str]
+    options: ColorizeOptions = field(default_factory=ColorizeOptions)
+    weights_id: str = "unknown"
+    sketch_sha256: str | None = None
+    library_version: str | None = None
+
+    def __post_init__(self):
+        self.palette = hex_colors(self.palette, PALETTE_SIZE)
+
+    @classmethod
+    def create(cls, palette, options: ColorizeOptions, weights_id: str, sketch: Image.Image | None = None) -> "Project":
+        from colorizer import __version__
+
+        return cls(palette=palette, options=options.replace(output_size=None, allow_empty=False),
+                   weights_id=str(weights_id), sketch_sha256=None if sketch is None else image_sha256(sketch),
+                   library_version=__version__)
+
+    def to_dict(self) -> dict:
+        opts = {k: v for k, v in self.options.to_dict().items() if k not in _RUN_ONLY}
+        d = {"format": PROJECT_FORMAT, "version": PROJECT_VERSION, "palette": list(self.palette),
+             "options": opts, "weights_id": self.weights_id}
+        if self.library_version is not None:
+            d["library_version"] = self.library_version
+        if self.sketch_sha256 is not None:
+            d["sketch_sha256"] = self.sketch_sha256
+        return d
+
+    def to_json(self) -> str:
+        return json.dumps(self.to_dict(), indent=2) + "\n"
+
+    @classmethod
+    def from_json(cls, src) -> "Project":
+        """Read and validate a project (a path, JSON text or bytes)."""
+        d = _read_json(src)
+        if not isinstance(d, dict) or d.get("format") != PROJECT_FORMAT:
+            raise ProjectError("this is not a project file saved by Anime Sketch Colorizer "
+                               "(press Colorize: the project file is among the downloads)")
+        try:
+            version = int(d.get("version", 1))
+        except (TypeError, ValueError):
+            raise ProjectError(f"the project file has a bad version: {d.get('version')!r}") from None
+        if version > PROJECT_VERSION:
+            raise ProjectError(f"the project was saved by a newer app (version {version}); update the app")
+        if "palette" not in d:
+            raise ProjectError("the project file lacks the field 'palette'")
+        if version == 1:
+            given = {k: d[k] for k in _V1_FIELDS if k in d}
+        else:
+            given = d.get("options", {})
+            if not isinstance(given, dict):
+                raise ProjectError("the project file's 'options' must be a JSON object")
+            given = {k: v for k, v in given.items() if k not in _RUN_ONLY}
+        try:
+            options = ColorizeOptions.from_dict(_typed(given))
+            return cls(palette=d["palette"], options=options,
+                       weights_id=str(d.get("weights_id", "unknown")),
+                       sketch_sha256=_opt_str(d.get("sketch_sha256")),
+                       library_version=_opt_str(d.get("library_version")))
+        except ProjectError:
+            raise
+        except (ColorizerError, TypeError, ValueError) as e:
+            raise ProjectError(f"the project file has a bad value: {e}") from None
+
+
+def _opt_str(x) -> str | None:
+    return None if x is None else str(x)
+
+
+def _typed(given: dict) -> dict:
+    """JSON values -> the types of the option fields (a hand-edited ``"size": "256"`` is fine)."""
+    defaults = ColorizeOptions()
+    out = {}
+    for k, v in given.items():
+        default = getattr(defaults, k, None)
+        if v is None or not hasattr(defaults, k):
+            out[k] = v  # None is meaningful (fresh seed, the weights' size); unknown keys fail in replace()
+        elif isinstance(default, bool):
+            if not isinstance(v, bool):
+                raise ProjectError(f"the project file's {k!r} must be true or false, got {v!r}")
+            out[k] = v
+        elif k in ("seed", "size", "output_size"):
+            out[k] = int(v)
+        elif isinstance(default, float):
+            out[k] = float(v)
+        else:
+            out[k] = v
+    return out
+
+
+def _read_json(src) -> object:
+    if isinstance(src, (bytes, bytearray)):
+        data = bytes(src)
+    elif isinstance(src, (str, os.PathLike)) and not str(src).lstrip().startswith(("{", "[")):
+        p = Path(src)
+        if not p.is_file():
+            raise ProjectError(f"no such file: {p}")
+        if p.stat().st_size > MAX_JSON_BYTES:
+            raise ProjectError(f"{p.name} is too large for a project or palette file")
+        data = p.read_bytes()
+    else:
+        data = str(src).encode()
+    if len(data) > MAX_JSON_BYTES:
+        raise ProjectError("the file is too large for a project or palette file")
+    try:
+        return json.loads(data.decode("utf-8-sig"))
+    except (UnicodeDecodeError, json.JSONDecodeError) as e:
+        raise ProjectError(f"the file is not valid JSON ({e}); choose a .json file saved by this app") from None
+
+
+# -- palette files -----------------------------------------------------------------------
+
+def palette_to_json(colors, name: str = "My palette") -> str:
+    return json.dumps({"format": PALETTE_FORMAT, "name": str(name), "colors": hex_colors(colors)},
+                      indent=2) + "\n"
+
+
+def palette_from_json(src) -> list[str]:
+    """Read a palette file: ours, a project file, or a bare JSON list of hex colours."""
+    d = _read_json(src)
+    if isinstance(d, list):
+        colors = d
+    elif isinstance(d, dict) and isinstance(d.get("colors"), list):
+        colors = d["colors"]
+    elif isinstance(d, dict) and isinstance(d.get("palette"), list):
+        colors = d["palette"]
+    else:
+        raise ProjectError('a palette file holds {"colors": ["#rrggbb", ...]} with 9 colours')
+    return hex_colors(colors)
+
+
+__all__ = ["MAX_JSON_BYTES", "PALETTE_FORMAT", "PROJECT_FORMAT", "PROJECT_VERSION", "Project", "ProjectError",
+           "image_sha256", "palette_from_json", "palette_to_json"]
