@@ -1,4 +1,4 @@
-"""Install the pinned npm sources (OpenMoji, DiceBear) into a cache folder with ``npm ci``."""
+"""Install the pinned npm sources (OpenMoji, DiceBear, Big Heads, facesjs, Fluent emoji) into a cache folder with ``npm ci``."""
 
 from __future__ import annotations
 
@@ -7,7 +7,7 @@ import shutil
 import subprocess
 from pathlib import Path
 
-__all__ = ["NODE_DIR", "ensure_node_modules", "package_versions"]
+__all__ = ["NODE_DIR", "ensure_node_modules", "package_versions", "run_node_batches"]
 
 NODE_DIR = Path(__file__).with_name("node")  # committed package.json, package-lock.json, scripts
 
@@ -53,3 +53,32 @@ def package_versions(modules: Path) -> dict[str, str]:
         meta = Path(modules) / name / "package.json"
         out[name] = json.loads(meta.read_text())["version"] if meta.is_file() else "missing"
     return out
+
+
+def run_node_batches(script: Path, args: list[str], seeds: list[str], batch: int = 500, tag: str = "node") -> list[str]:
+    """Run ``node script *args *seeds`` in batches; return the seeds it reported as skipped.
+
+    The scripts report a seed they cannot make as ``skip <seed>: <reason>`` on
+    stderr and carry on; a batch whose process fails counts all its seeds as
+    skipped. Messages are echoed to stderr with ``tag``; nothing is raised.
+    """
+    import sys
+
+    skipped: list[str] = []
+    for start in range(0, len(seeds), batch):
+        part = seeds[start : start + batch]
+        try:
+            res = subprocess.run(["node", str(script), *args, *part], capture_output=True, text=True)
+        except OSError as exc:
+            print(f"[{tag}] cannot run node: {exc}", file=sys.stderr)
+            return skipped + seeds[start:]
+        lines = [ln for ln in res.stderr.splitlines() if ln.strip()]
+        if res.returncode != 0:
+            print(f"[{tag}] {script.name} failed on {len(part)} seeds: {' | '.join(lines[-3:])}", file=sys.stderr)
+            skipped.extend(part)
+            continue
+        for ln in lines:
+            print(f"[{tag}] {ln}", file=sys.stderr)
+            if ln.startswith("skip "):
+                skipped.append(ln[5:].split(":", 1)[0])
+    return skipped

@@ -18,7 +18,8 @@ shading) is repainted by rule, so nothing outside the label table survives:
   it (``part_roles[NAME]``), or :data:`UNKNOWN_HEX` outside parts / for parts
   without a role. A part role may be a pair ``(light_role, other_role)``: paint
   with luminance of at least 0.7 takes the first (eye whites), the rest the
-  second (irises).
+  second (irises); a :class:`Forced` role wins even over label colours (a hat
+  drawn in the clothing colours is still an accessory).
 
 Mask and clip-path contents are left alone (they shape, not paint).
 """
@@ -36,6 +37,7 @@ from PIL import Image
 from colorizer.roles import IGNORE, LINE, ROLE_INDEX
 
 __all__ = [
+    "Forced", "line_layer_svg", "labelled_sample",
     "ROLE_HEX", "LINE_HEX", "UNKNOWN_HEX", "BACKGROUND_HEX", "role_hex", "parse_colour", "label_svg",
     "render_crisp", "labels_from_rgb", "render_labels", "labels_match_colours",
 ]
@@ -161,8 +163,14 @@ _SKIP = {"mask", "clipPath", "metadata", "title", "desc", "style", "script", "fi
 _GRADIENTS = {"linearGradient", "radialGradient"}
 
 
+class Forced(str):
+    """A part role that replaces every non-line paint of the part, label colours included."""
+
+
 def _pick(role, colour):
     """A part role, or for a ``(light, other)`` pair the one the paint's luminance selects."""
+    if isinstance(role, Forced):
+        return str(role)
     if isinstance(role, tuple):
         light, other = role
         return light if colour is not None and _luma(colour) >= 0.7 else other
@@ -206,13 +214,17 @@ def label_svg(
                 return "none"
             stops = [parse_colour(s) for s in gradients.get(m.group(1), [])]
             labelled = [_norm_hex(s) for s in stops if s is not None and _norm_hex(s) in _LABEL_PAINTS - {LINE_HEX}]
-            return labelled[0] if labelled else role_hex(_pick(fixed_role, None))
+            if labelled and not isinstance(fixed_role, Forced):
+                return labelled[0]
+            return role_hex(_pick(fixed_role, None))
         c = parse_colour(v)
         if c is not None:
             alpha *= c[3]
         if alpha < 0.5:
             return "none"  # shading or a highlight: the part underneath shows through
-        if c is not None and _norm_hex(c) in _LABEL_PAINTS:
+        if c is not None and _norm_hex(c) == LINE_HEX:
+            return LINE_HEX
+        if c is not None and _norm_hex(c) in _LABEL_PAINTS and not isinstance(fixed_role, Forced):
             return _norm_hex(c)
         if prop == "stroke" and strokes_are_lines:
             return LINE_HEX
@@ -258,6 +270,60 @@ def label_svg(
     visit(root, None, 1.0, {"fill": 1.0, "stroke": 1.0})
     root.set("shape-rendering", "crispEdges")
     return ET.tostring(root, encoding="unicode")
+
+
+_PAINT_CSS = re.compile(r"\b(fill|stroke)\s*:\s*([^;\"'}]+)")
+
+
+def line_layer_svg(labelled_svg: str) -> str:
+    """The ink of a :func:`label_svg` result: line paint black, every other paint white, anti-aliased.
+
+    Paints of a labelled SVG are only label colours or none, so this is the
+    drawing's own line layer (a true pair with its colour render).
+    """
+
+    def sub(m: re.Match, sep: str) -> str:
+        v = m.group(2).strip().lower()
+        if v in ("none", "transparent", "inherit", "currentcolor", ""):
+            return m.group(0)
+        new = "#000000" if v == LINE_HEX else "#ffffff"
+        return f'{m.group(1)}="{new}"' if sep == "=" else f"{m.group(1)}:{new}"
+
+    root = ET.fromstring(labelled_svg)
+    for el in root.iter():
+        if _local(el.tag) in ("mask", "clipPath"):
+            for inner in el.iter():
+                inner.set("data-keep", "1")
+    for el in root.iter():
+        if el.get("data-keep"):
+            del el.attrib["data-keep"]
+            continue
+        for prop in ("fill", "stroke"):
+            if prop in el.attrib:
+                v = el.get(prop).strip().lower()
+                if v not in ("none", "transparent", "inherit", "currentcolor", ""):
+                    el.set(prop, "#000000" if v == LINE_HEX else "#ffffff")
+        if "style" in el.attrib:
+            el.set("style", _PAINT_CSS.sub(lambda m: sub(m, ":"), el.get("style")))
+        if el.get("shape-rendering") == "crispEdges":
+            del el.attrib["shape-rendering"]
+    return ET.tostring(root, encoding="unicode")
+
+
+def labelled_sample(color_svg: str, label_twin_svg: str, size: int, pad_frac: float = 0.0, **label_opts):
+    """``(sketch L, colour RGB, labels L)`` of a drawing and its label twin (both as files).
+
+    The colour is the drawing rendered as usual, the labels come from the twin
+    (:func:`render_labels`) and the sketch is the twin's ink (:func:`line_layer_svg`).
+    """
+    from train.data.render import render_svg
+
+    colour = render_svg(path=color_svg, size=size, pad_frac=pad_frac)
+    with open(label_twin_svg, encoding="utf-8") as f:
+        labelled = label_svg(f.read(), **label_opts)
+    labels = labels_from_rgb(render_crisp(labelled, size, pad_frac=pad_frac))
+    sketch = render_svg(svg=line_layer_svg(labelled), size=size, pad_frac=pad_frac).convert("L")
+    return sketch, colour, labels
 
 
 def render_crisp(svg: str, size: int, pad_frac: float = 0.0) -> np.ndarray:
@@ -321,3 +387,25 @@ def labels_match_colours(labels: Image.Image, colour: Image.Image, role: int, al
         ok |= np.abs(px - np.asarray(c, np.int16)).max(axis=1) <= tol
     return float(ok.mean())
 
+
+
+def generate_twins(script, modules, out_dir, colours: dict[str, str], seeds: list[str], tag: str) -> list[str]:
+    """Run a twin-making node script (``bigheads.mjs``, ``facesjs.mjs``) for the seeds still missing.
+
+    The script writes ``<out_dir>/color/<seed>.svg`` and ``<out_dir>/label/<seed>.svg``;
+    returns the seeds present afterwards (both files), in the given order.
+    """
+    import json
+    from pathlib import Path
+
+    from train.data.npm import run_node_batches
+
+    out_dir = Path(out_dir)
+
+    def ok(seed: str) -> bool:
+        return (out_dir / "color" / f"{seed}.svg").is_file() and (out_dir / "label" / f"{seed}.svg").is_file()
+
+    missing = [s for s in seeds if not ok(s)]
+    if missing:
+        run_node_batches(Path(script), [str(modules), str(out_dir), json.dumps(colours)], missing, tag=tag)
+    return [s for s in seeds if ok(s)]
