@@ -17,6 +17,8 @@ import yaml
 
 from colorizer.config import GeneratorConfig, preset
 
+from .sketch_styles import check_style_options
+
 
 @dataclass
 class TrainConfig:
@@ -40,9 +42,25 @@ class TrainConfig:
     # Random horizontal flips.
     flip: bool = True
     # Line-thickness jitter: with probability line_width_prob the sketch's lines are
-    # thickened or thinned by up to line_width_max pixels (train.lines.adjust_line_width).
+    # thickened or thinned by up to line_width_max pixels (train.sketch_styles.jitter_width),
+    # whether or not the sketch is restyled below.
     line_width_prob: float = 0.3
     line_width_max: int = 1
+    # Sketch styles (train.sketch_styles.random_sketch), after the crop, so users' scans and
+    # line-extraction output are in the training data: with probability sketch_style_prob
+    # the sketch is redrawn in a style picked with the weights sketch_styles (0 turns one
+    # off): "xdog" / "dog" draw lines from the colour crop, "gaps" erases short pieces of
+    # line, "pencil" makes grey grainy lines of uneven pressure, "scan" adds paper texture
+    # and JPEG noise (a style left out of the mapping keeps weight 1). The other samples
+    # keep the corpus's clean line art.
+    sketch_style_prob: float = 0.5
+    sketch_styles: dict[str, float] = field(default_factory=lambda: {
+        "xdog": 1.0, "dog": 1.0, "gaps": 1.0, "pencil": 1.0, "scan": 1.0})
+    # Chance that a restyled sketch also gets a second style from gaps / pencil / scan.
+    sketch_style_stack_prob: float = 0.3
+    # Gaussian sigmas (pixels of the crop) the XDoG and DoG styles choose from (+-10 %).
+    sketch_xdog_sigmas: list[float] = field(default_factory=lambda: [0.5, 0.8, 1.2])
+    sketch_dog_sigmas: list[float] = field(default_factory=lambda: [0.6, 1.0, 1.6])
     # Per-cluster recolouring: with probability recolor_prob, each K-means cluster of the
     # target is moved to a new colour (shading kept) with probability recolor_cluster_prob,
     # and its palette swatch moves identically.
@@ -164,6 +182,10 @@ class TrainConfig:
             raise ValueError(f"unknown feature_net {self.feature_net!r}")
         if not 0.0 <= self.ema_decay < 1.0:
             raise ValueError("ema_decay must be in [0, 1)")
+        check_style_options(self.sketch_styles, self.sketch_style_prob, self.sketch_style_stack_prob)
+        if not (self.sketch_xdog_sigmas and self.sketch_dog_sigmas) or min(
+                list(self.sketch_xdog_sigmas) + list(self.sketch_dog_sigmas)) <= 0:
+            raise ValueError("sketch_xdog_sigmas and sketch_dog_sigmas need positive sigmas")
         self.generator_config()  # raises on a bad preset or override
         return self
 

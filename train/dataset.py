@@ -28,7 +28,8 @@ from colorizer.roles import DEFAULT_SLOT_COLORS, IGNORE, NUM_SLOTS, labels_to_sl
 
 from .augment import recolor_clusters, shift_hue
 from .config import TrainConfig
-from .lines import adjust_line_width, extract_lines
+from .lines import extract_lines
+from .sketch_styles import random_sketch
 
 from train.data.layouts import discover_pairs
 from train.data.splits import TestDataError, assert_not_test
@@ -280,9 +281,9 @@ class ColorizationDataset(Dataset):
                 cfg.recolor_neutral_prob, labels=slot_map)
         if rng.random() < cfg.hue_shift_prob:
             color, palette = shift_hue(color, palette, rng.uniform(-180, 180))
-        if cfg.line_width_max > 0 and rng.random() < cfg.line_width_prob:
-            delta = int(rng.choice([d for d in range(-cfg.line_width_max, cfg.line_width_max + 1) if d]))
-            sketch = np.asarray(adjust_line_width(Image.fromarray(sketch, "L"), delta))
+        # Sketch styles (scans, line-extraction output, pencil) and the line-width jitter,
+        # drawn from this (recoloured) crop: train.sketch_styles; no pixel moves.
+        sketch = random_sketch(color, sketch, rng, cfg)
         return color, palette, sketch
 
 
