@@ -1,4 +1,4 @@
-"""Command line of the data package: ``build``, ``pack`` and ``make-test-manifest``."""
+"""Command line of the data package: ``build``, ``pack``, ``make-test-manifest`` and ``checkset``."""
 
 from __future__ import annotations
 
@@ -36,6 +36,12 @@ def main(argv: list[str] | None = None) -> int:
     m.add_argument("--cache", default="data/.cache")
     m.add_argument("--sources", type=_csv, default=["openmoji", "dicebear", "openclipart"])
 
+    c = sub.add_parser("checkset", help="build the anime check set (measured on, never trained on)")
+    c.add_argument("--out", required=True, help="output folder (gets a CHECKSET marker training refuses)")
+    c.add_argument("--size", type=int, default=512, help="square side in pixels (default 512)")
+    c.add_argument("--generator-count", type=int, default=200, help="held-out generator seeds from 1,000,000")
+    c.add_argument("--subsets", type=_csv, default=None, help="comma list: ardentryst,generator (default both)")
+
     args = parser.parse_args(argv)
     if args.command == "build":
         from train.data.build import DEFAULT_SOURCES, build
@@ -58,6 +64,17 @@ def main(argv: list[str] | None = None) -> int:
         from train.data.build import make_test_manifest
 
         print(make_test_manifest(args.cache, sources=args.sources))
+    elif args.command == "checkset":
+        from train.data.checkset import SUBSETS, CheckSetError, build_checkset
+
+        try:
+            manifest = build_checkset(args.out, size=args.size, generator_count=args.generator_count,
+                                      subsets=args.subsets or SUBSETS)
+        except CheckSetError as e:
+            print(f"error: {e}", file=sys.stderr)
+            return 2
+        counts = ", ".join(f"{k} {v['count']}" for k, v in manifest["subsets"].items())
+        print(f"check set in {args.out}: {counts} pictures at {args.size} px")
     return 0
 
 

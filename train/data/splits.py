@@ -12,12 +12,17 @@ test bucket but are not in the manifest (e.g. when more DiceBear seeds are
 generated than the default) are *reserved*: they go to no split, so the test
 set never grows and never changes. Training code calls
 :func:`assert_not_test` on whatever it is about to read.
+
+The anime check set (``python -m train.data checkset``) is refused the same
+way: its folder holds a :data:`CHECKSET_MARKER` file, and any path inside a
+folder with that file is refused by :func:`assert_not_test`.
 """
 
 from __future__ import annotations
 
 import hashlib
 import json
+import os
 from functools import lru_cache
 from pathlib import Path
 from typing import Iterable
@@ -36,11 +41,14 @@ __all__ = [
     "is_test_path",
     "assert_not_test",
     "TestDataError",
+    "CHECKSET_MARKER",
+    "checkset_paths",
 ]
 
 VAL_FRACTION = 0.05
 TEST_FRACTION = 0.05
 MANIFEST_PATH = Path(__file__).with_name("test_manifest.json")
+CHECKSET_MARKER = "CHECKSET"  # file at the root of a check-set folder: never train on what is below it
 
 
 class TestDataError(RuntimeError):
@@ -130,9 +138,39 @@ def is_test_path(path: str | Path) -> bool:
     return is_test_id(p.stem)
 
 
+def checkset_paths(paths: Iterable[str | Path]) -> list[str]:
+    """The ``paths`` that lie in a folder holding a :data:`CHECKSET_MARKER` file (or are
+    such a folder). Bare names (pair ids, no folder part) are never check-set paths.
+    Each folder is looked at once per call."""
+    seen: dict[str, bool] = {}
+
+    def marked(folder: Path) -> bool:
+        key = str(folder)
+        if key not in seen:
+            seen[key] = os.path.isfile(os.path.join(key, CHECKSET_MARKER))
+        return seen[key]
+
+    bad = []
+    for p in paths:
+        q = Path(p)
+        if not q.is_absolute() and len(q.parts) < 2 and not q.is_dir():
+            continue
+        q = q.absolute()
+        if any(marked(f) for f in (q, *q.parents)):
+            bad.append(str(p))
+    return bad
+
+
 def assert_not_test(paths: Iterable[str | Path]) -> None:
-    """Raise :class:`TestDataError` if any of ``paths`` (files or pair ids) is test data."""
+    """Raise :class:`TestDataError` if any of ``paths`` (files or pair ids) is test data
+    or lies in the check set."""
+    paths = list(paths)
     bad = [str(p) for p in paths if is_test_path(p)]
     if bad:
         more = f" (and {len(bad) - 5} more)" if len(bad) > 5 else ""
         raise TestDataError(f"refusing to read test data: {', '.join(bad[:5])}{more}")
+    bad = checkset_paths(paths)
+    if bad:
+        more = f" (and {len(bad) - 5} more)" if len(bad) > 5 else ""
+        raise TestDataError(f"refusing to read the check set (a folder with a {CHECKSET_MARKER} file): "
+                            f"{', '.join(bad[:5])}{more}")

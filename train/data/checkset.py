@@ -1,0 +1,504 @@
+"""The anime check set: held-out pictures the colorizer is measured on and never trained on.
+
+``python -m train.data checkset --out DIR [--size 512] [--generator-count 200]`` writes::
+
+    DIR/CHECKSET                                 marker: training code refuses this folder
+    DIR/ardentryst/{sketch,color,labels}/<id>.png
+    DIR/generator/{sketch,color,labels,reference}/<id>.png
+    DIR/LICENSES.csv                             subset, id, licence, attribution, source file
+    DIR/manifest.json                            versions, counts, how each part was made
+
+**ardentryst** (Debian package ``ardentryst``, artwork CC BY-SA 3.0): the game's
+anime NPC face portraits and its two full-body portraits. Each picture is
+composited on white, scaled up with a Lanczos resample onto a white square of
+``size`` pixels (centred, aspect kept). Its line art is made one of two ways,
+chosen per picture in ``checkset_roles.json`` after looking at both:
+
+* ``"ink"`` - the face portraits are drawn with near-black ink lines over cel
+  shading, so the ink itself is the cleanest line art: a pixel's darkness is
+  how far it is below the brightest value of its neighbourhood (a black
+  top-hat of the max-channel value, so dark-brown hair is not ink but black
+  strokes inside it are) times how dark it is (:func:`ink_sketch`);
+* ``"xdog"`` - the full-body portraits are painted with coloured outlines and
+  have no ink: :func:`train.lines.extract_lines` (XDoG), as training does for
+  colour-only pictures.
+
+Role labels come from a hand assignment committed in ``checkset_roles.json``:
+per picture, cluster centre colours (made once by seeded K-means in CIELAB,
+:func:`propose_clusters`, and then frozen in the JSON), each given a role by
+a person who looked at every cluster's mask; optional boxes override the role
+of some clusters inside a rectangle (eye whites are as white as the paper).
+Every source pixel takes the role of its nearest centre (CIE76) at the source
+resolution, the map is scaled with nearest-neighbour, the sketch's ink pixels
+become ``line`` and pixels whose cluster was ink but whose sketch is paper
+take the nearest non-line role. The build is a pure function of the package
+files and the JSON.
+
+**generator**: held-out seeds (from 1,000,000) of the procedural anime
+generator :func:`train.data.anime.generate`; ``reference/`` is variant 1 of
+the same seed (same character, another pose or framing) for cross-reference
+measurements. Training seeds stay below 1,000,000.
+"""
+
+from __future__ import annotations
+
+import csv
+import json
+import os
+import platform
+import subprocess
+from importlib import metadata
+from pathlib import Path
+from typing import Callable, Iterable
+
+import numpy as np
+from PIL import Image
+from scipy import ndimage
+
+from colorizer.roles import IGNORE, LINE, ROLE_INDEX, ROLES
+from train.data.splits import CHECKSET_MARKER, checkset_paths
+
+__all__ = [
+    "MARKER", "ROLES_PATH", "GENERATOR_SEED0", "ARDENTRYST_LICENCE", "GENERATOR_LICENCE", "CheckSetError",
+    "find_ardentryst", "load_on_white", "to_square", "ink_sketch", "make_sketch", "lab", "load_roles",
+    "propose_clusters", "assign_clusters", "role_map", "finish_labels", "render_ardentryst",
+    "build_ardentryst", "build_generator", "build_checkset", "is_checkset", "cluster_sheet", "label_preview",
+    "SUBSETS",
+]
+
+MARKER = CHECKSET_MARKER
+SUBSETS = ("ardentryst", "generator")
+ROLES_PATH = Path(__file__).with_name("checkset_roles.json")
+GENERATOR_SEED0 = 1_000_000
+ARDENTRYST_LICENCE = "CC-BY-SA-3.0"
+GENERATOR_LICENCE = "CC0-1.0"
+ARDENTRYST_DIRS = ("/usr/share/games/ardentryst",)
+
+
+class CheckSetError(RuntimeError):
+    """The check set cannot be built (missing package, bad roles file)."""
+
+
+def is_checkset(path: str | os.PathLike) -> bool:
+    """True when ``path`` or one of its parents holds the check-set marker file."""
+    return bool(checkset_paths([Path(path).absolute() / "x"]))
+
+
+# ---- colours ----------------------------------------------------------------------------
+def lab(rgb) -> np.ndarray:
+    """(..., 3) sRGB 0..255 -> CIELAB (D65), float64: ``colorizer.color`` when present, else scikit-image."""
+    rgb = np.asarray(rgb)
+    try:
+        from colorizer.color import rgb_to_lab
+    except ImportError:  # older tree: scikit-image's formulas (agree to about 0.01)
+        from skimage.color import rgb2lab
+
+        return rgb2lab(rgb.astype(np.float64) / 255.0)
+    return rgb_to_lab(rgb, dtype=np.float64)
+
+
+# ---- pictures ---------------------------------------------------------------------------
+def find_ardentryst() -> Path:
+    """The installed game's folder (``.../ardentryst`` with ``Data/``), found with ``dpkg -L``."""
+    try:
+        listing = subprocess.run(["dpkg", "-L", "ardentryst"], capture_output=True, text=True, timeout=60)
+        for line in listing.stdout.splitlines():
+            if line.rstrip("/").endswith("/Data/Portrait_Nyx.png"):
+                return Path(line).parent.parent
+    except (OSError, subprocess.SubprocessError):
+        pass
+    for d in ARDENTRYST_DIRS:
+        if (Path(d) / "Data" / "Portrait_Nyx.png").is_file():
+            return Path(d)
+    raise CheckSetError("Debian package ardentryst is not installed: run `apt-get install -y ardentryst`")
+
+
+def ardentryst_version() -> str:
+    try:
+        out = subprocess.run(["dpkg-query", "-W", "-f=${Version}", "ardentryst"], capture_output=True,
+                             text=True, timeout=60)
+        return out.stdout.strip() or "unknown"
+    except (OSError, subprocess.SubprocessError):
+        return "unknown"
+
+
+def load_on_white(path: str | os.PathLike, alpha_min: int = 128) -> tuple[np.ndarray, np.ndarray]:
+    """``(rgb uint8 (H, W, 3), opaque bool (H, W))``: transparency composited on white;
+    opaque = alpha >= ``alpha_min`` (a translucent part drawn on purpose needs a low one)."""
+    with Image.open(path) as im:
+        rgba = im.convert("RGBA")
+    canvas = Image.new("RGBA", rgba.size, (255, 255, 255, 255))
+    canvas.alpha_composite(rgba)
+    return np.asarray(canvas.convert("RGB")), np.asarray(rgba)[..., 3] >= int(alpha_min)
+
+
+def _square_geometry(w: int, h: int, size: int) -> tuple[int, int, int, int]:
+    s = size / max(w, h)
+    nw, nh = max(1, round(w * s)), max(1, round(h * s))
+    return nw, nh, (size - nw) // 2, (size - nh) // 2
+
+
+def to_square(img: Image.Image, size: int, resample: int, fill) -> Image.Image:
+    """Scale ``img`` so its longer side is ``size`` and centre it on a ``size`` square of ``fill``."""
+    nw, nh, x, y = _square_geometry(img.width, img.height, size)
+    out = Image.new(img.mode, (size, size), fill)
+    out.paste(img.resize((nw, nh), resample), (x, y))
+    return out
+
+
+def ink_sketch(rgb: np.ndarray, radius: int, contrast: tuple[float, float] = (25.0, 55.0),
+               value: tuple[float, float] = (100.0, 150.0)) -> Image.Image:
+    """Line art of inked art: ``darkness = ramp(tophat, contrast) * ramp(-V, value)``.
+
+    ``V`` is the max channel (so saturated dark colours are not ink); ``tophat`` is
+    the grey closing of ``V`` over a ``2 * radius + 1`` square minus ``V``: how
+    much darker a pixel is than its surroundings (a thin stroke, not a dark area).
+    A pixel is fully ink when its top-hat is above ``contrast[1]`` and its value
+    below ``value[0]``; ramps are linear. Returns mode L, black on white.
+    """
+    v = np.asarray(rgb, dtype=np.float32).max(axis=2)
+    hat = ndimage.grey_closing(v, footprint=np.ones((2 * radius + 1,) * 2, dtype=bool)) - v
+    a = np.clip((hat - contrast[0]) / (contrast[1] - contrast[0]), 0.0, 1.0)
+    b = np.clip((value[1] - v) / (value[1] - value[0]), 0.0, 1.0)
+    return Image.fromarray(np.rint(255.0 * (1.0 - a * b)).astype(np.uint8), "L")
+
+
+def _extract_lines():
+    try:
+        from train.lines import extract_lines
+    except ImportError:  # before the move out of the library
+        from colorizer.lines import extract_lines  # type: ignore[no-redef]
+    return extract_lines
+
+
+def make_sketch(color: Image.Image, method: str, scale: float) -> Image.Image:
+    """Sketch of the square colour picture: ``"ink"`` (:func:`ink_sketch`, radius 1.5 source pixels) or ``"xdog"``."""
+    if method == "ink":
+        return ink_sketch(np.asarray(color), radius=max(1, round(1.5 * scale)))
+    if method == "xdog":
+        return _extract_lines()(color, "xdog")
+    raise CheckSetError(f"unknown line method {method!r} (ink or xdog)")
+
+
+# ---- clusters and roles -----------------------------------------------------------------
+def propose_clusters(rgb: np.ndarray, k: int, opaque: np.ndarray | None = None, seed: int = 0) -> np.ndarray:
+    """(k, 3) uint8 cluster centres of the opaque pixels: scikit-learn K-means in CIELAB,
+    ``random_state=seed``, 4 starts; sorted by pixel count, largest first. Run once per
+    picture to write ``checkset_roles.json``; the build only uses the frozen centres."""
+    from sklearn.cluster import KMeans
+
+    px = np.asarray(rgb).reshape(-1, 3)
+    if opaque is not None:
+        px = px[np.asarray(opaque).reshape(-1)]
+    uniq, counts = np.unique(px, axis=0, return_counts=True)
+    k = min(k, len(uniq))
+    km = KMeans(n_clusters=k, n_init=4, random_state=seed).fit(lab(uniq), sample_weight=counts)
+    idx = km.labels_
+    weight = np.bincount(idx, weights=counts, minlength=k)
+    centres = np.stack([np.average(uniq[idx == j], axis=0, weights=counts[idx == j]) for j in range(k)])
+    order = np.argsort(-weight, kind="stable")
+    return np.clip(np.rint(centres[order]), 0, 255).astype(np.uint8)
+
+
+def assign_clusters(rgb: np.ndarray, centres) -> np.ndarray:
+    """(H, W) index of the nearest centre (CIE76 in Lab) of every pixel."""
+    c = lab(np.asarray(centres, dtype=np.uint8))
+    px = lab(np.asarray(rgb, dtype=np.uint8).reshape(-1, 3))
+    d = (px * px).sum(1)[:, None] - 2.0 * px @ c.T + (c * c).sum(1)[None, :]
+    return d.argmin(1).reshape(np.asarray(rgb).shape[:2])
+
+
+def _role_value(name: str) -> int:
+    if name == "ignore":
+        return IGNORE
+    if name not in ROLE_INDEX:
+        raise CheckSetError(f"unknown role {name!r}; roles are {', '.join(ROLES)} or ignore")
+    return ROLE_INDEX[name]
+
+
+def _override_mask(shape: tuple[int, int], rule: dict) -> np.ndarray:
+    """Boolean mask of one override rule's area: ``box`` [x0, y0, x1, y1] (x1, y1 exclusive)
+    or ``polygon`` [[x, y], ...] (filled, outline included), in source pixels."""
+    sel = np.zeros(shape, dtype=bool)
+    if "box" in rule:
+        x0, y0, x1, y1 = (int(v) for v in rule["box"])
+        sel[max(0, y0):max(0, y1), max(0, x0):max(0, x1)] = True
+    elif "polygon" in rule:
+        from PIL import ImageDraw
+
+        im = Image.new("L", (shape[1], shape[0]), 0)
+        ImageDraw.Draw(im).polygon([tuple(map(float, p)) for p in rule["polygon"]], fill=1, outline=1)
+        sel = np.asarray(im, dtype=bool)
+    else:
+        raise CheckSetError(f"an override needs a box or a polygon: {rule}")
+    return sel
+
+
+def role_map(clusters: np.ndarray, spec: dict, opaque: np.ndarray | None = None) -> np.ndarray:
+    """(H, W) uint8 role indices at the source resolution from a cluster map and a roles entry.
+
+    ``spec["roles"][j]`` is the role of cluster ``j`` (a name of :data:`colorizer.roles.ROLES`,
+    or ``"ignore"`` for 255). Each rule of ``spec.get("overrides", [])`` then sets ``role``
+    on the pixels of its ``box`` or ``polygon`` whose cluster is in ``clusters`` (all when
+    omitted), in order, later rules winning. Transparent pixels are background.
+    """
+    roles = spec["roles"]
+    if len(roles) != len(spec["centres"]):
+        raise CheckSetError(f"{len(spec['centres'])} centres but {len(roles)} roles")
+    lut = np.array([_role_value(r) for r in roles], dtype=np.uint8)
+    out = lut[clusters]
+    for rule in spec.get("overrides", []):
+        sel = _override_mask(out.shape, rule)
+        if "clusters" in rule:
+            sel &= np.isin(clusters, rule["clusters"])
+        out[sel] = _role_value(rule["role"])
+    if opaque is not None:
+        out[~opaque] = ROLE_INDEX["background"]
+    return out
+
+
+def finish_labels(labels: np.ndarray, sketch: Image.Image, ink_threshold: int = 128) -> np.ndarray:
+    """Make ``line`` exactly the sketch's ink: ink pixels (grey < ``ink_threshold``) -> line;
+    line pixels that are paper in the sketch -> the nearest non-line, known role."""
+    labels = np.array(labels, dtype=np.uint8)
+    ink = np.asarray(sketch.convert("L")) < ink_threshold
+    labels[ink] = LINE
+    stray = labels == LINE
+    stray &= ~ink
+    if stray.any():
+        donor = (labels != LINE)
+        if donor.any():
+            _, (iy, ix) = ndimage.distance_transform_edt(~donor, return_indices=True)
+            labels[stray] = labels[iy[stray], ix[stray]]
+    return labels
+
+
+def render_ardentryst(root: Path, entry: dict, size: int) -> tuple[Image.Image, Image.Image, Image.Image]:
+    """``(sketch L, colour RGB, labels L)`` of one picture of the roles file, at ``size`` square."""
+    path = root / entry["file"]
+    if not path.is_file():
+        raise CheckSetError(f"{path} is missing from the ardentryst package")
+    rgb, opaque = load_on_white(path, entry.get("alpha_min", 128))
+    centres = np.asarray(entry["centres"], dtype=np.uint8)
+    src_labels = role_map(assign_clusters(rgb, centres), entry, opaque)
+    scale = size / max(rgb.shape[:2])
+    color = to_square(Image.fromarray(rgb, "RGB"), size, Image.LANCZOS, (255, 255, 255))
+    sketch = make_sketch(color, entry.get("lines", "ink"), scale)
+    labels = to_square(Image.fromarray(src_labels, "L"), size, Image.NEAREST, ROLE_INDEX["background"])
+    labels = finish_labels(np.asarray(labels), sketch)
+    return sketch, color, Image.fromarray(labels, "L")
+
+
+def load_roles(path: str | os.PathLike = ROLES_PATH) -> dict:
+    """The hand assignment, checked: every picture has a file, centres (K, 3) in 0..255,
+    K known role names and well-formed overrides."""
+    try:
+        doc = json.loads(Path(path).read_text(encoding="utf-8"))
+    except (OSError, ValueError) as e:
+        raise CheckSetError(f"cannot read the roles file {path}: {e}") from None
+    images = doc.get("images")
+    if not isinstance(images, dict) or not images:
+        raise CheckSetError(f"{path}: no 'images'")
+    for name, e in images.items():
+        where = f"{path}: {name}"
+        c = np.asarray(e.get("centres", []))
+        if c.ndim != 2 or c.shape[1] != 3 or c.min() < 0 or c.max() > 255:
+            raise CheckSetError(f"{where}: centres must be a (K, 3) list of 0..255 colours")
+        if not isinstance(e.get("file"), str):
+            raise CheckSetError(f"{where}: no source 'file'")
+        if len(e.get("roles", [])) != len(c):
+            raise CheckSetError(f"{where}: {len(c)} centres but {len(e.get('roles', []))} roles")
+        for r in list(e["roles"]) + [o.get("role", "?") for o in e.get("overrides", [])]:
+            _role_value(r)
+        for o in e.get("overrides", []):
+            if ("box" in o) == ("polygon" in o):
+                raise CheckSetError(f"{where}: each override needs exactly one of box / polygon: {o}")
+            if any(not 0 <= int(j) < len(c) for j in o.get("clusters", [])):
+                raise CheckSetError(f"{where}: override names a cluster that does not exist: {o}")
+        if e.get("lines", "ink") not in ("ink", "xdog"):
+            raise CheckSetError(f"{where}: lines must be ink or xdog")
+    return doc
+
+
+# ---- writing ----------------------------------------------------------------------------
+def _save(img: Image.Image, path: Path) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = path.with_name(path.stem + ".tmp.png")
+    img.save(tmp, optimize=False)
+    os.replace(tmp, path)
+
+
+def _copyright_holders(root: Path) -> str:
+    """The copyright line(s) of the ``Files: Data/*`` stanza of the package's copyright file."""
+    doc = Path("/usr/share/doc/ardentryst/copyright")
+    fallback = "2007-2009 Jordan Trudgett; Amy Dunwoodie; Isaac Nixon; Kanami Watabe"
+    try:
+        text = doc.read_text(encoding="utf-8")
+    except OSError:
+        return fallback
+    for stanza in text.split("\n\n"):
+        if stanza.startswith("Files: Data/*"):
+            lines, on = [], False
+            for line in stanza.splitlines():
+                if line.startswith("Copyright:"):
+                    on = True
+                    lines.append(line.split(":", 1)[1].strip())
+                elif on and line.startswith((" ", "\t")):
+                    lines.append(line.strip())
+                else:
+                    on = False
+            if lines:
+                return "; ".join(lines)
+    return fallback
+
+
+def build_ardentryst(out: str | os.PathLike, size: int = 512, roles: dict | None = None,
+                      root: Path | None = None) -> list[dict]:
+    """Write ``out/ardentryst/{sketch,color,labels}/<id>.png``; returns one licence row per picture."""
+    roles = roles or load_roles()
+    root = root or find_ardentryst()
+    holders = _copyright_holders(root)
+    rows = []
+    for pid, entry in roles["images"].items():
+        sketch, color, labels = render_ardentryst(root, entry, size)
+        base = Path(out) / "ardentryst"
+        _save(sketch, base / "sketch" / f"{pid}.png")
+        _save(color, base / "color" / f"{pid}.png")
+        _save(labels, base / "labels" / f"{pid}.png")
+        rows.append({"subset": "ardentryst", "id": pid, "licence": ARDENTRYST_LICENCE,
+                     "attribution": f"Copyright {holders} (Debian package ardentryst, Data/*)",
+                     "source": f"ardentryst:{entry['file']}"})
+    return rows
+
+
+def _anime_generate() -> Callable:
+    try:
+        from train.data.anime import generate
+    except ImportError as e:
+        raise CheckSetError(f"the procedural anime generator train.data.anime is not available: {e}") from None
+    return generate
+
+
+def build_generator(out: str | os.PathLike, size: int = 512, count: int = 200,
+                    seed0: int = GENERATOR_SEED0, generate: Callable | None = None) -> list[dict]:
+    """Write ``count`` held-out generator characters, seeds ``seed0..``: variant 0 as
+    ``out/generator/{sketch,color,labels}/anime_<seed>.png`` and variant 1 (same
+    character, another pose) as ``reference/`` and ``reference_labels/``."""
+    if seed0 < GENERATOR_SEED0:
+        raise CheckSetError(f"check-set seeds start at {GENERATOR_SEED0} (lower seeds are training data)")
+    generate = generate or _anime_generate()
+    base = Path(out) / "generator"
+    rows = []
+    for seed in range(seed0, seed0 + count):
+        pid = f"anime_{seed}"
+        sample = generate(seed, size, 0)
+        ref = generate(seed, size, 1)
+        _save(sample.sketch.convert("L"), base / "sketch" / f"{pid}.png")
+        _save(sample.color.convert("RGB"), base / "color" / f"{pid}.png")
+        _save(sample.labels.convert("L"), base / "labels" / f"{pid}.png")
+        _save(ref.color.convert("RGB"), base / "reference" / f"{pid}.png")
+        _save(ref.labels.convert("L"), base / "reference_labels" / f"{pid}.png")
+        rows.append({"subset": "generator", "id": pid, "licence": GENERATOR_LICENCE,
+                     "attribution": "procedural character of train.data.anime (this project)",
+                     "source": f"train.data.anime.generate(seed={seed}, variant=0; reference variant=1)"})
+    return rows
+
+
+def _versions() -> dict:
+    out = {"python": platform.python_version()}
+    for pkg in ("numpy", "pillow", "scipy", "scikit-learn", "scikit-image", "resvg-py", "opencv-python-headless"):
+        try:
+            out[pkg] = metadata.version(pkg)
+        except metadata.PackageNotFoundError:
+            pass
+    return out
+
+
+def build_checkset(out: str | os.PathLike, size: int = 512, generator_count: int = 200,
+                   subsets: Iterable[str] = SUBSETS, generate: Callable | None = None) -> dict:
+    """Build the whole check set into ``out`` (see the module doc); returns the manifest."""
+    import hashlib
+
+    if not isinstance(size, int) or not 64 <= size <= 2048:
+        raise CheckSetError(f"size must be an integer in 64..2048, got {size!r}")
+    subsets = tuple(subsets)
+    unknown = set(subsets) - set(SUBSETS)
+    if unknown:
+        raise CheckSetError(f"unknown subsets {sorted(unknown)}; choose from {', '.join(SUBSETS)}")
+    out = Path(out)
+    out.mkdir(parents=True, exist_ok=True)
+    (out / MARKER).write_text("Anime check set of the colorizer: measure on it, never train on it.\n"
+                              "train.data.splits.assert_not_test refuses every path below this folder.\n")
+    rows, manifest = [], {"size": size, "subsets": {}, "versions": _versions()}
+    if "ardentryst" in subsets:
+        roles = load_roles()
+        rows += build_ardentryst(out, size, roles)
+        manifest["subsets"]["ardentryst"] = {
+            "count": len(roles["images"]), "package_version": ardentryst_version(),
+            "roles_sha256": hashlib.sha256(ROLES_PATH.read_bytes()).hexdigest(),
+            "colour": "composited on white, Lanczos resample onto a white square (aspect kept, centred)",
+            "lines": {k: e.get("lines", "ink") for k, e in roles["images"].items()},
+            "labels": "hand-assigned colour clusters (checkset_roles.json), nearest-neighbour scaled; "
+                      "sketch ink (< 128) = line"}
+    if "generator" in subsets:
+        rows += build_generator(out, size, generator_count, generate=generate)
+        manifest["subsets"]["generator"] = {
+            "count": generator_count, "seeds": [GENERATOR_SEED0, GENERATOR_SEED0 + generator_count - 1],
+            "reference": "variant 1 of the same seed (reference/, reference_labels/)"}
+    with open(out / "LICENSES.csv", "w", newline="", encoding="utf-8") as f:
+        w = csv.DictWriter(f, fieldnames=["subset", "id", "licence", "attribution", "source"])
+        w.writeheader()
+        w.writerows(rows)
+    manifest["count"] = len(rows)
+    (out / "manifest.json").write_text(json.dumps(manifest, indent=1) + "\n", encoding="utf-8")
+    return manifest
+
+
+def cluster_sheet(rgb: np.ndarray, centres, path: str | os.PathLike, zoom: int = 3,
+                  opaque: np.ndarray | None = None) -> None:
+    """Review picture for assigning roles by eye: the source with a 10-pixel grid (every
+    50 px darker), then each cluster's pixels in place on a blue-grey backdrop, captioned
+    with the cluster number, centre colour and pixel share."""
+    from PIL import ImageDraw
+
+    clusters = assign_clusters(rgb, centres)
+    if opaque is not None:
+        clusters[~opaque] = -1
+    h, w = clusters.shape
+    grid = rgb.copy()
+    for g in range(0, max(h, w), 10):
+        shade = (255, 0, 0) if g % 50 == 0 else (0, 160, 255)
+        if g < h:
+            grid[g, ::2] = shade
+        if g < w:
+            grid[::2, g] = shade
+    tiles = [grid]
+    for j in range(len(centres)):
+        t = np.empty_like(rgb)
+        t[:] = (110, 120, 150)
+        t[clusters == j] = rgb[clusters == j]
+        tiles.append(t)
+    cols = 4
+    rows = -(-len(tiles) // cols)
+    sheet = Image.new("RGB", (cols * w * zoom, rows * (h * zoom + 14)), (255, 255, 255))
+    draw = ImageDraw.Draw(sheet)
+    for i, t in enumerate(tiles):
+        x, y = (i % cols) * w * zoom, (i // cols) * (h * zoom + 14)
+        sheet.paste(Image.fromarray(t).resize((w * zoom, h * zoom), Image.NEAREST), (x, y + 14))
+        label = ("source (grid 10 px, red every 50)" if i == 0 else
+                 f"{i - 1}: {tuple(int(v) for v in centres[i - 1])} {np.mean(clusters == i - 1):.1%}")
+        draw.text((x + 2, y + 1), label, fill=(0, 0, 0))
+    sheet.save(path)
+
+
+# Colours of the roles in review pictures (background white, line black, unknown grey).
+PREVIEW_COLORS = np.array([
+    (255, 255, 255), (250, 200, 170), (150, 60, 20), (0, 160, 220), (255, 255, 150), (230, 40, 90),
+    (60, 180, 75), (40, 60, 200), (140, 80, 200), (255, 150, 0), (0, 0, 0)], dtype=np.uint8)
+
+
+def label_preview(labels: np.ndarray) -> Image.Image:
+    """A label map in false colours (``PREVIEW_COLORS``; unknown 255 is mid grey), for looking at."""
+    lut = np.full((256, 3), 128, dtype=np.uint8)
+    lut[:len(PREVIEW_COLORS)] = PREVIEW_COLORS
+    return Image.fromarray(lut[np.asarray(labels, dtype=np.uint8)], "RGB")
