@@ -1,16 +1,22 @@
-"""Export the generator to ONNX: ``python -m colorizer.export_onnx --weights DIR --out model.onnx``.
+"""Export the generator to ONNX: ``python -m colorizer.export_onnx --weights DIR --out model.onnx [--check]``.
 
 The graph has dynamic batch, height and width (multiples of 2 ** (num_levels - 1),
-16 for the default preset; pad with edge replication and crop afterwards). Inputs:
+16 for the default preset; pad with edge replication and crop afterwards). Inputs,
+by name (:func:`colorizer.onnx_backend.input_names`):
 
-* ``x``: (N, 3 + 3K, H, W) float32 in [-1, 1]: the RGB sketch, then each of the
-  K palette colours as 3 constant planes (K = 9).
+* ``sketch``: (N, 3, H, W) float32 in [-1, 1], the RGB sketch.
+* ``palette``: (N, 3K) float32 in [-1, 1], the K palette colours (K = 9), RGB each.
+* ``hints``: (N, K, H, W) float32 in {0, 1}, only for weights with hint planes
+  (config ``hints``): plane k is 1 where a pixel is pinned to slot k (zeros: none).
 * ``noise0`` .. ``noise{L-2}``: (N, 1, H_i, W_i) float32, coarsest first,
   ``H_i = H / 2 ** (L - 2 - i)``: standard normal noise times the noise strength,
   or zeros for no noise.
 
-Output ``y``: (N, 3, H, W) float32 in [-1, 1]. A JSON sidecar (``model.json``)
-records the config, the input shapes and the weights hash.
+Outputs: ``rgb`` (N, 3, H, W) float32 in [-1, 1], and ``roles`` (N, R, H, W) role
+logits (colorizer.roles.ROLES) for weights with a role head (config ``num_roles``).
+A JSON sidecar (``model.json``) records the config, the input and output shapes and
+the weights hash. ``--check`` compares onnxruntime with PyTorch on a random input
+(every output) and fails above 1e-3.
 """
 
 from __future__ import annotations

@@ -233,6 +233,11 @@ class OnnxGenerator:
         """Raise ValueError for arguments ``Generator.forward`` would refuse too."""
         if noise_mode not in NOISE_MODES:
             raise ValueError(f"noise mode must be one of {NOISE_MODES}, got {noise_mode!r}")
+        cfg = self.model.cfg
+        if hints is not None and not cfg.hints:
+            if bool(hints.any()):  # on the real data: meta tensors have no values
+                raise ValueError("this model has no hint planes (config.hints is false)")
+            hints = None  # all-zero planes pin nothing: accepted and ignored
         with torch.device("meta"):  # shape checks only, no data
             self.model.build_input(torch.empty(sketch.shape), torch.empty(palette.shape),
                                    None if hints is None else torch.empty(hints.shape))
@@ -243,8 +248,6 @@ class OnnxGenerator:
         """Same contract as ``Generator.forward`` (CPU float tensors in and out)."""
         self.check(sketch, palette, hints, noise_mode)
         cfg = self.model.cfg
-        if hints is not None and not cfg.hints and bool(hints.any()):
-            raise ValueError("this model has no hint planes (config.hints is false)")
         sess = self.session()
         n, _, h, w = sketch.shape
         m = cfg.multiple

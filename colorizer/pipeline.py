@@ -243,7 +243,9 @@ class Colorizer:
             if y is not None:
                 return y
         dev = self.device
-        return self.model(sketches.to(dev), palettes.to(dev), None if hints is None else hints.to(dev),
+        # the model's own dtype (a .half() / bf16 model would refuse fp32 inputs in GroupNorm)
+        dt = next(self.model.parameters()).dtype
+        return self.model(sketches.to(dev, dt), palettes.to(dev, dt), None if hints is None else hints.to(dev, dt),
                           noise_mode=noise, generator=generator, noise_strength=noise_strength)
 
     def options(self, options: ColorizeOptions | None = None, **overrides) -> ColorizeOptions:

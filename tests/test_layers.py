@@ -73,12 +73,18 @@ def test_noise_scale_is_trainable_and_starts_at_zero():
     assert n.weight.requires_grad and float(n.weight.detach().abs().sum()) == 0.0
 
 
+def _inputs(n: int, h: int, w: int, k: int = 9, seed: int = 0):
+    """A random sketch (N, 3, H, W) and palette (N, 3K) in [-1, 1]."""
+    torch.manual_seed(seed)
+    return torch.rand(n, 3, h, w) * 2 - 1, torch.rand(n, 3 * k) * 2 - 1
+
+
 @pytest.mark.parametrize("h,w", [(37, 53), (64, 64), (17, 90)])
 def test_generator_any_size(h, w):
     g = Generator(preset("tiny")).eval()
-    y = g(torch.rand(1, 30, h, w) * 2 - 1)
-    assert y.shape == (1, 3, h, w)
-    assert y.min() >= -1 and y.max() <= 1
+    out = g(*_inputs(1, h, w))
+    assert out.rgb.shape == (1, 3, h, w) and out.roles is None
+    assert out.rgb.min() >= -1 and out.rgb.max() <= 1
 
 
 def test_generator_every_decoder_block_has_gate_and_noise():
@@ -88,9 +94,15 @@ def test_generator_every_decoder_block_has_gate_and_noise():
     assert all(b.noise is not None for b in g.decoder)
 
 
-def test_generator_rejects_wrong_channels():
-    with pytest.raises(ValueError, match="30"):
-        Generator(preset("tiny"))(torch.zeros(1, 3, 16, 16))
+def test_generator_rejects_wrong_shapes():
+    g = Generator(preset("tiny"))
+    sketch, palette = _inputs(1, 16, 16)
+    with pytest.raises(ValueError, match=r"\(N, 3, H, W\)"):
+        g(torch.zeros(1, 1, 16, 16), palette)
+    with pytest.raises(ValueError, match="palette of shape"):
+        g(sketch, palette[:, :24])
+    with pytest.raises(ValueError, match="30"):  # a prebuilt input of the wrong width
+        g.forward_input(torch.zeros(1, 3, 16, 16))
 
 
 def test_noise_none_is_deterministic_and_seed_repeats():
@@ -98,21 +110,21 @@ def test_noise_none_is_deterministic_and_seed_repeats():
     g = Generator(preset("tiny")).eval()
     for b in g.decoder:
         torch.nn.init.constant_(b.noise.weight, 0.3)
-    x = torch.rand(1, 30, 24, 24)
-    assert torch.equal(g(x, "none"), g(x, "none"))
-    a = g(x, "random", torch.Generator().manual_seed(3))
-    b = g(x, "random", torch.Generator().manual_seed(3))
-    c = g(x, "random", torch.Generator().manual_seed(4))
+    x = _inputs(1, 24, 24)
+    assert torch.equal(g(*x, noise_mode="none").rgb, g(*x, noise_mode="none").rgb)
+    a = g(*x, noise_mode="random", generator=torch.Generator().manual_seed(3)).rgb
+    b = g(*x, noise_mode="random", generator=torch.Generator().manual_seed(3)).rgb
+    c = g(*x, noise_mode="random", generator=torch.Generator().manual_seed(4)).rgb
     assert torch.equal(a, b) and not torch.equal(a, c)
 
 
 def test_changed_palette_changes_output():
     torch.manual_seed(0)
     g = Generator(preset("tiny")).eval()
-    x = torch.rand(1, 30, 16, 16)
-    x2 = x.clone()
-    x2[:, 3:6] = -x2[:, 3:6]
-    assert (g(x, "none") - g(x2, "none")).abs().max() > 1e-4
+    sketch, palette = _inputs(1, 16, 16)
+    p2 = palette.clone()
+    p2[:, 0:3] = -p2[:, 0:3]
+    assert (g(sketch, palette, noise_mode="none").rgb - g(sketch, p2, noise_mode="none").rgb).abs().max() > 1e-4
 
 
 def test_presets_and_paper_size():
@@ -128,5 +140,21 @@ def test_presets_and_paper_size():
 
 def test_film_conditioning_builds_and_runs():
     cfg = preset("tiny", palette_conditioning="film")
-    y = Generator(cfg)(torch.zeros(2, 30, 20, 20))
+    y = Generator(cfg)(torch.zeros(2, 3, 20, 20), torch.zeros(2, 27)).rgb
     assert y.shape == (2, 3, 20, 20)
+
+
+def test_forward_is_build_input_then_forward_input():
+    torch.manual_seed(0)
+    g = Generator(preset("tiny", hints=True, num_roles=11)).eval()
+    for b in g.decoder:
+        torch.nn.init.constant_(b.noise.weight, 0.3)
+    sketch, palette = _inputs(2, 20, 28)
+    hints = (torch.rand(2, 9, 20, 28) > 0.98).float()
+    x = g.build_input(sketch, palette, hints)
+    assert x.shape == (2, g.cfg.in_channels, 20, 28) == (2, 39, 20, 28)
+    assert torch.equal(x[:, :3], sketch) and torch.equal(x[:, 30:], hints)
+    assert torch.equal(x[:, 3:30], palette[:, :, None, None].expand(-1, -1, 20, 28))  # constant planes
+    a = g(sketch, palette, hints, "random", torch.Generator().manual_seed(1))
+    b = g.forward_input(x, "random", torch.Generator().manual_seed(1))
+    assert torch.equal(a.rgb, b.rgb) and torch.equal(a.roles, b.roles)
