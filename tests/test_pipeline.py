@@ -55,6 +55,44 @@ def test_keep_lines_darkens_line_pixels(tiny_colorizer, sketch_image):
     assert a[ink].max() < 60
 
 
+def test_library_defaults_are_flat_colours_with_the_lines(tiny_colorizer, sketch_image):
+    """The library's defaults (ColorizeOptions) are flat colours and the sketch's lines on top."""
+    from colorizer.options import ColorizeOptions
+
+    assert ColorizeOptions().flat and ColorizeOptions().keep_lines
+    d = tiny_colorizer(sketch_image, palette="#ffcc00", size=64, noise="none")
+    assert d.options.flat and d.options.keep_lines and d.options.size == 64
+    explicit = tiny_colorizer(sketch_image, palette="#ffcc00", size=64, noise="none", flat=True, keep_lines=True)
+    assert np.array_equal(np.asarray(d.image), np.asarray(explicit.image))
+    ink = np.asarray(sketch_image.convert("L")) < 50
+    assert np.asarray(d.image)[ink].max() < 60                     # lines multiplied on top
+    bare = tiny_colorizer(sketch_image, palette="#ffcc00", size=64, noise="none", keep_lines=False)
+    assert np.array_equal(np.asarray(bare.image), np.asarray(bare.color))   # no overlay at all
+    assert not np.array_equal(np.asarray(bare.image), np.asarray(d.image))
+    raw = tiny_colorizer(sketch_image, palette="#ffcc00", size=64, noise="none", flat=False, keep_lines=False)
+    paper = np.asarray(sketch_image.convert("L")) > 250
+    assert len(np.unique(np.asarray(bare.image)[paper], axis=0)) < len(np.unique(np.asarray(raw.image)[paper], axis=0))
+    # an options object and keyword overrides combine; unknown options are refused
+    opts = ColorizeOptions(flat=False, keep_lines=False, noise="none", size=64)
+    assert np.array_equal(np.asarray(tiny_colorizer(sketch_image, palette="#ffcc00", options=opts).image),
+                          np.asarray(raw.image))
+    with pytest.raises(TypeError, match="unknown colouring option"):
+        tiny_colorizer(sketch_image, flatness=3)
+
+
+def test_default_size_comes_from_the_weights(tmp_path, sketch_image):
+    import json
+
+    torch.manual_seed(0)
+    g = Colorizer.from_random(preset("tiny")).model
+    save_pretrained(g, tmp_path / "w", dtype=torch.float32, inference={"size": 96})
+    assert json.loads((tmp_path / "w" / "config.json").read_text())["_inference"]["size"] == 96
+    c = Colorizer.from_pretrained(tmp_path / "w", use_hub=False)
+    assert c.default_options.size == 96
+    assert max(c(sketch_image, noise="none").size) == 96
+    assert max(c(sketch_image, noise="none", size=64).size) == 64
+
+
 def test_from_pretrained_explicit_folder(tmp_path, sketch_image):
     torch.manual_seed(0)
     c = Colorizer.from_random(preset("tiny"))

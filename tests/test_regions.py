@@ -91,8 +91,10 @@ def test_flatten_image_sizes_and_seal():
 
 def test_pipeline_flat_option(sketch_image):
     c = Colorizer.from_random(preset("tiny"), seed=0, device="cpu", backend="torch")
-    raw = c(sketch_image, size=64, seed=3)
-    flat = c(sketch_image, size=64, seed=3, flat=True)
+    raw = c(sketch_image, size=64, seed=3, flat=False)
+    flat = c(sketch_image, size=64, seed=3)   # flat colours are the library's default
+    assert flat.options.flat and not raw.options.flat
+    assert np.array_equal(np.asarray(flat.image), np.asarray(c(sketch_image, size=64, seed=3, flat=True).image))
     assert flat.image.size == raw.image.size
     a, b = np.asarray(raw.image), np.asarray(flat.image)
     assert not np.array_equal(a, b)

@@ -2,6 +2,7 @@ import json
 import os
 from pathlib import Path
 
+import numpy as np
 import pytest
 import torch
 
@@ -108,3 +109,56 @@ def test_nothing_found_says_how_to_get_weights(tmp_path, monkeypatch):
     monkeypatch.setattr(W, "REPO_WEIGHTS", tmp_path / "none")
     with pytest.raises(WeightsError, match="train your own"):
         W.resolve_weights(use_hub=False)
+
+
+def test_semantic_preset_round_trip(tmp_path):
+    """Hint planes and the role head are saved in config.json and come back exactly."""
+    torch.manual_seed(0)
+    g = Generator(preset("tiny", hints=True, num_roles=11))
+    folder = W.save_pretrained(g, tmp_path / "s", dtype=torch.float32)
+    cfg = json.loads((folder / "config.json").read_text())
+    assert cfg["hints"] is True and cfg["num_roles"] == 11
+    g2 = W.load_generator(folder)
+    assert g2.cfg == g.cfg and g2.cfg.in_channels == 39 and g2.role_head is not None
+    for (k, a), (_, b) in zip(g.state_dict().items(), g2.state_dict().items()):
+        assert torch.equal(a, b), k
+    # a config that says "no role head" cannot load weights that have one
+    cfg["num_roles"] = 0
+    (folder / "config.json").write_text(json.dumps(cfg))
+    with pytest.raises(WeightsError, match="unexpected"):
+        W.load_generator(folder)
+
+
+def test_old_config_without_the_new_fields_is_the_30_channel_model(tmp_path):
+    _, folder = _tiny(tmp_path)
+    cfg = json.loads((folder / "config.json").read_text())
+    for k in ("hints", "num_roles"):
+        cfg.pop(k)
+    (folder / "config.json").write_text(json.dumps(cfg))
+    g = W.load_generator(folder)
+    assert not g.cfg.hints and g.cfg.num_roles == 0 and g.cfg.in_channels == 30
+
+
+def test_shipped_weights_still_load_and_colour():
+    """weights/ holds today's model (no hint planes, no role head): it keeps loading and working."""
+    if not (W.REPO_WEIGHTS / W.WEIGHTS_NAME).is_file():
+        pytest.skip("weights/ is not in this checkout")
+    from PIL import Image, ImageDraw
+
+    from colorizer import Colorizer
+
+    g = W.load_generator(W.REPO_WEIGHTS)
+    assert not g.cfg.hints and g.cfg.num_roles == 0 and g.cfg.in_channels == 30
+    assert g.inference["size"] == 256
+    c = Colorizer(g, device="cpu", backend="torch", weights_id="weights/")
+    assert not c.semantic
+    im = Image.new("RGB", (80, 64), "white")
+    ImageDraw.Draw(im).ellipse((10, 8, 70, 58), outline="black", width=2)
+    r = c(im, palette="#ffffff,#e05050", size=64, seed=0)
+    assert r.image.size == (80, 64) and r.slots is None
+    a = np.asarray(r.image).astype(int)
+    chroma = a.max(axis=2) - a.min(axis=2)
+    assert chroma[20:45, 25:55].mean() > 20   # the inside takes the red, it is not left grey or white
+    from colorizer.hints import HintError
+    with pytest.raises(HintError, match="no role head"):
+        c(im, hints=[(40, 32, 2)], size=64)
