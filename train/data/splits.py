@@ -16,6 +16,11 @@ set never grows and never changes. Training code calls
 The anime check set (``python -m train.data checkset``) is refused the same
 way: its folder holds a :data:`CHECKSET_MARKER` file, and any path inside a
 folder with that file is refused by :func:`assert_not_test`.
+
+Procedural sources whose pictures are a pure function of the id
+(:data:`HASHED_SOURCES`: ``anime``) are not frozen by the manifest: their
+hashed split applies directly, so their test pairs are whatever hashes to
+test. Their seeds from a threshold up (the check set's) go to no split.
 """
 
 from __future__ import annotations
@@ -28,6 +33,7 @@ from pathlib import Path
 from typing import Iterable
 
 __all__ = [
+    "HASHED_SOURCES",
     "VAL_FRACTION",
     "TEST_FRACTION",
     "MANIFEST_PATH",
@@ -48,6 +54,8 @@ __all__ = [
 VAL_FRACTION = 0.05
 TEST_FRACTION = 0.05
 MANIFEST_PATH = Path(__file__).with_name("test_manifest.json")
+# id prefix -> first held-out seed, for procedural sources whose test split is the hashed one.
+HASHED_SOURCES: dict[str, int] = {"anime-": 1_000_000}
 CHECKSET_MARKER = "CHECKSET"  # file at the root of a check-set folder: never train on what is below it
 
 
@@ -80,11 +88,23 @@ def assign_split(pair_id: str, group_id: str, test_ids: frozenset[str] | None = 
     committed manifest; other test-bucket pairs are reserved.
     """
     split = hashed_split(group_id)
+    held_out = _hashed_source(pair_id)
+    if held_out is not None:  # procedural source: hashed split, held-out seeds in none
+        return None if held_out else split
     if split != "test":
         return split
     if test_ids is None:
         test_ids = load_test_manifest()
     return "test" if pair_id in test_ids else None
+
+
+def _hashed_source(pair_id: str) -> bool | None:
+    """None for manifest-frozen sources; else whether ``pair_id`` is a held-out seed of a hashed source."""
+    for prefix, first_held_out in HASHED_SOURCES.items():
+        if pair_id.startswith(prefix):
+            tail = pair_id[len(prefix):]
+            return not tail.isdigit() or int(tail) >= first_held_out
+    return None
 
 
 def ids_digest(ids: Iterable[str]) -> str:
@@ -126,7 +146,10 @@ def write_test_manifest(ids: Iterable[str], path: str | Path = MANIFEST_PATH, no
 
 
 def is_test_id(pair_id: str) -> bool:
-    """True when ``pair_id`` is in the frozen test set."""
+    """True when ``pair_id`` is in the frozen test set (a hashed source's: hashes to test, or is held out)."""
+    held_out = _hashed_source(pair_id)
+    if held_out is not None:
+        return held_out or hashed_split(pair_id) == "test"
     return pair_id in load_test_manifest()
 
 
