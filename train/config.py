@@ -24,7 +24,8 @@ from .sketch_styles import check_style_options
 class TrainConfig:
     # ---- data -------------------------------------------------------------------------
     # Training corpus: a folder (sketch/ + color/ sub-folders, a Kaggle side-by-side
-    # folder, or a colour-only folder) or a packed single-file corpus.
+    # folder, or a colour-only folder) or a packed single-file corpus; several of them
+    # separated by commas ("data/train,data_anime/train") are used together.
     data: str = "data/train"
     # Layout of `data` ("folders" = sketch/ + color/, "kaggle", "color_only", "packed");
     # None lets train.data.layouts detect it.

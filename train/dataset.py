@@ -35,8 +35,17 @@ from train.data.layouts import discover_pairs
 from train.data.splits import TestDataError, assert_not_test
 
 
-def discover(root: str | Path, layout: str | None = None, split: str = "train") -> list:
-    """Pair records under ``root`` (a folder, or a pack file whose ``split`` is read), refusing test data."""
+def discover(root, layout: str | None = None, split: str = "train") -> list:
+    """Pair records under ``root`` (a folder, or a pack file whose ``split`` is read; or a list of
+    them, or a comma-separated string of them), refusing test data."""
+    if isinstance(root, str) and "," in root:
+        root = [r.strip() for r in root.split(",") if r.strip()]
+    if isinstance(root, (list, tuple)):
+        pairs = [p for r in root for p in discover(r, layout, split)]
+        ids = [p.id for p in pairs]
+        if len(set(ids)) != len(ids):
+            raise ValueError(f"the data folders {list(root)} share pair ids")
+        return pairs
     root = Path(root)
     if split == "test":
         raise TestDataError("training code never reads the test split")
