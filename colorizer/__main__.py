@@ -1,7 +1,10 @@
-"""Command line: ``python -m colorizer SKETCH... (--reference IMG | --palette HEX,...) -o OUT``.
+"""Command line: ``python -m colorizer SKETCH... (--reference IMG | --palette HEX,... | --palette-file
+CHARACTER.json) -o OUT``.
 
 Colours one sketch, many sketches, or every image in a folder with one palette.
 With a single sketch, ``-o`` may name the output file; otherwise it is a folder.
+An output file ending in .psd or .ora is a layered file (colours, one layer per
+part, shading, lines; see colorizer.layered); --format picks the folder's format.
 """
 
 from __future__ import annotations
@@ -12,6 +15,7 @@ from pathlib import Path
 
 from .options import NOISE_MODES, ColorizeOptions
 from .pipeline import DEFAULT_SIZE
+from .roles import SLOTS
 
 # Every option's default is ColorizeOptions()'s, as in the library and the app.
 DEFAULTS = ColorizeOptions()
@@ -37,7 +41,14 @@ def build_parser() -> argparse.ArgumentParser:
     src = ap.add_mutually_exclusive_group()
     src.add_argument("--reference", "-r", help="reference picture whose 9-colour palette is used")
     src.add_argument("--palette", "-p", help="comma-separated hex colours, e.g. '#ffffff,#f6d7c3,...'")
-    ap.add_argument("-o", "--output", required=True, help="output file (one sketch) or folder")
+    src.add_argument("--palette-file", metavar="CHARACTER.json",
+                     help="a character palette file (colorizer.character): its colours, slot by slot, "
+                          "for every sketch")
+    ap.add_argument("-o", "--output", required=True,
+                    help="output file (one sketch; .psd / .ora: layered) or folder")
+    ap.add_argument("--format", choices=("png", "psd", "ora"), default=None,
+                    help="format of the files written into an output folder (default png); "
+                         "a single output file's suffix decides its own")
     ap.add_argument("--size", type=int, default=DEFAULTS.size,
                     help=f"longer side the network runs at (64-1024; default: the weights' own, else "
                          f"{DEFAULT_SIZE}); the result keeps the sketch's size")
@@ -63,6 +74,7 @@ def main(argv: list[str] | None = None) -> int:
     from tqdm import tqdm
 
     from . import Colorizer, ColorizerError, preset
+    from .layered import LAYERED_SUFFIXES, save_layered
     from .palette import Palette
 
     try:
@@ -76,25 +88,42 @@ def main(argv: list[str] | None = None) -> int:
             raise ColorizerError("no sketch images found in the given paths")
         palette = (model.extract_palette(args.reference) if args.reference
                    else Palette.from_hex(args.palette, model.cfg.palette_size) if args.palette else None)
+        if args.palette_file:
+            from .character import load_character
+
+            name, palette = load_character(args.palette_file)
+            if len(palette) != model.cfg.palette_size:
+                raise ColorizerError(f"these weights take {model.cfg.palette_size} colours; a character "
+                                     f"palette has {len(palette)}")
+            if not model.semantic:
+                print("warning: these weights have no semantic slots; the character's colours are used as a "
+                      "plain palette", file=sys.stderr)
+            missing = [s for s, d in zip(SLOTS, palette.defaults) if d]
+            print(f"character: {name}" + (f" (defaults for {', '.join(missing)})" if missing else ""))
         options = DEFAULTS.replace(seed=args.seed, size=args.size, noise=args.noise,
                                    noise_strength=args.noise_strength, keep_lines=args.keep_lines,
                                    flat=args.flat, cel_shading=args.cel_shading)
         out = Path(args.output)
-        single_file = len(files) == 1 and out.suffix.lower() in IMAGE_SUFFIXES
+        single_file = len(files) == 1 and out.suffix.lower() in IMAGE_SUFFIXES | set(LAYERED_SUFFIXES)
+        if single_file and args.format and out.suffix.lower().lstrip(".") != args.format:
+            raise ColorizerError(f"--format {args.format} disagrees with the output file name {out.name}")
         if not single_file:
             out.mkdir(parents=True, exist_ok=True)
         failures = 0
         used = None
         for f in tqdm(files, desc="colorizing", unit="img", disable=len(files) < 2):
+            dest = out if single_file else out / (f.stem + "." + (args.format or "png"))
             try:
                 res = model(f, palette=palette, options=options)
+                if dest.suffix.lower() in LAYERED_SUFFIXES:
+                    save_layered(res, dest)  # a picture too large for the format is skipped, not fatal
+                else:
+                    res.image.save(dest)
             except ColorizerError as e:
                 failures += 1
                 tqdm.write(f"skipped {f}: {e}", file=sys.stderr)
                 continue
             used = res.palette
-            dest = out if single_file else out / (f.stem + ".png")
-            res.image.save(dest)
         if used is not None:
             print("palette: " + ",".join(used.to_hex()))
         print(f"wrote {len(files) - failures} image(s) to {out}")

@@ -151,3 +151,46 @@ def test_all_default_palette_with_include_defaults_false():
     pal = Palette(np.zeros((9, 3), np.uint8), np.zeros(9), defaults=np.ones(9, bool))
     with pytest.raises(ColorizerError, match="nothing to save"):
         character_dict("A", pal, include_defaults=False)
+
+
+# -- the CLI: --palette-file --------------------------------------------------------------------
+def test_cli_palette_file_colours_a_batch(tmp_path, monkeypatch, capsys, sketch_image):
+    from PIL import Image
+
+    from colorizer import Colorizer, preset
+    from colorizer.__main__ import main
+
+    monkeypatch.setenv("COLORIZER_BACKEND", "torch")
+    folder = tmp_path / "pages"
+    folder.mkdir()
+    sketch_image.save(folder / "p1.png")
+    sketch_image.transpose(Image.FLIP_LEFT_RIGHT).save(folder / "p2.png")
+    char = tmp_path / "sakura.json"
+    char.write_text(json.dumps(doc()))
+    out = tmp_path / "out"
+    rc = main([str(folder), "--palette-file", str(char), "-o", str(out), "--random-weights", "default",
+               "--size", "64"])
+    text = capsys.readouterr().out
+    assert rc == 0
+    assert "character: Sakura (defaults for background, eyes, top" in text
+    _, pal = load_character(char)
+    assert "palette: " + ",".join(pal.to_hex()) in text
+    model = Colorizer.from_random(preset("default"), backend="torch")
+    for name in ("p1", "p2"):
+        want = model(folder / f"{name}.png", palette=pal, size=64).image
+        got = Image.open(out / f"{name}.png")
+        assert np.array_equal(np.asarray(got.convert("RGB")), np.asarray(want))
+
+
+def test_cli_palette_file_errors(tmp_path, monkeypatch, capsys, sketch_image):
+    from colorizer.__main__ import main
+
+    sketch_image.save(tmp_path / "s.png")
+    bad = write(tmp_path, doc(colors={"hat": "#ffffff"}), "bad.json")
+    argv = [str(tmp_path / "s.png"), "-o", str(tmp_path / "o.png"), "--random-weights", "tiny", "--size", "64"]
+    assert main(argv + ["--palette-file", str(bad)]) == 2
+    err = capsys.readouterr().err
+    assert "unknown slot 'hat'" in err and "Traceback" not in err
+    assert not (tmp_path / "o.png").exists()
+    with pytest.raises(SystemExit):  # argparse: --palette and --palette-file exclude each other
+        main(argv + ["--palette-file", str(bad), "--palette", "#ffffff"])

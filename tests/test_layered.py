@@ -307,3 +307,42 @@ def test_an_existing_file_is_replaced_whole(result, tmp_path):
     save_layered(result, p)
     assert zipfile.is_zipfile(p)
     assert [f.name for f in tmp_path.iterdir()] == ["page.ora"]
+
+
+# -- the CLI --------------------------------------------------------------------------------------
+def run_cli(argv, monkeypatch):
+    from colorizer.__main__ import main
+
+    monkeypatch.setenv("COLORIZER_BACKEND", "torch")
+    return main(argv + ["--random-weights", "default", "--size", "64"])
+
+
+@pytest.mark.parametrize("suffix", ["psd", "ora"])
+def test_cli_writes_a_layered_file_by_suffix(suffix, tmp_path, monkeypatch, capsys):
+    out = tmp_path / f"page.{suffix}"
+    assert run_cli([str(SKETCH), "-o", str(out)], monkeypatch) == 0
+    assert f"wrote 1 image(s) to {out}" in capsys.readouterr().out
+    want = Colorizer.from_random(preset("default"), backend="torch")(SKETCH, size=64)
+    if suffix == "psd":
+        psd, layers = read_psd(out.read_bytes())
+        size = psd.size
+        assert_close(psd.topil().convert("RGB"), want.image, tol=0)
+    else:
+        _, size, layers, merged, _ = read_ora(out.read_bytes())
+        assert_close(merged.convert("RGB"), want.image, tol=0)
+    assert [la["name"] for la in layers] == expected_names(want)
+    assert_close(composite(flat(layers), size), want.image)
+
+
+def test_cli_folder_format_and_errors(tmp_path, monkeypatch, capsys):
+    folder = tmp_path / "in"
+    folder.mkdir()
+    Image.open(SKETCH).save(folder / "a.png")
+    Image.open(SKETCH).resize((200, 160)).save(folder / "b.png")
+    out = tmp_path / "out"
+    assert run_cli([str(folder), "-o", str(out), "--format", "ora"], monkeypatch) == 0
+    assert sorted(p.name for p in out.iterdir()) == ["a.ora", "b.ora"]
+    assert read_ora((out / "b.ora").read_bytes())[1] == (200, 160)
+    assert run_cli([str(SKETCH), "-o", str(tmp_path / "x.psd"), "--format", "ora"], monkeypatch) == 2
+    assert "disagrees" in capsys.readouterr().err
+    assert not (tmp_path / "x.psd").exists()
