@@ -58,8 +58,12 @@ def main() -> int:
             page.wait_for_selector("#swatch-0 button.dialog-button", timeout=60_000)
             page.get_by_role("tab", name="Upload").click()
             page.locator("#sketch-upload input[type=file]").set_input_files(a.sketch)
+            before = page.locator("#palette-hex textarea").input_value()
             page.locator("#reference input[type=file]").set_input_files(a.reference)
-            page.wait_for_timeout(3000)
+            # Colour only once the reference's palette is in the swatches (slow machines queue it).
+            page.wait_for_function(f"() => document.querySelector('#palette-hex textarea').value !== '{before}'",
+                                   timeout=60_000)
+            page.wait_for_timeout(1000)
             page.locator("#colorize-btn").click()
             page.wait_for_function("() => document.querySelector('#status')?.innerText.includes('Done')",
                                    timeout=120_000)

@@ -1,7 +1,7 @@
 """Drive the app in a real browser (Debian's /usr/bin/chromium through Playwright).
 
 Draws strokes on the canvas, uploads a reference, checks that the 9 swatches
-hold the reference's colours, edits one swatch, colours the sketch and saves a
+hold the reference's palette (as /extract_palette finds it), edits one swatch, colours the sketch and saves a
 screenshot (to tmp; set COLORIZER_UPDATE_SCREENSHOT=1 to refresh docs/screenshot.png).
 """
 
@@ -51,7 +51,7 @@ def browser_page(tmp_path_factory):
             page = ctx.new_page()
             page.goto(url, wait_until="domcontentloaded")
             page.wait_for_selector("#swatch-0 button.dialog-button", timeout=30_000)
-            yield page, tmp
+            yield page, tmp, url
         finally:
             ctx.close()
 
@@ -91,7 +91,7 @@ def _preview_src(page) -> str | None:
 
 
 def test_draw_reference_swatch_colorize(browser_page):
-    page, tmp = browser_page
+    page, tmp, url = browser_page
     t_start = time.perf_counter()
     _draw(page)
     print(f"drawing took {time.perf_counter() - t_start:.1f} s")
@@ -106,12 +106,18 @@ def test_draw_reference_swatch_colorize(browser_page):
         x, y = (i % 3) * 30, (i // 3) * 30
         d.rectangle((x, y, x + 29, y + 29), fill=c)
     ref.save(tmp / "reference.png")
+    # The swatches get what the API's /extract_palette finds (slot by slot with the role head
+    # of the "default" preset, so not simply the 9 block colours with random weights).
+    from gradio_client import Client, handle_file
+    expected = Client(url, verbose=False).predict(handle_file(str(tmp / "reference.png")),
+                                                   api_name="/extract_palette").split(",")
+    assert set(expected) & set(REF_COLORS)
     page.locator("#reference input[type=file]").set_input_files(str(tmp / "reference.png"))
     deadline = time.time() + 30
-    while sorted(_swatches(page)) != sorted(REF_COLORS):
-        assert time.time() < deadline, f"swatches {_swatches(page)} never became {REF_COLORS}"
+    while _swatches(page) != expected:
+        assert time.time() < deadline, f"swatches {_swatches(page)} never became {expected}"
         page.wait_for_timeout(200)
-    assert sorted(page.locator("#palette-hex textarea").input_value().split(",")) == sorted(REF_COLORS)
+    assert page.locator("#palette-hex textarea").input_value().split(",") == expected
 
     print(f"reference palette in the swatches at {time.perf_counter() - t_start:.1f} s")
     # edit swatch 3 through its colour dialog's hex field
