@@ -18,7 +18,8 @@ def main(argv: list[str] | None = None) -> int:
     b.add_argument("--out", default="data", help="output folder (default: data)")
     b.add_argument("--size", type=int, default=256, help="square side in pixels (256 or 512)")
     b.add_argument("--limit", type=int, default=None, help="build at most N drawings (quick tests)")
-    b.add_argument("--sources", type=_csv, default=None, help="comma list: openmoji,dicebear,openclipart,anime")
+    b.add_argument("--sources", type=_csv, default=None, help="comma list of sources: openmoji,dicebear (default), openclipart, "
+                   "bigheads, facesjs, wesnoth, anime")
     b.add_argument("--workers", type=int, default=2, help="render processes")
     b.add_argument("--seeds-per-style", type=int, default=None, help="DiceBear seeds per style (default 1000)")
     b.add_argument("--cache", default=None, help="cache folder (default: <out>/.cache)")

@@ -39,7 +39,7 @@ from train.lines import extract_lines
 __all__ = ["DEFAULT_SOURCES", "ALL_SOURCES", "list_items", "render_pair", "build"]
 
 DEFAULT_SOURCES = ("openmoji", "dicebear")
-ALL_SOURCES = ("openmoji", "dicebear", "openclipart", "anime")
+ALL_SOURCES = ("openmoji", "dicebear", "openclipart", "bigheads", "facesjs", "wesnoth", "anime")
 
 
 def _source_module(name: str):
@@ -49,6 +49,12 @@ def _source_module(name: str):
         from train.data.sources import dicebear as mod
     elif name == "openclipart":
         from train.data.sources import openclipart as mod
+    elif name == "bigheads":
+        from train.data.sources import bigheads as mod
+    elif name == "facesjs":
+        from train.data.sources import facesjs as mod
+    elif name == "wesnoth":
+        from train.data.sources import wesnoth as mod
     elif name == "anime":
         from train.data.sources import anime as mod
     else:

@@ -1,4 +1,4 @@
-"""Install the pinned npm sources (OpenMoji, DiceBear, Big Heads, facesjs, Fluent emoji) into a cache folder with ``npm ci``."""
+"""Install the pinned npm sources (OpenMoji, DiceBear, Big Heads, facesjs) into a cache folder with ``npm ci``."""
 
 from __future__ import annotations
 

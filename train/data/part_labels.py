@@ -37,7 +37,7 @@ from PIL import Image
 from colorizer.roles import IGNORE, LINE, ROLE_INDEX
 
 __all__ = [
-    "Forced", "line_layer_svg", "labelled_sample",
+    "Forced", "line_layer_svg", "labelled_sample", "role_colours", "generate_twins",
     "ROLE_HEX", "LINE_HEX", "UNKNOWN_HEX", "BACKGROUND_HEX", "role_hex", "parse_colour", "label_svg",
     "render_crisp", "labels_from_rgb", "render_labels", "labels_match_colours",
 ]
@@ -409,3 +409,29 @@ def generate_twins(script, modules, out_dir, colours: dict[str, str], seeds: lis
     if missing:
         run_node_batches(Path(script), [str(modules), str(out_dir), json.dumps(colours)], missing, tag=tag)
     return [s for s in seeds if ok(s)]
+
+
+_HEX_TOKEN = re.compile(r"#[0-9a-fA-F]{6}\b|#[0-9a-fA-F]{3}\b")
+_WRAP_OPEN = re.compile(r'<g data-part="[A-Za-z0-9_-]*">')
+
+
+def role_colours(colour_svg: str, twin_svg: str) -> dict[int, set[tuple[int, int, int]]]:
+    """The real colours behind each label colour: role -> colours of the drawing painted in it.
+
+    A twin differs from its drawing only in colours (the node scripts check
+    that), so the n-th colour of one is the n-th of the other. Part wrappers
+    present in only one of them (DiceBear's) are ignored. Raises ``ValueError``
+    when the two do not line up.
+    """
+    if "data-part" not in colour_svg:
+        twin_svg = _WRAP_OPEN.sub("", twin_svg).replace("</g><!--part-->", "")
+    a, b = _HEX_TOKEN.findall(colour_svg), _HEX_TOKEN.findall(twin_svg)
+    if len(a) != len(b):
+        raise ValueError(f"drawing and twin differ: {len(a)} vs {len(b)} colours")
+    lookup = {h: r for r, h in ROLE_HEX.items()}
+    out: dict[int, set[tuple[int, int, int]]] = {}
+    for real, lab in zip(a, b):
+        role = lookup.get(_norm_hex(parse_colour(lab)))
+        if role is not None:
+            out.setdefault(role, set()).add(tuple(parse_colour(real)[:3]))
+    return out

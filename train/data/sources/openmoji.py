@@ -32,7 +32,7 @@ LICENCE = "CC BY-SA 4.0"
 
 
 def items(cache_dir: Path, limit: int | None = None, **_: object) -> list[Item]:
-    """All OpenMoji emoji that have both a colour and a black SVG (first ``limit`` if given)."""
+    """All OpenMoji emoji that have both a colour and a black SVG (``limit`` of them evenly spread if given)."""
     root = ensure_node_modules(cache_dir) / "openmoji"
     meta = json.loads((root / "data" / "openmoji.json").read_text(encoding="utf-8"))
     group_size: dict[str, int] = {}
@@ -63,8 +63,9 @@ def items(cache_dir: Path, limit: int | None = None, **_: object) -> list[Item]:
                 maker="train.data.sources.openmoji:make_sample" if group_size[base] > 1 else None,
             )
         )
-        if limit is not None and len(out) >= limit:
-            break
+    if limit is not None and len(out) > limit:
+        step = len(out) / limit  # spread over the whole set, so a small build also has people (skin labels)
+        out = [out[int(i * step)] for i in range(limit)]
     return out
 
 
