@@ -218,6 +218,13 @@ def _pick_styles(rng: np.random.Generator, cfg) -> set[str]:
     return chosen
 
 
+def _extracted_or_clean(lines: np.ndarray, clean: np.ndarray | None) -> np.ndarray:
+    """Low-contrast pictures (pastel on white) can lose most lines: keep the clean ones then."""
+    if clean is None or (lines < 128).sum() >= MIN_EXTRACTED_INK * (clean < 128).sum():
+        return lines
+    return clean
+
+
 def random_sketch(color: np.ndarray, clean: np.ndarray | None, rng: np.random.Generator, cfg) -> np.ndarray:
     """The training sketch of one crop: ``clean`` (or XDoG lines when it is None) kept, or,
     with probability ``cfg.sketch_style_prob``, redrawn in styles picked with the weights
@@ -240,9 +247,7 @@ def random_sketch(color: np.ndarray, clean: np.ndarray | None, rng: np.random.Ge
     if "xdog" in styles or "dog" in styles or clean is None:
         lines = (dog_sketch(color, rng, cfg.sketch_dog_sigmas) if "dog" in styles
                  else xdog_sketch(color, rng, cfg.sketch_xdog_sigmas))
-        # Low-contrast pictures (pastel on white) can lose most lines: keep the clean ones then.
-        if sketch is None or (lines < 128).sum() >= MIN_EXTRACTED_INK * (sketch < 128).sum():
-            sketch = lines
+        sketch = _extracted_or_clean(lines, sketch)
     if cfg.line_width_max > 0 and rng.random() < cfg.line_width_prob:
         sketch = jitter_width(sketch, rng, cfg.line_width_max)
     for name, fn in (("gaps", add_gaps), ("pencil", pencil), ("scan", scan)):
@@ -258,7 +263,7 @@ def style_columns(color: np.ndarray, clean: np.ndarray, seed: int = 0) -> list[t
     def r(i):
         return np.random.default_rng([seed, i])
 
-    xd = xdog_sketch(color, r(0))
+    xd = _extracted_or_clean(xdog_sketch(color, r(0)), clean)  # as random_sketch would
     return [
         ("clean", clean),
         ("xdog s0.5", xdog_sketch(color, r(1), (0.5,))),
@@ -325,8 +330,8 @@ def _load_pairs(size: int, n_anime: int) -> list[tuple[np.ndarray, np.ndarray]]:
         generate = None
     if generate is not None and n_anime > 0:
         for i in range(n_anime):
-            sk, col, _ = generate(i, size)
-            pairs.append((np.asarray(col.convert("RGB")), np.asarray(sk.convert("L"))))
+            sample = generate(i, size)
+            pairs.append((np.asarray(sample.color.convert("RGB")), np.asarray(sample.sketch.convert("L"))))
     return pairs
 
 
@@ -370,7 +375,7 @@ def main(argv=None) -> None:
     ap.add_argument("--grid", default="docs/sketch_styles.png", help="output PNG")
     ap.add_argument("--size", type=int, default=256, help="crop size the styles run at")
     ap.add_argument("--cell", type=int, default=128, help="shown size of one tile")
-    ap.add_argument("--anime", type=int, default=2, help="procedural anime samples (train.data.anime)")
+    ap.add_argument("--anime", type=int, default=3, help="procedural anime samples (train.data.anime)")
     ap.add_argument("--time", action="store_true", help="print the milliseconds of each style instead")
     a = ap.parse_args(argv)
     from PIL import Image
