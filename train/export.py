@@ -168,10 +168,12 @@ def export(run: str | Path | None = None, checkpoint: str | Path | None = None, 
     if checkpoint is None:
         if run is None:
             raise ValueError("give --run or --checkpoint")
-        checkpoint = ckpt.latest_checkpoint(Path(run) / "checkpoints")
-        if checkpoint is None:
-            raise FileNotFoundError(f"no checkpoint in {Path(run) / 'checkpoints'}")
-    state = ckpt.load_checkpoint(checkpoint)
+        found = ckpt.find_resumable(Path(run) / "checkpoints")  # the newest whole one
+        if found is None:
+            raise FileNotFoundError(f"no readable checkpoint in {Path(run) / 'checkpoints'}")
+        checkpoint, state = found
+    else:
+        state = ckpt.load_checkpoint(checkpoint)
     if parent is not None:
         state["parent"] = weights_lineage(parent)   # read before ``out`` (maybe the same folder) is written
     g = ema_generator(state)

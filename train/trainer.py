@@ -90,10 +90,10 @@ def train(cfg: TrainConfig, out: str | Path, resume: bool = False, init_from: st
     # ---- state to start from --------------------------------------------------------
     state = None
     if resume:
-        path = ckpt.latest_checkpoint(out / "checkpoints")
-        if path is None:
-            raise FileNotFoundError(f"--resume: no checkpoint in {out / 'checkpoints'}")
-        state = ckpt.load_checkpoint(path)
+        found = ckpt.find_resumable(out / "checkpoints")  # skips truncated/corrupt files, with a warning
+        if found is None:
+            raise FileNotFoundError(f"--resume: no readable checkpoint in {out / 'checkpoints'}")
+        path, state = found
         if info.is_main:
             print(f"resuming from {path} (step {state['model']['step']})")
 
