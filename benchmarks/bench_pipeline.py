@@ -45,8 +45,8 @@ def main() -> None:
     # (label, network size, keyword arguments): the app's live preview (flat, result capped at
     # 256 px), the raw network at 256 and 512, and the full result with flat colours.
     cases = [("preview 256 (flat)", 256, dict(flat=True, output_size=256)),
-             ("256 raw", 256, dict(flat=False)),
-             ("512 raw", 512, dict(flat=False)),
+             ("256 raw", 256, dict(flat=False, keep_lines=False)),
+             ("512 raw", 512, dict(flat=False, keep_lines=False)),
              ("512 flat", 512, dict(flat=True)),
              ("net 256, flat at 512", 256, dict(flat=True))]
     print(f"sketch {sketch.size[0]}x{sketch.size[1]} px, {a.threads} threads\n")
@@ -67,11 +67,11 @@ def main() -> None:
         d = np.abs(images["torch", size] - images["onnx", size]).max()
         print(f"max |torch - onnx| at {size} px: {d} / 255")
     c = Colorizer.from_pretrained(a.weights, backend="torch")
-    x = torch.cat([to_tensor(sketch.convert("RGB")), palette_vector(pal)[:, None, None].expand(-1, 512, 512)])[None]
+    sk, pv = to_tensor(sketch.convert("RGB"))[None], palette_vector(pal)[None]
     with torch.inference_mode():
-        y32 = c.model(x, "const")
+        y32 = c.model(sk, pv, noise_mode="const").rgb
         with torch.autocast("cpu", dtype=torch.bfloat16):
-            yb = c.model(x.contiguous(memory_format=torch.channels_last), "const").float()
+            yb = c.model(sk.contiguous(memory_format=torch.channels_last), pv, noise_mode="const").rgb.float()
     diff = (yb - y32).abs()
     print(f"bf16 vs fp32 on these weights at 512 px: max {float(diff.max()):.4f}, mean {float(diff.mean()):.5f}")
 

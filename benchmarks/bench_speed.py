@@ -139,12 +139,30 @@ def frozen_copy(g: Generator) -> Generator:
     return g2
 
 
-def path_fn(path: str, g: Generator, x: torch.Tensor, state: dict):
-    """A zero-argument callable running ``g`` on ``x`` through ``path`` (and set-up notes in state)."""
+def inputs(g: Generator, size: int, seed: int = 1) -> tuple:
+    """(sketch, palette, hints) of a random batch-1 input at ``size`` x ``size``: what
+    ``Generator.forward`` takes (hint planes with a few pins for models that have them)."""
+    torch.manual_seed(seed)
+    k = g.cfg.palette_size
+    sketch = torch.rand(1, g.cfg.sketch_channels, size, size) * 2 - 1
+    palette = torch.rand(1, 3 * k) * 2 - 1
+    hints = None
+    if g.cfg.hints:
+        hints = torch.zeros(1, k, size, size)
+        for s in range(3):
+            y, xx = (size * (s + 1)) // 4, size // 2
+            hints[0, s, y - 2:y + 3, xx - 2:xx + 3] = 1.0
+    return sketch, palette, hints
+
+
+def path_fn(path: str, g: Generator, x: tuple, state: dict):
+    """A zero-argument callable running ``g`` on the inputs ``x`` (:func:`inputs`) through
+    ``path`` (and set-up notes in state); it returns the RGB output."""
+    sketch, palette, hints = x
     if path == "fp32":
         def f():
             with torch.inference_mode():
-                return g(x, "const")
+                return g(sketch, palette, hints, "const").rgb
         return f
     if path == "bf16":
         g_cl = state.get("g_cl")
@@ -152,11 +170,12 @@ def path_fn(path: str, g: Generator, x: torch.Tensor, state: dict):
             g_cl = state["g_cl"] = Generator(g.cfg).eval()
             g_cl.load_state_dict(g.state_dict())
             g_cl = state["g_cl"] = g_cl.to(memory_format=torch.channels_last)
-        xc = x.contiguous(memory_format=torch.channels_last)
+        sc = sketch.contiguous(memory_format=torch.channels_last)
+        hc = None if hints is None else hints.contiguous(memory_format=torch.channels_last)
 
         def f():
             with torch.inference_mode(), torch.autocast("cpu", dtype=torch.bfloat16):
-                return g_cl(xc, "const").float()
+                return g_cl(sc, palette, hc, "const").rgb.float()
         return f
     if path == "compile":
         if "compile_error" in state:
@@ -169,7 +188,7 @@ def path_fn(path: str, g: Generator, x: torch.Tensor, state: dict):
             # Noise "none": "const"/"random" build a torch.Generator per call, which
             # dynamo cannot trace (graph break and a recompile on every call).
             with torch.no_grad():
-                return gc(x, "none")
+                return gc(sketch, palette, hints, "none").rgb
         return f
     if path == "onnx":
         from colorizer.onnx_backend import OnnxGenerator
@@ -181,7 +200,7 @@ def path_fn(path: str, g: Generator, x: torch.Tensor, state: dict):
             t0 = time.perf_counter()
             og.session()
             state.setdefault("onnx_setup_s", time.perf_counter() - t0)
-        return lambda: og(x, "const")
+        return lambda: og(sketch, palette, hints, "const").rgb
     raise ValueError(path)
 
 
@@ -193,8 +212,7 @@ def latency(presets, sizes, threads, repeats, paths, cache, compile_presets=None
         if compile_presets is not None and name not in compile_presets:
             state["compile_error"] = "skipped (--compile-presets)"
         for size in sizes:
-            torch.manual_seed(1)
-            x = torch.rand(1, g.cfg.in_channels, size, size) * 2 - 1
+            x = inputs(g, size)
             for nt in threads:
                 torch.set_num_threads(nt)
                 row = {"preset": name, "size": size, "threads": nt}
@@ -213,7 +231,7 @@ def latency(presets, sizes, threads, repeats, paths, cache, compile_presets=None
                             ref = y
                         elif p == "compile":
                             with torch.inference_mode():
-                                ref_none = g(x, "none")
+                                ref_none = g(*x, "none").rgb
                             row[f"{p}_diff"] = float((y.float() - ref_none).abs().max())
                         elif ref is not None:
                             row[f"{p}_diff"] = float((y.float() - ref).abs().max())
@@ -236,10 +254,10 @@ def latency(presets, sizes, threads, repeats, paths, cache, compile_presets=None
 _MEM_CHILD = r"""
 import json, resource, sys, time, torch
 sys.path.insert(0, {root!r})
-from benchmarks.bench_speed import _models, path_fn, peak_rss_mb
+from benchmarks.bench_speed import _models, inputs, path_fn, peak_rss_mb
 torch.set_num_threads({threads})
 g = _models({name!r})
-x = torch.rand(1, g.cfg.in_channels, {size}, {size}) * 2 - 1
+x = inputs(g, {size})
 fn = path_fn({path!r}, g, x, {{"cache": {cache!r}}})
 before = peak_rss_mb()
 t0 = time.perf_counter(); fn(); dt = time.perf_counter() - t0
