@@ -167,12 +167,42 @@ class Pix2PixModel:
         self.step = int(state["step"])
 
     def init_from(self, folder) -> None:
-        """Start G and its EMA from shipped weights (config.json + model.safetensors)."""
+        """Start G and its EMA from shipped weights (config.json + model.safetensors).
+
+        Weights of the same architecture load strictly. Weights of the same network
+        without hint planes or a role head (e.g. the pre-slot ``v1`` weights) load
+        into a semantic generator partially: every tensor of the same shape is copied,
+        the stem's first input channels (sketch + palette) are copied and its hint
+        channels start at zero, and the role head starts fresh.
+        """
+        import dataclasses
+
         from colorizer.weights import load_generator
 
         shipped = load_generator(folder)
-        if shipped.cfg != self.G.cfg:
+        mine = self.G.cfg
+        if shipped.cfg == mine:
+            self.G.load_state_dict(shipped.state_dict(), strict=True)
+            self.G_ema.load_state_dict(shipped.state_dict(), strict=True)
+            return
+        same_body = dataclasses.replace(shipped.cfg, hints=mine.hints, num_roles=mine.num_roles) == mine
+        if not same_body:
             raise ValueError(f"{folder} holds a generator of another architecture than this run's "
-                             f"generator_preset/overrides:\n  weights: {shipped.cfg}\n  run:     {self.G.cfg}")
-        self.G.load_state_dict(shipped.state_dict(), strict=True)
-        self.G_ema.load_state_dict(shipped.state_dict(), strict=True)
+                             f"generator_preset/overrides:\n  weights: {shipped.cfg}\n  run:     {mine}")
+        src = shipped.state_dict()
+        state = self.G.state_dict()
+        copied = 0
+        for k, v in state.items():
+            if k not in src:
+                continue
+            if src[k].shape == v.shape:
+                state[k] = src[k].to(v.dtype).clone()
+                copied += 1
+            elif k == "stem.weight" and src[k].shape[1] <= v.shape[1]:
+                w = torch.zeros_like(v)
+                w[:, : src[k].shape[1]] = src[k].to(v.dtype)
+                state[k] = w
+                copied += 1
+        self.G.load_state_dict(state, strict=True)
+        self.G_ema.load_state_dict(state, strict=True)
+        print(f"init_from {folder}: {copied} of {len(state)} tensors copied (hint planes / role head new)")
