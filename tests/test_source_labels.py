@@ -22,7 +22,7 @@ from PIL import Image
 from colorizer.roles import IGNORE, LINE, ROLE_INDEX
 from train.data import part_labels as pl
 from train.data.build import build, make_pair, render_pair
-from train.data.npm import NODE_DIR, run_node_batches
+from train.data.npm import run_node_batches
 from train.data.sources import Item
 
 SKIN, HAIR, EYE, EYE_WHITE, TOP, ACC = (ROLE_INDEX[r] for r in ("skin", "hair", "eye", "eye_white", "top", "accessory"))
