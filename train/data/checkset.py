@@ -404,6 +404,17 @@ def build_generator(out: str | os.PathLike, size: int = 512, count: int = 200,
     return rows
 
 
+def _generator_fingerprint() -> str:
+    """SHA-256 over the source files of train.data.anime (the pictures change when they do)."""
+    import hashlib
+
+    folder = Path(__file__).with_name("anime")
+    h = hashlib.sha256()
+    for f in sorted(folder.glob("*.py")):
+        h.update(f.name.encode() + b"\0" + f.read_bytes())
+    return h.hexdigest()
+
+
 def _versions() -> dict:
     out = {"python": platform.python_version()}
     for pkg in ("numpy", "pillow", "scipy", "scikit-learn", "scikit-image", "resvg-py", "opencv-python-headless"):
@@ -444,7 +455,8 @@ def build_checkset(out: str | os.PathLike, size: int = 512, generator_count: int
         rows += build_generator(out, size, generator_count, generate=generate)
         manifest["subsets"]["generator"] = {
             "count": generator_count, "seeds": [GENERATOR_SEED0, GENERATOR_SEED0 + generator_count - 1],
-            "reference": "variant 1 of the same seed (reference/, reference_labels/)"}
+            "reference": "variant 1 of the same seed (reference/, reference_labels/)",
+            "generator_sha256": _generator_fingerprint() if generate is None else "custom"}
     with open(out / "LICENSES.csv", "w", newline="", encoding="utf-8") as f:
         w = csv.DictWriter(f, fieldnames=["subset", "id", "licence", "attribution", "source"])
         w.writeheader()
