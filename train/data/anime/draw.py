@@ -190,7 +190,7 @@ def draw_character(spec: AnimeSpec, pose: Pose) -> Scene:
     g = random.Random(spec.shape_seed)  # identity geometry (same locks in every variant)
     frame = translate(pose.cx, pose.eye_y) @ scale(s)
     body = _Affine(frame)
-    head = _Warp(frame @ rotate(pose.tilt, 0.0, 48.0), pose.turn)
+    head = _Warp(frame @ translate(0.0, 7.0) @ rotate(pose.tilt, 0.0, 48.0), pose.turn)  # +7: a shorter neck
     ctx = _Ctx(spec, pose, scene, body, head, g)
     ctx.draw()
     return scene
@@ -318,7 +318,12 @@ class _Ctx:
             centre, widths = self._tail_shape((side * 40, -8), (side * 60, 10), (side * 58, 70), (side * 46, 20 + sp.tail_len * 0.8), 14, 26)
             self._draw_tail(centre, widths)
         self.ears()
+        self._bangs = self._bang_edge()
         face = self.face()
+        # the bangs' shadow on the forehead follows the lock tips (before the eyes: it never covers them)
+        edge = self._bangs[0]
+        fshadow = np.concatenate([edge + np.array([-sp.light * 1.5, 5.0]), [(-self.fw - 20, -80), (self.fw + 20, -80)]])
+        self.sc.shade(face, [(self.H(fshadow), self.P["skin"].shadow)])
         self.eyes()
         self.nose_mouth()
         if "glasses" in sp.accessories:
@@ -327,6 +332,8 @@ class _Ctx:
             self.buns()
         self.side_locks()
         self.front_hair(face)
+        for args in self._brows:  # anime convention: the brows show over the fringe
+            self._brow(*args)
         if sp.ahoge:
             self.ahoge()
         self.hair_accessories()
@@ -372,6 +379,7 @@ class _Ctx:
     def eyes(self) -> None:
         sp, pose = self.spec, self.pose
         expr = pose.expression
+        self._brows = []
         for side in (-1, 1):
             ew, eh, ex, tilt = self._eye_geom(side)
 
@@ -380,12 +388,12 @@ class _Ctx:
                 return self.H(np.stack([ex + side * p[:, 0], p[:, 1]], axis=1))
 
             closed = (expr in ("laugh", "content")) or (expr == "wink" and side == sp.light)
-            lash = self.feat(0.115 * ew * (1.0 if self.girl else 0.75), 1.3 if self.girl else 1.0)
+            lash = self.feat(0.15 * ew * (1.0 if self.girl else 0.72), 1.4 if self.girl else 1.1)
             if closed:
                 self._closed_eye(E, ew, eh, tilt, lash, happy=(expr != "content"))
             else:
                 self._open_eye(E, side, ew, eh, tilt, lash)
-            self._brow(E, ew, eh, tilt, lash)
+            self._brows.append((E, ew, eh, tilt, lash))
 
     def _closed_eye(self, E, ew, eh, tilt, lash, happy: bool) -> None:
         if happy:
@@ -475,17 +483,21 @@ class _Ctx:
                 sc.patch(E(spark), ec.extra[1])
         sc.stroke(E(iris), np.full(len(iris), self.feat(0.018 * ew, 0.45)), closed=True)
 
-        # lash line: thick upper lid with an outer flick, thin lower lid
-        flick_dir = np.array([0.16 * ew, 0.05 * eh])
-        ext = np.array([O + flick_dir * f for f in (0.35, 0.7, 1.0)])
-        upper = np.concatenate([np.stack([xs, yu], 1), ext])
+        # lash line: thick upper lid with a wing at the outer corner and a hook at the inner one,
+        # the lower lid thin (thicker towards the outer corner)
+        wing = quad(O, O + (0.13 * ew, -0.02 * eh), O + (0.2 * ew, 0.1 * eh), 5)[1:]
+        hook = np.array([I + (0.02 * ew, 0.1 * eh), I + (0.0, 0.03 * eh)])
+        upper = np.concatenate([hook, np.stack([xs, yu], 1)[1:], wing])
         n = len(upper)
         t = np.linspace(0, 1, n)
-        wu = lash * (0.3 + 0.7 * np.clip(t / 0.45, 0, 1) ** 0.8)
-        wu[-4:] *= np.array([1.0, 0.8, 0.5, 0.15])
+        wu = lash * (0.22 + 0.78 * np.clip((t - 0.05) / 0.5, 0, 1) ** 0.7)
+        wu[-5:] *= np.array([1.0, 0.85, 0.65, 0.4, 0.1])
+        wu[:2] = lash * np.array([0.08, 0.18])
         sc.stroke(E(upper), wu)
-        lower = np.stack([xs, yl], 1)[4:]
-        sc.line(E(lower), lash * 0.3, 0.7, 0.08, 0.08)
+        lower = np.stack([xs, yl], 1)
+        tl = np.linspace(0, 1, len(lower))
+        wl = lash * (0.12 + 0.22 * np.clip((tl - 0.35) / 0.4, 0, 1)) * np.clip((1 - tl) / 0.06 + 0.3, 0, 1)
+        sc.stroke(E(lower), wl)
         if self.girl:
             for k in range(sp.lashes):
                 a = O - np.array([0.05 * ew * k, -0.02 * eh * k])
@@ -578,109 +590,127 @@ class _Ctx:
 
     # ================================================================== front hair
     def _bang_edge(self):
-        """Points of the bangs' lower edge from the right temple to the left one, and the tip list."""
+        """The bangs' lower edge from the right temple to the left one: ``(points, tips, notches, sweep)``.
+
+        The forehead span is cut into locks of uneven width; each lock hangs from
+        two notches to a pointed tip, its sides bowed out and leaning with the sweep.
+        """
         sp, fw = self.spec, self.fw
         r = random.Random(self.hair_rng.random())
         style = sp.bangs
-        nb = {"swept": 6, "even": 7, "parted": 6, "side": 5, "hime": 11, "spiky": 6}[style] + r.randint(0, 2)
+        nb = {"swept": 5, "even": 6, "parted": 6, "side": 5, "hime": 11, "spiky": 6}[style] + r.randint(0, 2)
         sweep = {"swept": r.choice([-1, 1]) * r.uniform(0.6, 1.0), "side": r.choice([-1, 1]) * 1.0,
-                 "spiky": r.uniform(-0.5, 0.5)}.get(style, r.uniform(-0.25, 0.25))
+                 "spiky": r.uniform(-0.5, 0.5)}.get(style, r.uniform(-0.3, 0.3))
+        span = fw * 0.95
+        w = np.array([r.uniform(0.7, 1.35) if style != "hime" else 1.0 for _ in range(nb)])
+        if style == "parted":
+            w[nb // 2 - 1: nb // 2 + 1] *= 0.8
+        cuts = span - 2 * span * np.concatenate([[0.0], np.cumsum(w) / w.sum()])  # nb+1 boundaries, right -> left
         base = sp.bang_len
-        span = fw * 0.86
-        tips = []
+        tips, notches = [], []
         for i in range(nb):
-            u = i / (nb - 1)
-            x = span - 2 * span * u + r.uniform(-2.0, 2.0) * (style != "hime")
-            y = base + r.uniform(-4, 4)
+            xa, xb = cuts[i], cuts[i + 1]
+            cx = (xa + xb) / 2
+            y = base + r.uniform(-3.5, 3.5) + 4.0 * (w[i] - 1.0)  # wide locks hang lower
             if style == "hime":
-                y = base + r.uniform(-0.8, 0.8)
+                y = base + r.uniform(-0.6, 0.6)
             elif style == "parted":
-                y = base - 10 + abs(x) * 0.3 + r.uniform(-2, 2)
+                y = base - 8 + abs(cx) * 0.32 + r.uniform(-2, 2)
             elif style == "side":
-                y = base - 6 + 12 * ((x * sweep / span + 1) / 2) + r.uniform(-2, 2)
+                y = base - 7 + 14 * ((cx * sweep / span + 1) / 2) + r.uniform(-2, 2)
             elif style == "spiky":
                 y = base + r.uniform(-7, 5)
-            tips.append(np.array([x + sweep * 6, y]))
-        pts = []
+            y = min(y, 7.0 if style == "side" else -5.0)  # the eyes stay visible
+            tips.append(np.array([cx + sweep * 7.0 * (1 + 0.2 * w[i]), y]))
+        for i in range(1, nb):
+            depth = {"hime": r.uniform(2.5, 4), "spiky": r.uniform(18, 28), "even": r.uniform(11, 18)}.get(
+                style, r.uniform(12, 22))
+            if style == "parted" and i == nb // 2:
+                depth = 34
+            y = min(tips[i - 1][1], tips[i][1]) - depth
+            notches.append(np.array([cuts[i] + sweep * 3.0, y]))
         temple_y = 14 + r.uniform(0, 10)
-        pts.append(np.array([fw + 4.5, temple_y]))  # right temple tip
-        prev = pts[-1]
-        notch = np.array([fw - 3.0, -16.0])
-        seq = [notch]
-        for i, tip in enumerate(tips):
-            seq.append(tip)
+        seq = [np.array([fw - 3.0, -17.0])]
+        for i in range(nb):
+            seq.append(tips[i])
             if i < nb - 1:
-                nxt = tips[i + 1]
-                depth = {"hime": r.uniform(2, 4), "spiky": r.uniform(16, 26), "even": r.uniform(9, 16)}.get(
-                    style, r.uniform(10, 20))
-                if style == "parted" and i == nb // 2 - 1:
-                    depth = 30
-                nx = (tip[0] + nxt[0]) / 2 + sweep * 1.5
-                seq.append(np.array([nx, min(tip[1], nxt[1]) - depth]))
-        seq.append(np.array([-fw + 3.0, -16.0]))
+                seq.append(notches[i])
+        seq.append(np.array([-fw + 3.0, -17.0]))
         seq.append(np.array([-fw - 4.5, temple_y + r.uniform(-3, 3)]))
-        # join with bowed edges: each lock's sides bulge outwards, all lean with the sweep
-        out = [prev]
+        out = [np.array([fw + 4.5, temple_y])]
         for q in seq:
             p = out[-1]
-            mid = (p + q) / 2
             going_down = q[1] > p[1]
             tip, root = (q, p) if going_down else (p, q)
             outward = math.copysign(1.0, root[0] - tip[0]) if abs(root[0] - tip[0]) > 1e-6 else 0.0
-            bulge = (1.2 if style == "hime" else r.uniform(1.5, 3.5))
-            ctrl = mid + np.array([outward * bulge + sweep * 2.5, -abs(q[1] - p[1]) * 0.12])
-            seg = quad(p, ctrl, q, 6)[1:]
+            bulge = 1.0 if style == "hime" else r.uniform(2.0, 3.8)
+            # bow outwards near the root, straighten into the point: a cubic with both handles on the root side
+            c1 = root + (tip - root) * 0.35 + np.array([outward * bulge + sweep * 1.5, 0.0])
+            c2 = root + (tip - root) * 0.72 + np.array([outward * bulge * 0.6 + sweep * 2.5, 0.0])
+            seg = cubic(p, c1 if going_down else c2, c2 if going_down else c1, q, 7)[1:]
             out.extend(seg)
-        return np.array(out), tips, sweep
+        return np.array(out), tips, notches, sweep
 
     def front_hair(self, face_canvas: np.ndarray) -> None:
         sp, P, H, sc = self.spec, self.P, self.H, self.sc
         r = random.Random(self.hair_rng.random())
         hr, hcy, fw = self.hr, self.hcy, self.fw
-        edge, tips, sweep = self._bang_edge()
-        theta = np.linspace(math.pi - 0.3, 2 * math.pi + 0.3, 25)
+        edge, tips, notches, sweep = self._bangs
+        theta = np.linspace(math.pi - 0.3, 2 * math.pi + 0.3, 29)
         ph = r.uniform(0, 6.28)
-        rad = 1.0 + 0.022 * np.sin(7 * theta + ph)
+        rad = 1.0 + 0.018 * np.sin(7 * theta + ph)
         if sp.bangs == "spiky":
-            rad = rad + 0.09 * np.abs(np.sin(5 * theta + ph)) ** 3 * (np.abs(np.cos(theta)) > 0.3)
+            rad = rad + 0.1 * np.abs(np.sin(5 * theta + ph)) ** 4 * (np.abs(np.cos(theta)) > 0.25)
         arc = np.stack([hr * rad * np.cos(theta), hcy + hr * 1.04 * rad * np.sin(theta)], axis=1)
-        # arc runs left -> over the top -> right; then down to the right temple and along the bangs
-        side_r = quad(arc[-1], (fw + 8, arc[-1][1] + 10), edge[0], 5)[1:-1]
-        side_l = quad(edge[-1], (-fw - 8, arc[0][1] + 10), arc[0], 5)[1:-1]
+        side_r = quad(arc[-1], (fw + 9, arc[-1][1] + 10), edge[0], 5)[1:-1]
+        side_l = quad(edge[-1], (-fw - 9, arc[0][1] + 10), arc[0], 5)[1:-1]
         pts = np.concatenate([arc, side_r, edge, side_l])
         cp = H(pts)
-        # the bangs' shadow on the forehead
-        fshadow = np.concatenate([edge + np.array([-sp.light * 1.5, 5.5]), [(-fw - 20, -80), (fw + 20, -80)]])
-        sc.shade(face_canvas, [(H(fshadow), P["skin"].shadow)])
         sc.fill(cp, P["hair"], outline=self.lw)
-        # cel shadow on the side away from the light, and the sheen band
+        pc = P["hair"]
+        shapes = []
+        # strand shadow: a sliver down the shaded side of every lock
         Ls = -sp.light
-        xs = np.linspace(-80, 60, 12)
-        cut = np.stack([Ls * (fw * 0.35 + 5 * np.sin(xs / 9 + ph)), xs], 1)
-        shadow = np.concatenate([cut, [(Ls * (hr + 30), 60), (Ls * (hr + 30), -80)]])
-        ring_t = np.linspace(math.pi + 0.35, 2 * math.pi - 0.35, 15)
-        r_out = hr * 0.86
-        r_in = hr * 0.7
-        outer = np.stack([r_out * np.cos(ring_t), hcy + r_out * 1.04 * np.sin(ring_t)], 1)
-        teeth = []
-        tt = np.linspace(2 * math.pi - 0.4, math.pi + 0.4, 13)
-        for i, t in enumerate(tt):
-            rr = r_in * (0.86 if i % 2 else 1.0)
-            teeth.append((rr * math.cos(t), hcy + rr * 1.04 * math.sin(t)))
-        sheen = np.concatenate([outer, np.array(teeth)])
-        sheen = sheen + np.array([sp.light * 4.0, 0])
-        sc.shade(cp, [(H(shadow), P["hair"].shadow), (H(sheen), P["hair"].highlight)])
-        # strand lines from the notches up towards the crown, and along some locks
+        locks = list(zip([np.array([fw - 3.0, -17.0])] + notches, tips, notches + [np.array([-fw + 3.0, -17.0])]))
+        for right_root, tip, left_root in locks:
+            root = right_root if Ls > 0 else left_root
+            other = left_root if Ls > 0 else right_root
+            mid = root + (tip - root) * 0.55 + (other - root) * 0.22
+            shapes.append((H(np.array([root + (0, -14), root + (Ls * 2, -14), tip + (0, 0.5), mid])), pc.shadow))
+        # shade under the crown on the side away from the light
+        ys = np.linspace(-90, -10, 9)
+        shapes.append((H(np.stack([Ls * (hr * 0.8 + 3 * np.sin(ys / 7 + ph)), ys], 1).tolist() + [(Ls * (hr + 20), -10), (Ls * (hr + 20), -90)]), pc.shadow))
+        # sheen: a band over the crown, strands hanging from its lower edge
+        a0, a1 = math.pi + 0.42, 2 * math.pi - 0.42
+        ring_t = np.linspace(a0, a1, 14)
+        r_out = hr * 0.84
+        top_edge = [(r_out * (1 + 0.04 * (k % 2)) * math.cos(t), hcy + r_out * 1.04 * (1 + 0.04 * (k % 2)) * math.sin(t))
+                    for k, t in enumerate(ring_t)]
+        low = []
+        tt = np.linspace(a1, a0, 17)
+        for k, t in enumerate(tt):
+            rr = hr * (0.72 if k % 2 == 0 else 0.72 - r.uniform(0.07, 0.16))
+            low.append((rr * math.cos(t), hcy + rr * 1.04 * math.sin(t)))
+        sheen = np.array(top_edge + low) + np.array([sp.light * 5.0, 2.0])
+        shapes.append((H(sheen), pc.highlight))
+        sc.shade(cp, shapes)
+        # strand lines: from the notches between locks up towards the crown, and a few on the crown
+        crown = np.array([-sweep * 8.0, hcy - hr * 0.6])
+        for n in notches:
+            if r.random() < 0.85:
+                a = n + np.array([0.0, -1.0])
+                b = a + (crown - a) * r.uniform(0.3, 0.55)
+                sc.line(H(quad(a, (a + b) / 2 + (sweep * 3, 0), b, 7)), self.lw * 0.6, 0.15, 0.7)
         for tip in tips:
-            if r.random() < 0.75:
-                a = tip + np.array([0, -r.uniform(5, 10)])
-                b = np.array([tip[0] * 0.55, hcy - r.uniform(12, 30)])
-                sc.line(H(quad(a, (a + b) / 2 + (sweep * 4, 0), b, 7)), self.lw * 0.55, 0.4, 0.5)
-        for _ in range(2):
-            x = r.uniform(-hr * 0.6, hr * 0.6)
-            a = np.array([x, hcy - hr * 0.75])
-            b = np.array([x * 1.25, hcy - hr * 0.2])
-            sc.line(H(quad(a, (a + b) / 2 + (3, 0), b, 6)), self.lw * 0.5, 0.5, 0.5)
+            if r.random() < 0.4:
+                a = tip + np.array([0.0, -4.0])
+                b = a + (crown - a) * 0.25
+                sc.line(H(np.array([a, (a + b) / 2 + (sweep, 0), b])), self.lw * 0.45, 0.3, 0.7)
+        for _ in range(r.randint(2, 4)):
+            t = r.uniform(math.pi + 0.5, 2 * math.pi - 0.5)
+            a = np.array([hr * 0.92 * math.cos(t), hcy + hr * 0.96 * math.sin(t)])
+            b = a + (np.array([a[0] * 0.5, hcy - 5]) - a) * r.uniform(0.3, 0.5)
+            sc.line(H(quad(a, (a + b) / 2 + (2, 0), b, 6)), self.lw * 0.5, 0.2, 0.7)
 
     def side_locks(self) -> None:
         sp, P, H, sc = self.spec, self.P, self.H, self.sc
@@ -689,24 +719,31 @@ class _Ctx:
             return
         r = random.Random(self.hair_rng.random())
         fw = self.fw
+        pc = P["hair"]
         for side in (-1, 1):
             w = r.uniform(12, 16) * (1.15 if sp.bangs == "hime" else 1.0)
-            tip = np.array([side * (fw + r.uniform(-2, 3)), L + r.uniform(-5, 5)])
+            long_ = L > 80
+            tip = np.array([side * (fw + (7 if long_ else -3) + r.uniform(-2, 2)), L + r.uniform(-5, 5)])
             outer_top = np.array([side * (fw + 10), -24])
-            inner_top = np.array([side * (fw + 10 - w - 4), -24])
+            inner_top = np.array([side * (fw + 6 - w), -24])
             if sp.bangs == "hime":
                 pts = np.array([outer_top, (side * (fw + 8), L), (side * (fw + 8 - w), L + 1), inner_top])
             else:
-                o = cubic(outer_top, (side * (fw + 14), 10), (side * (fw + 9), L * 0.7), tip, 10)
-                i = cubic(tip, (side * (fw + 2 - w * 0.5), L * 0.7), (side * (fw - w + 2), 10), inner_top, 10)[1:]
+                # out from under the cap, bulging at the cheek, curving in to a point
+                o = cubic(outer_top, (side * (fw + 17), 12), (side * (fw + 13 + 4 * long_), L * 0.62), tip, 12)
+                i = cubic(tip, (side * (fw + 1 + 4 * long_ - w * 0.2), L * 0.66), (side * (fw - w + 3), 12), inner_top, 12)[1:]
                 pts = np.concatenate([o, i])
             cp = H(pts)
-            sc.fill(cp, P["hair"], outline=self.lw)
-            band = np.array([(side * (fw - w), -30), (side * (fw + 1.5), -30), (side * (fw + 0.5), L + 10), (side * (fw - w), L + 10)])
-            if side == -sp.light:
-                band = band + np.array([side * w * 0.35, 0])
-            sc.shade(cp, [(H(band), P["hair"].shadow)])
-            sc.line(H(quad((side * (fw + 3), 0), (side * (fw + 5), L * 0.5), tip - (0, 10), 8)), self.lw * 0.5, 0.3, 0.5)
+            sc.fill(cp, pc, outline=self.lw)
+            if sp.bangs == "hime":
+                inner_band = np.array([(side * (fw - w), -30), (side * (fw - w * 0.4), -30),
+                                       (side * (fw - w * 0.4), L + 10), (side * (fw - w), L + 10)])
+            else:
+                shift = np.array([side * w * (0.45 if side == -sp.light else 0.3), 0])
+                inner_band = np.concatenate([i[:-1], (i[:-1] + shift)[::-1]])
+            sc.shade(cp, [(H(inner_band), pc.shadow)])
+            mid = cubic((side * (fw + 4), -6), (side * (fw + 9), 20), (side * (fw + 6 + 3 * long_), L * 0.6), tip + (0, -12), 8)
+            sc.line(H(mid), self.lw * 0.55, 0.25, 0.5)
 
     def ahoge(self) -> None:
         P, H, sc = self.P, self.H, self.sc
@@ -994,7 +1031,8 @@ class _Ctx:
             self._body_shadow(cp, pc)
             if lapels:
                 lap = np.array([(side * (nw + 3), 84), (side * (nw + 9), 88), (side * 24, 130), (side * 14, 136), (side * 2, vy)])
-                sc.patch(B(lap[[0, 1, 2, 3, 4]]), pc.shadow if side == -self.spec.light else pc.highlight)
+                if side == -self.spec.light:
+                    sc.patch(B(lap), pc.shadow)
                 sc.line(B(lap[1:]), self.lw * 0.6, 0.1, 0.1, 0.3)
             sc.line(B(np.array([(side * ww * 0.55, 250), (side * ww * 0.95, 250)])), self.lw * 0.5, 0.2, 0.2)
         if lapels:
@@ -1156,16 +1194,16 @@ class _Ctx:
                 kind = "down"
             if kind == "down":
                 a_u, a_f = r.uniform(0.08, 0.2), r.uniform(0.0, 0.22)
-                E = S + 92 * np.array([side * math.sin(a_u), math.cos(a_u)])
-                W = E + 84 * np.array([side * math.sin(a_f), math.cos(a_f)])
+                E = S + 84 * np.array([side * math.sin(a_u), math.cos(a_u)])
+                W = E + 74 * np.array([side * math.sin(a_f), math.cos(a_f)])
             elif kind == "wave":
                 a_u = r.uniform(0.7, 1.0)
-                E = S + 90 * np.array([side * math.sin(a_u), math.cos(a_u)])
-                W = E + 80 * np.array([side * 0.25, -1.0]) / math.hypot(0.25, 1.0)
+                E = S + 80 * np.array([side * math.sin(a_u), math.cos(a_u)])
+                W = E + 70 * np.array([side * 0.25, -1.0]) / math.hypot(0.25, 1.0)
             elif kind == "hip":
                 a_u = r.uniform(0.45, 0.6)
-                E = S + 90 * np.array([side * math.sin(a_u), math.cos(a_u)])
-                W = np.array([side * (ww + 8), 236.0])
+                E = S + 82 * np.array([side * math.sin(a_u), math.cos(a_u)])
+                W = np.array([side * (ww + 8), 228.0])
             elif kind == "clasp":
                 E = S + 90 * np.array([side * math.sin(0.12), math.cos(0.12)])
                 W = np.array([side * 9.0, 262.0])
@@ -1189,21 +1227,25 @@ class _Ctx:
         d = W - E
         d = d / max(np.linalg.norm(d), 1e-6)
         nrm = np.array([-d[1], d[0]])
-        hl = 22.0
-        hand = [W - d * 2 + nrm * 6.5, W + d * hl * 0.55 + nrm * 7.5, W + d * hl + nrm * 3.5, W + d * (hl + 1.5),
-                W + d * hl - nrm * 4.5, W + d * hl * 0.5 - nrm * 7.0, W + d * 2 - nrm * 6.5]
-        if a["open"]:
-            thumb = [W + d * 6 - nrm * side * 6.5, W + d * 10 - nrm * side * 13, W + d * 14 - nrm * side * 7]
-            hand = hand[:5] + thumb + hand[5:] if side > 0 else hand[:1] + thumb[::-1] + hand[1:]
-        hp = np.array(hand)
-        if len(hp) == 7:
-            hp = np.concatenate([quad(hp[0], hp[1], hp[2], 4), quad(hp[2], hp[3], hp[4], 4)[1:], quad(hp[4], hp[5], hp[6], 4)[1:]])
-        ch = B(hp)
+        def hand_pts(local):  # hand space: u along the forearm, v across
+            local = np.asarray(local, float)
+            return W + local[:, :1] * d + local[:, 1:2] * nrm
+
+        k_ = 1.0 if self.girl else 1.12
+        palm = hand_pts(Pen(-1, 6.5).c(8, 8, 15, 8.8, 21, 5.5).c(25.5, 3, 26, -3, 21.5, -5.8)
+                        .c(15, -8.2, 8, -7.6, -1, -6.5).pts() * k_)
+        thumb_side = -side if not a["open"] else side
+        thumb = hand_pts(Pen(3, thumb_side * 5).c(7, thumb_side * 12.5, 12, thumb_side * 13.5, 15, thumb_side * 10)
+                         .c(13, thumb_side * 7.5, 10, thumb_side * 6, 8, thumb_side * 3).pts() * k_)
+        fingers = [hand_pts(np.array([(12.5, 2.2), (21.5, 1.8)]) * k_), hand_pts(np.array([(12, -2.0), (20.5, -2.6)]) * k_)]
         # arm, then hand, then the sleeve over the arm
         ca = B(_tube(centre, widths))
         sc.fill(ca, P["skin"], outline=self.lw)
+        sc.fill(B(thumb), P["skin"], outline=self.lw * 0.85)
+        ch = B(palm)
         sc.fill(ch, P["skin"], outline=self.lw * 0.9)
-        sc.line(B(np.array([W + d * hl * 0.5 + nrm * 1.0, W + d * hl * 0.88 + nrm * 0.5])), self.lw * 0.45)
+        for f in fingers:
+            sc.line(B(f), self.lw * 0.5, 0.2, 0.5)
         o = sp.outfit
         sleeve_pc = P["jacket"] if ("jacket" in P and o in ("blazer", "shirt")) else P["top"]
         long_ = sp.sleeves == "long"

@@ -9,6 +9,7 @@ ink stroke is given in canvas units, so lines keep a drawn look at any framing.
 from __future__ import annotations
 
 import math
+from functools import lru_cache
 
 import numpy as np
 
@@ -21,18 +22,34 @@ __all__ = [
 UNITS = 16
 
 
-def cubic(p0, p1, p2, p3, n: int = 10) -> np.ndarray:
-    t = np.linspace(0.0, 1.0, n)[:, None]
+@lru_cache(maxsize=64)
+def _bernstein(n: int, degree: int) -> np.ndarray:
+    t = np.linspace(0.0, 1.0, n)
     u = 1.0 - t
-    p0, p1, p2, p3 = (np.asarray(p, float) for p in (p0, p1, p2, p3))
-    return u * u * u * p0 + 3 * u * u * t * p1 + 3 * u * t * t * p2 + t * t * t * p3
+    if degree == 3:
+        return np.stack([u * u * u, 3 * u * u * t, 3 * u * t * t, t * t * t], axis=1)
+    return np.stack([u * u, 2 * u * t, t * t], axis=1)
+
+
+def cubic(p0, p1, p2, p3, n: int = 10) -> np.ndarray:
+    return _bernstein(n, 3) @ np.array([p0, p1, p2, p3], float)
 
 
 def quad(p0, p1, p2, n: int = 8) -> np.ndarray:
-    t = np.linspace(0.0, 1.0, n)[:, None]
-    u = 1.0 - t
-    p0, p1, p2 = (np.asarray(p, float) for p in (p0, p1, p2))
-    return u * u * p0 + 2 * u * t * p1 + t * t * p2
+    return _bernstein(n, 2) @ np.array([p0, p1, p2], float)
+
+
+def _next(a: np.ndarray) -> np.ndarray:  # np.roll(a, -1, axis=0), cheaper
+    return np.concatenate([a[1:], a[:1]])
+
+
+def _prev(a: np.ndarray) -> np.ndarray:  # np.roll(a, 1, axis=0)
+    return np.concatenate([a[-1:], a[:-1]])
+
+
+@lru_cache(maxsize=256)
+def _unit(n: int) -> np.ndarray:
+    return np.linspace(0.0, 1.0, n)
 
 
 class Pen:
@@ -107,7 +124,7 @@ def _dedup(p: np.ndarray, w: np.ndarray | None = None):
 
 def _normals(p: np.ndarray, closed: bool) -> np.ndarray:
     if closed:
-        t = np.roll(p, -1, axis=0) - np.roll(p, 1, axis=0)
+        t = _next(p) - _prev(p)
     else:
         t = np.empty_like(p)
         t[1:-1] = p[2:] - p[:-2]
@@ -140,7 +157,7 @@ def ribbon(pts, widths, closed: bool = False) -> np.ndarray:
 
 def taper(n: int, w: float, start: float = 0.3, end: float = 0.3, lo: float = 0.0, power: float = 0.7) -> np.ndarray:
     """Width profile of a brush stroke: rises over the first ``start`` share, falls over the last ``end``."""
-    t = np.linspace(0.0, 1.0, n)
+    t = _unit(n)
     f = np.ones(n)
     if start > 0:
         f = np.minimum(f, t / start)
@@ -155,14 +172,14 @@ def outline_widths(p: np.ndarray, w: float, rng=None, wobble: float = 0.25, corn
     n = len(p)
     if n < 3:
         return np.full(n, w)
-    d1 = p - np.roll(p, 1, axis=0)
-    d2 = np.roll(p, -1, axis=0) - p
+    d1 = p - _prev(p)
+    d2 = _next(p) - p
     a1 = np.arctan2(d1[:, 1], d1[:, 0])
     a2 = np.arctan2(d2[:, 1], d2[:, 0])
     turn = np.abs((a2 - a1 + math.pi) % (2 * math.pi) - math.pi)
     f = 1.0 - corner * np.clip((turn - 0.6) / 1.6, 0.0, 1.0)
-    f = np.minimum(f, np.roll(f, 1) * 0.5 + 0.5)
-    f = np.minimum(f, np.roll(f, -1) * 0.5 + 0.5)
+    f = np.minimum(f, _prev(f) * 0.5 + 0.5)
+    f = np.minimum(f, _next(f) * 0.5 + 0.5)
     if rng is not None and wobble > 0:
         ph = (rng.uniform(0, 2 * math.pi), rng.uniform(0, 2 * math.pi))
         s = np.linspace(0, 2 * math.pi, n, endpoint=False)
@@ -187,9 +204,11 @@ def clip_rect(poly: np.ndarray, x0: float, y0: float, x1: float, y1: float) -> n
         n = len(p)
         if n == 0:
             break
-        q = np.roll(p, -1, axis=0)
         ins = p[:, axis] >= bound if keep_above else p[:, axis] <= bound
-        crossing = ins != np.roll(ins, -1)
+        if ins.all():
+            continue
+        q = _next(p)
+        crossing = ins != _next(ins)
         den = q[:, axis] - p[:, axis]
         t = np.where(crossing, (bound - p[:, axis]) / np.where(den == 0, 1.0, den), 0.0)
         out = np.empty((2 * n, 2))

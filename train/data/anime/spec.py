@@ -12,7 +12,7 @@ import colorsys
 import random
 from dataclasses import dataclass, field
 
-__all__ = ["PartColors", "AnimeSpec", "Pose", "make_spec", "make_pose", "EXPRESSIONS", "ARM_POSES", "FRAMINGS",
+__all__ = ["sheen", "PartColors", "AnimeSpec", "Pose", "make_spec", "make_pose", "EXPRESSIONS", "ARM_POSES", "FRAMINGS",
            "OUTFITS", "shade", "lighten", "mix"]
 
 FRAMINGS = ("bust", "half", "full")
@@ -47,6 +47,13 @@ def shade(h: str, k: float = 0.78, tint: tuple[float, float, float] = (0.96, 0.9
 
 def lighten(h: str, t: float = 0.45) -> str:
     return mix(h, "#ffffff", t)
+
+
+def sheen(h: str) -> str:
+    """Hair highlight: brighter and a little less saturated, keeping the hue (not a grey wash)."""
+    r, g, b = _rgb(h)
+    hh, ss, vv = colorsys.rgb_to_hsv(r, g, b)
+    return _hex(colorsys.hsv_to_rgb(hh, ss * 0.72, min(1.0, vv * 1.22 + 0.2)))
 
 
 def _jitter(rng: random.Random, h: str, dh: float = 0.02, ds: float = 0.08, dv: float = 0.06) -> str:
@@ -262,9 +269,10 @@ def make_spec(seed: int) -> AnimeSpec:
     skin_pc = PartColors("skin", skin, shade(skin, 0.86, (1.0, 0.9, 0.92)), lighten(skin, 0.35),
                          (mix(skin, "#ff6a80", 0.28),))  # extra: blush
     parts["skin"] = skin_pc
-    hair_k = 0.7 if hair_name not in ("black", "blue_black", "navy", "dark_brown") else 0.72
-    hair_hl = 0.5 if hair_name in ("black", "blue_black", "navy", "dark_brown", "crimson") else 0.5
-    hl_hair = lighten(hair, hair_hl * 0.55) if hair_name in ("white", "silver", "blonde") else lighten(hair, hair_hl)
+    hair_k = 0.72 if hair_name not in ("black", "blue_black", "navy", "dark_brown") else 0.68
+    hl_hair = lighten(hair, 0.5) if hair_name in ("white", "silver") else sheen(hair)
+    if hair_name in ("black", "blue_black"):
+        hl_hair = mix(hair, "#8a96c8", 0.55)
     parts["hair"] = PartColors("hair", hair, shade(hair, hair_k), hl_hair)
     parts["eye"] = PartColors("eye", eyes, shade(eyes, 0.55), lighten(eyes, 0.45),
                               (shade(eyes, 0.28, (0.9, 0.9, 1.0)), "#ffffff"))
@@ -329,11 +337,11 @@ def make_spec(seed: int) -> AnimeSpec:
                                   extra=("#f6b8c8",))
 
     return AnimeSpec(
-        seed=seed, look=look, bangs=bangs, bang_len=rng.uniform(-14, 6) if bangs != "hime" else rng.uniform(-10, 2),
+        seed=seed, look=look, bangs=bangs, bang_len=rng.uniform(-16, -3) if bangs != "hime" else rng.uniform(-12, -4),
         back=back, back_len=back_len, tail=tail, tail_len=tail_len, side_locks=side_locks,
         ahoge=rng.random() < 0.3, hair_volume=rng.uniform(0.97, 1.1) if bangs != "spiky" else rng.uniform(1.05, 1.15),
         face_width=rng.uniform(37.5, 41.5) if girl else rng.uniform(39, 43), chin=rng.uniform(0.45, 1.0),
-        eye_size=rng.uniform(1.0, 1.18) if girl else rng.uniform(0.85, 1.0),
+        eye_size=rng.uniform(1.06, 1.24) if girl else rng.uniform(0.9, 1.04),
         eye_tilt=rng.choice([rng.uniform(-0.1, 0.0), rng.uniform(0.0, 0.14)]),
         eye_height=rng.uniform(0.92, 1.12) if girl else rng.uniform(0.75, 0.95),
         iris_size=rng.uniform(0.6, 0.74), lashes=rng.choice([1, 2, 3]) if girl else 0,
@@ -350,7 +358,7 @@ def make_pose(seed: int, variant: int = 0) -> Pose:
     rng = random.Random(f"anime-pose-{seed}-{variant}")
     framing = rng.choices(FRAMINGS, weights=(4.5, 3, 2.5))[0]
     if framing == "bust":
-        scale, eye_y, cx = rng.uniform(1.12, 1.42), rng.uniform(98, 116), 128 + rng.uniform(-14, 14)
+        scale, eye_y, cx = rng.uniform(1.05, 1.32), rng.uniform(104, 118), 128 + rng.uniform(-14, 14)
     elif framing == "half":
         scale, eye_y, cx = rng.uniform(0.6, 0.74), rng.uniform(54, 70), 128 + rng.uniform(-16, 16)
     else:
