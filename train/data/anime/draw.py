@@ -829,6 +829,8 @@ class _Ctx:
                 sc.fill(cp, pc, outline=self.lw)
                 inner = b + np.array([(-side * 6, 2), (side * 6, -16), (side * 10, 4)])
                 sc.shade(cp, [(H(inner), pc.extra[0])])
+        if "sunhat" in sp.accessories:
+            self.sunhat()
         if "beret" in sp.accessories:
             pc = P["hat"]
             tilt = r.choice([-1, 1]) * 0.25
@@ -840,6 +842,41 @@ class _Ctx:
             band = apply(rotate(tilt, c[0], c[1]), ellipse(c[0], c[1] + hr * 0.2, hr * 0.9, hr * 0.3, 20, 0.15, math.pi - 0.15))
             sc.shade(cp, [(H(np.concatenate([band, [(c[0] - hr, c[1] + 40), (c[0] + hr, c[1] + 40)]])), pc.shadow)])
             sc.fill(H(ellipse(c[0] + tilt * 10, c[1] - hr * 0.42, 3, 4, 8)), pc, outline=self.lw * 0.7)
+
+    def sunhat(self) -> None:
+        P, H, sc = self.P, self.H, self.sc
+        pc, band_pc = P["hat"], P["hat_band"]
+        hr, hcy = self.hr, self.hcy
+        r = random.Random(self.hair_rng.random())
+        tilt = r.uniform(-0.12, 0.12)
+        by = hcy - hr * 0.5
+        m = rotate(tilt, 0.0, by)
+        brim = apply(m, ellipse(0.0, by, hr * 1.75, hr * 0.36, 32))
+        cb = H(brim)
+        sc.fill(cb, pc, outline=self.lw)
+        sc.shade(cb, [(H(apply(m, ellipse(0.0, by + hr * 0.12, hr * 1.5, hr * 0.22, 24, 0.0, math.pi))), pc.shadow)])
+        crown = apply(m, Pen(-hr * 0.78, by).c(-hr * 0.8, by - hr * 0.75, hr * 0.8, by - hr * 0.75, hr * 0.78, by)
+                      .q(0.0, by + hr * 0.1, -hr * 0.78, by, 8).pts()[:-1])
+        cc = H(crown)
+        sc.fill(cc, pc, outline=self.lw)
+        sc.shade(cc, [(H(apply(m, np.array([(self.spec.light * -hr * 0.3, by - hr), (-self.spec.light * hr, by - hr),
+                                              (-self.spec.light * hr, by + 5), (self.spec.light * -hr * 0.2, by + 5)]))), pc.shadow)])
+        band = apply(m, np.concatenate([quad((-hr * 0.8, by - hr * 0.2), (0, by - hr * 0.12), (hr * 0.8, by - hr * 0.2), 9),
+                                        quad((hr * 0.79, by - 1), (0, by + hr * 0.09), (-hr * 0.79, by - 1), 9)]))
+        sc.fill(H(band), band_pc, outline=self.lw * 0.8)
+
+    def jabot(self) -> None:
+        """Cascading frill at the shirt collar (white lace, role outer)."""
+        P, B, sc = self.P, self.B, self.sc
+        for k, (y, w) in enumerate(((98, 13), (112, 15), (126, 16))):
+            scallops = [(w, y)]
+            xs = np.linspace(w, -w, 7)
+            for i, x in enumerate(xs[1:-1], 1):
+                scallops.append((x, y + 12 + (2.5 if i % 2 else 0)))
+            pts = np.concatenate([[(-w * 0.5, y - 4), (w * 0.5, y - 4)], scallops, [(-w, y)]])
+            sc.fill(B(pts), P["frill"], outline=self.lw * 0.7, wobble=0.05)
+            sc.line(B(np.array([(-w * 0.3, y + 3), (-w * 0.4, y + 11)])), self.lw * 0.4)
+            sc.line(B(np.array([(w * 0.3, y + 3), (w * 0.4, y + 11)])), self.lw * 0.4)
 
     def _bow(self, c: np.ndarray, size: float, ang: float) -> None:
         P, H, sc = self.P, self.H, self.sc
@@ -917,7 +954,10 @@ class _Ctx:
             self.top(hem_y=280, neck="none")
             self.bottom()
             self.shirt_collar()
-            self.neckwear(100)
+            if sp.frills and "frill" in self.P:
+                self.jabot()
+            else:
+                self.neckwear(100)
             self.jacket(lapels=True)
         elif o == "hoodie":
             self.top(hem_y=296, neck="crew", flare=6)
@@ -928,7 +968,10 @@ class _Ctx:
             self.top(hem_y=280, neck="none")
             self.bottom()
             self.shirt_collar()
-            self.neckwear(100)
+            if sp.frills and "frill" in self.P:
+                self.jabot()
+            else:
+                self.neckwear(100)
             if "jacket" in self.P:
                 self.jacket(lapels=False)
             else:
@@ -1152,6 +1195,11 @@ class _Ctx:
             right = cubic(top[0], (ww + 10, 260), (flare - 4, hem_y - 50), hem[0], 6)
             left = cubic(hem[-1], (-(flare - 4), hem_y - 50), (-(ww + 10), 260), top[-1], 6)
             pts = np.concatenate([top[::-1], right[1:-1], hem, left[1:-1]])
+            if sp.frills and "frill" in P:  # a lace petticoat peeking under the hem
+                xs_f = np.linspace(flare * 1.03, -flare * 1.03, 2 * n + 1)
+                fr = [(x, hem_y + 9 - 6 * (1 - (x / flare) ** 2) + (3 if i % 2 else 0)) for i, x in enumerate(xs_f)]
+                sc.fill(B(np.concatenate([[(flare * 0.95, hem_y - 12)], fr, [(-flare * 0.95, hem_y - 12)]])),
+                        P["frill"], outline=self.lw * 0.8)
             cp = B(pts)
             sc.fill(cp, pc, outline=self.lw)
             shapes = []

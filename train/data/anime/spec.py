@@ -145,7 +145,7 @@ class AnimeSpec:
     legwear: str  # "none", "socks", "knee", "thigh", "tights"
     neckwear: str  # "ribbon", "tie", "scarf", "none"
     frills: bool
-    accessories: tuple[str, ...]  # any of "bow", "clips", "glasses", "beret", "headband", "cat_ears", "flower"
+    accessories: tuple[str, ...]  # any of "bow", "clips", "glasses", "beret", "sunhat", "headband", "cat_ears", "flower"
     shoulder: float
     parts: dict[str, PartColors] = field(default_factory=dict)
     light: int = -1  # -1 light from the left of the picture, +1 from the right
@@ -243,7 +243,7 @@ def make_spec(seed: int) -> AnimeSpec:
                 "hoodie": "none", "tshirt": "none"}[outfit]
     if not girl and neckwear == "ribbon":
         neckwear = "tie"
-    frills = outfit == "dress" or (girl and outfit in ("shirt", "blazer") and rng.random() < 0.3)
+    frills = outfit == "dress" or (girl and outfit in ("shirt", "blazer", "sailor") and rng.random() < 0.3)
 
     acc: list[str] = []
     if girl and rng.random() < 0.28 and tail not in ("twin_tails",):
@@ -259,6 +259,8 @@ def make_spec(seed: int) -> AnimeSpec:
         acc.append("headband")
     elif r < 0.22:
         acc.append("cat_ears")
+    elif r < 0.27 and girl:
+        acc.append("sunhat")
     if girl and rng.random() < 0.08 and "bow" not in acc:
         acc.append("flower")
 
@@ -332,6 +334,9 @@ def make_spec(seed: int) -> AnimeSpec:
                                  0.8, 0.4)
     if "beret" in acc:
         parts["hat"] = _part("accessory", cloth(rng.choice(["dark", "mid", "bright", "light"])), 0.74)
+    if "sunhat" in acc:
+        parts["hat"] = _part("accessory", _jitter(rng, rng.choice(["#f3e2b0", "#fbfbf6", "#f0c8d8", "#d8e8f8"])), 0.8)
+        parts["hat_band"] = _part("accessory", accent, 0.72)
     if "cat_ears" in acc:
         parts["cat_ears"] = _part("accessory", rng.choice([hair, "#2a2a30", "#f4f4f4", "#f0b0c8"]), 0.74,
                                   extra=("#f6b8c8",))
