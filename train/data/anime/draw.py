@@ -602,7 +602,7 @@ class _Ctx:
         sweep = {"swept": r.choice([-1, 1]) * r.uniform(0.6, 1.0), "side": r.choice([-1, 1]) * 1.0,
                  "spiky": r.uniform(-0.5, 0.5)}.get(style, r.uniform(-0.3, 0.3))
         span = fw * 0.95
-        w = np.array([r.uniform(0.7, 1.35) if style != "hime" else 1.0 for _ in range(nb)])
+        w = np.array([r.uniform(0.7, 1.35) if style != "hime" else r.uniform(0.6, 1.4) for _ in range(nb)])
         if style == "parted":
             w[nb // 2 - 1: nb // 2 + 1] *= 0.8
         cuts = span - 2 * span * np.concatenate([[0.0], np.cumsum(w) / w.sum()])  # nb+1 boundaries, right -> left
@@ -623,7 +623,7 @@ class _Ctx:
             y = min(y, 7.0 if style == "side" else -5.0)  # the eyes stay visible
             tips.append(np.array([cx + sweep * 7.0 * (1 + 0.2 * w[i]), y]))
         for i in range(1, nb):
-            depth = {"hime": r.uniform(2.5, 4), "spiky": r.uniform(18, 28), "even": r.uniform(11, 18)}.get(
+            depth = {"hime": r.uniform(1.5, 5), "spiky": r.uniform(18, 28), "even": r.uniform(11, 18)}.get(
                 style, r.uniform(12, 22))
             if style == "parted" and i == nb // 2:
                 depth = 34
@@ -687,9 +687,11 @@ class _Ctx:
         top_edge = [(r_out * (1 + 0.04 * (k % 2)) * math.cos(t), hcy + r_out * 1.04 * (1 + 0.04 * (k % 2)) * math.sin(t))
                     for k, t in enumerate(ring_t)]
         low = []
-        tt = np.linspace(a1, a0, 17)
+        n_teeth = r.randint(6, 9)
+        gaps = np.array([r.uniform(0.6, 1.5) for _ in range(2 * n_teeth)])
+        tt = a1 - (a1 - a0) * np.concatenate([[0.0], np.cumsum(gaps) / gaps.sum()])
         for k, t in enumerate(tt):
-            rr = hr * (0.72 if k % 2 == 0 else 0.72 - r.uniform(0.07, 0.16))
+            rr = hr * (0.73 + r.uniform(-0.02, 0.02) if k % 2 == 0 else 0.72 - r.uniform(0.05, 0.19))
             low.append((rr * math.cos(t), hcy + rr * 1.04 * math.sin(t)))
         sheen = np.array(top_edge + low) + np.array([sp.light * 5.0, 2.0])
         shapes.append((H(sheen), pc.highlight))
@@ -726,8 +728,12 @@ class _Ctx:
             tip = np.array([side * (fw + (7 if long_ else -3) + r.uniform(-2, 2)), L + r.uniform(-5, 5)])
             outer_top = np.array([side * (fw + 10), -24])
             inner_top = np.array([side * (fw + 6 - w), -24])
-            if sp.bangs == "hime":
-                pts = np.array([outer_top, (side * (fw + 8), L), (side * (fw + 8 - w), L + 1), inner_top])
+            if sp.bangs == "hime":  # blunt-cut sidelocks: gently bowed sides, a slanted cut with small notches
+                o = cubic(outer_top, (side * (fw + 12), 10), (side * (fw + 10), L * 0.6), (side * (fw + 8), L), 10)
+                cut = np.array([(side * (fw + 8 - w * t), L + 2.5 * t + (1.5 if k % 2 else 0.0))
+                                for k, t in enumerate(np.linspace(0.0, 1.0, 5))])[1:]
+                i = cubic(cut[-1], (side * (fw + 7 - w), L * 0.6), (side * (fw + 6 - w), 10), inner_top, 10)[1:]
+                pts = np.concatenate([o, cut, i])
             else:
                 # out from under the cap, bulging at the cheek, curving in to a point
                 o = cubic(outer_top, (side * (fw + 17), 12), (side * (fw + 13 + 4 * long_), L * 0.62), tip, 12)
@@ -735,12 +741,8 @@ class _Ctx:
                 pts = np.concatenate([o, i])
             cp = H(pts)
             sc.fill(cp, pc, outline=self.lw)
-            if sp.bangs == "hime":
-                inner_band = np.array([(side * (fw - w), -30), (side * (fw - w * 0.4), -30),
-                                       (side * (fw - w * 0.4), L + 10), (side * (fw - w), L + 10)])
-            else:
-                shift = np.array([side * w * (0.45 if side == -sp.light else 0.3), 0])
-                inner_band = np.concatenate([i[:-1], (i[:-1] + shift)[::-1]])
+            shift = np.array([side * w * (0.45 if side == -sp.light else 0.3), 0])
+            inner_band = np.concatenate([i[:-1], (i[:-1] + shift)[::-1]])
             sc.shade(cp, [(H(inner_band), pc.shadow)])
             mid = cubic((side * (fw + 4), -6), (side * (fw + 9), 20), (side * (fw + 6 + 3 * long_), L * 0.6), tip + (0, -12), 8)
             sc.line(H(mid), self.lw * 0.55, 0.25, 0.5)
@@ -948,7 +950,7 @@ class _Ctx:
         if not tucked:
             self.bottom()
         if o == "sailor":
-            self.top(hem_y=262, neck="deep_v")
+            self.top(hem_y=262, neck="v")
             self.sailor_collar()
         elif o == "blazer":
             self.top(hem_y=280, neck="none")
@@ -1013,7 +1015,7 @@ class _Ctx:
                 stripe = np.array([(side * 3, vy - off * 1.4), (side * sw * 0.5, 128 - off), (side * (sw * 0.88 - off), 106 - off * 0.3)])
                 stripe = quad(stripe[0], (side * sw * 0.3, 142 - off), stripe[1], 5)
                 sc.line(B(stripe), self.lw * 0.45, 0.1, 0.3)
-        self.neckwear(vy - 6, kind=self.spec.neckwear)
+        self.neckwear(vy - 26, kind=self.spec.neckwear)
 
     def shirt_collar(self) -> None:
         P, B, sc = self.P, self.B, self.sc
@@ -1155,7 +1157,7 @@ class _Ctx:
         for side in (-1, 1):
             centre = np.array([(side * hw * 0.48, 300), (side * hw * 0.42, 400), (side * hw * 0.38, 500),
                                (side * hw * 0.36, 600), (side * hw * 0.34, 672)])
-            widths = np.array([46, 38, 27, 24, 16]) * (1.0 if self.girl else 1.1)
+            widths = np.array([50, 41, 28, 25, 16.5]) * (1.0 if self.girl else 1.1)
             cl = B(_tube(centre, widths, cap_start=False))
             sc.fill(cl, P["skin"], outline=self.lw)
             sc.shade(cl, [(B(np.concatenate([centre + (-sp.light * 6, 0), centre[::-1] + (-sp.light * 40, 0)])), P["skin"].shadow)])
@@ -1171,8 +1173,9 @@ class _Ctx:
                 sc.fill(cs, P["legwear"], outline=self.lw)
                 sc.shade(cs, [(B(np.concatenate([np.stack([cx - sp.light * 5, ys], 1), np.stack([cx - sp.light * 40, ys], 1)[::-1]])), P["legwear"].shadow)])
                 del mask
-            shoe = (Pen(side * hw * 0.34 - 9, 668).c(side * hw * 0.34 - 12, 690, side * hw * 0.34 - 10, 704, side * hw * 0.34 + side * 2, 704)
-                    .c(side * hw * 0.34 + side * 16, 704, side * hw * 0.34 + 12, 690, side * hw * 0.34 + 9, 668).pts())
+            ax = side * hw * 0.34
+            shoe = (Pen(ax - 10, 664).c(ax - 14, 690, ax - 12, 708, ax + side * 3, 709)
+                    .c(ax + side * 19, 709, ax + 14, 690, ax + 10, 664).pts())
             cs = B(shoe)
             sc.fill(cs, P["shoes"], outline=self.lw)
             sc.shade(cs, [(B(np.array([(side * hw * 0.34 - 20, 690), (side * hw * 0.34 + 20, 690), (side * hw * 0.34 + 20, 720), (side * hw * 0.34 - 20, 720)])), P["shoes"].shadow)])

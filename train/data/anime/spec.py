@@ -369,7 +369,7 @@ def make_pose(seed: int, variant: int = 0) -> Pose:
     else:
         scale, eye_y, cx = rng.uniform(0.27, 0.3), rng.uniform(30, 38), 128 + rng.uniform(-20, 20)
     expression = rng.choice(EXPRESSIONS)
-    arms = rng.choices(ARM_POSES, weights=(4, 1.5, 1.5, 1.5, 1.5, 1))[0]
+    arms = rng.choices(ARM_POSES, weights=(4, 1.5, 1.5, 1.5, 1.5, 1 if framing != "full" else 0))[0]
     return Pose(
         framing=framing, scale=scale, cx=cx, eye_y=eye_y,
         turn=rng.choice([0.0, rng.uniform(-0.3, 0.3), rng.uniform(-0.3, 0.3)]),
