@@ -13,11 +13,11 @@ import numpy as np
 import pytest
 from PIL import Image, ImageDraw
 
-from colorizer import Colorizer, ColorizerError, InputImageError, PaletteError, preset
+from colorizer import Colorizer, ColorizerError, InputImageError, Palette, PaletteError, preset
 from colorizer.options import ColorizeOptions
 from colorizer.pipeline import DEFAULT_PALETTE
 from colorizer.processing import overlay_lines
-from webapp.exports import ink_layer, layers_zip, write_ora
+from webapp.exports import ink_layer, layered_files, layers_zip
 from webapp.model import weights_label
 from webapp.project import Project, ProjectError, palette_from_json, palette_to_json
 from webapp.sketchpad import check_pixels, sketchpad_to_image
@@ -146,28 +146,20 @@ def test_ink_layer_reproduces_multiply_overlay(result):
     assert np.abs(np.asarray(over, int) - np.asarray(ref, int)).max() <= 1
 
 
-def test_ora_structure(result, tmp_path):
-    path = write_ora(result, tmp_path / "out.ora")
-    with zipfile.ZipFile(path) as z:
-        infos = z.infolist()
-        assert infos[0].filename == "mimetype"
-        assert infos[0].compress_type == zipfile.ZIP_STORED
-        assert z.read("mimetype") == b"image/openraster"
-        names = set(z.namelist())
-        assert {"stack.xml", "mergedimage.png", "Thumbnails/thumbnail.png"} <= names
+def test_layered_files_are_the_librarys(result, tmp_path):
+    """The app's PSD / ORA are colorizer.layered's (one writer): same layers, same bytes."""
+    from colorizer.layered import layered_bytes
+
+    psd, ora = layered_files(result, tmp_path)
+    assert (psd.name, ora.name) == ("colorized.psd", "colorized.ora")
+    assert psd.read_bytes() == layered_bytes(result, "psd") and ora.read_bytes() == layered_bytes(result, "ora")
+    with zipfile.ZipFile(ora) as z:
+        assert z.infolist()[0].filename == "mimetype" and z.read("mimetype") == b"image/openraster"
         root = ET.fromstring(z.read("stack.xml"))
-        assert root.tag == "image"
-        assert (int(root.get("w")), int(root.get("h"))) == result.image.size
-        srcs = [el.get("src") for el in root.iter("layer")]
-        assert [el.get("name") for el in root.iter("layer")] == ["Lines", "Colour"]
-        for src in srcs:
-            assert src in names
-            with Image.open(z.open(src)) as im:
-                assert im.size == result.image.size and im.mode == "RGBA"
-        with Image.open(z.open("Thumbnails/thumbnail.png")) as th:
-            assert max(th.size) <= 256
-        with Image.open(z.open("mergedimage.png")) as merged:
-            assert merged.size == result.image.size
+        assert [el.get("name") for el in root.iter("layer")] == ["Lines", "Colours"]
+    import webapp.exports
+
+    assert not hasattr(webapp.exports, "write_ora")
 
 
 def test_layers_zip(result, tmp_path):
@@ -253,3 +245,61 @@ def test_weights_label(tmp_path):
     label = weights_label(str(folder))
     assert label.startswith("w@") and len(label) == len("w@") + 12 and str(tmp_path) not in label
     assert weights_label("random(seed=0)") == "random(seed=0)"
+
+
+# -- pins, labels ----------------------------------------------------------------------
+
+def test_project_keeps_pins():
+    from webapp.pins import Pins
+
+    p = Project.create(PALETTE_PRESETS["Ocean"], ColorizeOptions(seed=2), "w", hints=[(3, 4, 2), (10, 1, 8)])
+    back = Project.from_json(p.to_json())
+    assert back.hints == [[3, 4, 2], [10, 1, 8]] and Pins.of(back.hints).points == ((3, 4, 2), (10, 1, 8))
+    assert Project.from_json(Project.create(PALETTE_PRESETS["Ocean"], ColorizeOptions(), "w").to_json()).hints == []
+    pal = json.dumps(list(PALETTE_PRESETS["Ocean"]))
+    for hints, match in [('[[1, 2]]', "hint 0"), ('[[1, 2, 9]]', "out of range"), ('"x"', "JSON list"),
+                         ('[[-1, 2, 0]]', "outside")]:
+        with pytest.raises(ProjectError, match=match):
+            Project.from_json(f'{{"format": "anime-sketch-colorizer-project", "version": 2, "palette": {pal}, '
+                              f'"hints": {hints}}}')
+
+
+def test_pin_list_parsing_and_history():
+    from webapp.pins import PinError, Pins, parse_pin_list
+
+    assert parse_pin_list('[[1.7, 2, "Hair"], {"x": 3, "y": 4, "slot": "eye whites & mouth"}, [5, 6, "4"]]') == \
+        [(1, 2, 2), (3, 4, 8), (5, 6, 4)]
+    assert parse_pin_list(None) == parse_pin_list("  ") == []
+    with pytest.raises(PinError, match="outside the 10x10"):
+        parse_pin_list([[10, 2, 1]], size=(10, 10))
+    with pytest.raises(PinError, match="three numbers"):
+        parse_pin_list([[True, 2, 1]])
+    p = Pins().add(1, 1, 2).add(2, 2, 3)
+    assert p.rows() == [[1, "Hair", 1, 1], [2, "Eyes", 2, 2]] and p.outside((2, 2)) == [1]
+    assert p.undo().points == ((1, 1, 2),) and p.undo().undo().undo().points == ()
+    with pytest.raises(PinError, match="at most"):
+        q = Pins()
+        for i in range(65):
+            q = q.add(i, 0, 1)
+
+
+def test_markers_show_where_the_pins_are():
+    from webapp.pins import draw_markers
+
+    base = Image.new("RGB", (200, 100), "white")
+    out = draw_markers(base, [(50, 50, 2), (150, 20, 0)], np.array([[0, 0, 255]] * 9))
+    a = np.asarray(out, int)
+    assert (a[50, 50] != 255).any() and (a[20, 150] != 255).any() and (a[90, 10] == 255).all()
+    half = draw_markers(base.resize((100, 50)), [(50, 50, 2)], np.zeros((9, 3)), scale=(0.5, 0.5))
+    assert (np.asarray(half, int)[25, 25] != 255).any()
+
+
+def test_swatch_labels():
+    from colorizer.roles import SLOT_LABELS
+
+    s = Swatches.default()
+    assert s.labels == list(SLOT_LABELS) and s.labels[2] == "Hair"
+    pal = Palette(np.zeros((9, 3), np.uint8), np.zeros(9), defaults=np.arange(9) == 2)
+    got = s.receive(pal)
+    assert got.labels[2] == "Hair · default" and got.to_palette().defaults.tolist() == (np.arange(9) == 2).tolist()
+    assert got.edited(["#010101"] * 9).labels[2] == "Hair"

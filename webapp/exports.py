@@ -1,7 +1,10 @@
-"""Layered downloads of a :class:`colorizer.ColorizeResult`: a zip of PNG layers and OpenRaster.
+"""Downloads of a :class:`colorizer.ColorizeResult`: layered PSD / ORA files and a zip of PNG layers.
 
-Both hold the flat colour layer and the line ink above it; composited normally the ink
-gives exactly the multiply overlay that ``keep_lines`` produces.
+The PSD and the ORA are the library's (:mod:`colorizer.layered`: a layer per part named
+"Skin", "Hair"..., a multiply shading layer and the lines). The zip is for programs that
+read no layered files: the picture, the colour layer, the lines and the line ink (black
+with the darkness as alpha: composited normally over the colour layer it gives exactly
+the multiply overlay that ``keep_lines`` produces).
 """
 
 from __future__ import annotations
@@ -10,12 +13,11 @@ import io
 import os
 import zipfile
 from pathlib import Path
-from xml.sax.saxutils import quoteattr
 
 import numpy as np
 from PIL import Image
 
-ORA_MIMETYPE = b"image/openraster"
+from colorizer.layered import save_layered
 
 
 def ink_layer(lines: Image.Image) -> Image.Image:
@@ -46,35 +48,11 @@ def layers_zip(result, path: str | os.PathLike, project_json: str | None = None)
     return path
 
 
-def write_ora(result, path: str | os.PathLike, thumbnail_side: int = 256) -> Path:
-    """Write an OpenRaster file: the line ink layer above the flat colour layer.
-
-    Layout (OpenRaster 0.0.x): ``mimetype`` first and stored uncompressed,
-    ``stack.xml``, ``data/*.png`` layers, ``mergedimage.png`` and
-    ``Thumbnails/thumbnail.png`` (at most 256 px).
-    """
-    path = Path(path)
-    w, h = result.color.size
-    merged = result.image.convert("RGBA")
-    thumb = merged.copy()
-    thumb.thumbnail((thumbnail_side, thumbnail_side))
-    layers = [("Lines", "data/lines.png", ink_layer(result.lines)),
-              ("Colour", "data/color.png", result.color.convert("RGBA"))]
-    xml = ["<?xml version='1.0' encoding='UTF-8'?>",
-           f'<image version="0.0.3" w="{w}" h="{h}" xres="72" yres="72">',
-           '  <stack name="root">']
-    for name, src, _ in layers:
-        xml.append(f'    <layer name={quoteattr(name)} src={quoteattr(src)} x="0" y="0" '
-                   'opacity="1.0" visibility="visible" composite-op="svg:src-over"/>')
-    xml += ["  </stack>", "</image>", ""]
-    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as z:
-        z.writestr(zipfile.ZipInfo("mimetype"), ORA_MIMETYPE, compress_type=zipfile.ZIP_STORED)
-        z.writestr("stack.xml", "\n".join(xml))
-        for _, src, img in layers:
-            z.writestr(src, _png(img))
-        z.writestr("mergedimage.png", _png(merged))
-        z.writestr("Thumbnails/thumbnail.png", _png(thumb))
-    return path
+def layered_files(result, folder: str | os.PathLike, stem: str = "colorized") -> list[Path]:
+    """``stem.psd`` and ``stem.ora`` in ``folder``: the library's layered files
+    (:func:`colorizer.layered.save_layered`: one layer per part, shading, lines)."""
+    folder = Path(folder)
+    return [save_layered(result, folder / f"{stem}{ext}") for ext in (".psd", ".ora")]
 
 
-__all__ = ["ink_layer", "layers_zip", "write_ora"]
+__all__ = ["ink_layer", "layered_files", "layers_zip"]

@@ -1,8 +1,8 @@
 """The app's JSON files: projects (redo a result) and palettes.
 
 A **project** holds the palette, the colouring options (:class:`colorizer.options.ColorizeOptions`,
-written in full), the weights id and a hash of the sketch: with the same sketch and weights
-it reproduces the result. Fields a file lacks take ``ColorizeOptions()``'s defaults. Version 1
+written in full), the pins (``"hints": [[x, y, slot], ...]`` in the sketch's pixels), the
+weights id and a hash of the sketch: with the same sketch and weights it reproduces the result. Fields a file lacks take ``ColorizeOptions()``'s defaults. Version 1
 files (settings at the top level) still load.
 
 A **palette file** is ``{"format": ..., "name": ..., "colors": [9 x "#rrggbb"]}``; a project
@@ -25,6 +25,7 @@ from colorizer.errors import ColorizerError
 from colorizer.options import ColorizeOptions
 from colorizer.palette import PALETTE_SIZE
 
+from .pins import PinError, parse_pin_list
 from .swatches import hex_colors
 
 PROJECT_FORMAT = "anime-sketch-colorizer-project"
@@ -56,22 +57,28 @@ class Project:
     weights_id: str = "unknown"
     sketch_sha256: str | None = None
     library_version: str | None = None
+    hints: list = field(default_factory=list)
 
     def __post_init__(self):
         self.palette = hex_colors(self.palette, PALETTE_SIZE)
+        try:
+            self.hints = [list(h) for h in parse_pin_list(self.hints, PALETTE_SIZE)]
+        except PinError as e:
+            raise ProjectError(f"the project file's 'hints' are bad: {e}") from None
 
     @classmethod
-    def create(cls, palette, options: ColorizeOptions, weights_id: str, sketch: Image.Image | None = None) -> "Project":
+    def create(cls, palette, options: ColorizeOptions, weights_id: str, sketch: Image.Image | None = None,
+               hints=()) -> "Project":
         from colorizer import __version__
 
         return cls(palette=palette, options=options.replace(output_size=None, allow_empty=False),
                    weights_id=str(weights_id), sketch_sha256=None if sketch is None else image_sha256(sketch),
-                   library_version=__version__)
+                   library_version=__version__, hints=list(hints))
 
     def to_dict(self) -> dict:
         opts = {k: v for k, v in self.options.to_dict().items() if k not in _RUN_ONLY}
         d = {"format": PROJECT_FORMAT, "version": PROJECT_VERSION, "palette": list(self.palette),
-             "options": opts, "weights_id": self.weights_id}
+             "options": opts, "hints": [list(h) for h in self.hints], "weights_id": self.weights_id}
         if self.library_version is not None:
             d["library_version"] = self.library_version
         if self.sketch_sha256 is not None:
@@ -108,7 +115,8 @@ class Project:
             return cls(palette=d["palette"], options=options,
                        weights_id=str(d.get("weights_id", "unknown")),
                        sketch_sha256=_opt_str(d.get("sketch_sha256")),
-                       library_version=_opt_str(d.get("library_version")))
+                       library_version=_opt_str(d.get("library_version")),
+                       hints=d.get("hints") or [])
         except ProjectError:
             raise
         except (ColorizerError, TypeError, ValueError) as e:

@@ -1,10 +1,12 @@
-"""The 9 editable swatches of the app: their colours, their locks and the named palettes.
+"""The 9 editable swatches of the app: their colours, labels, locks and the named palettes.
 
 :class:`Swatches` is the one object the callbacks trade: it is built from the colour
 pickers' values (hex, ``#abc`` or the ``rgba(...)`` Gradio's picker sends, parsed by
 :mod:`colorizer.palette`), takes a new palette while keeping the locked swatches, and
-turns into a :class:`colorizer.Palette` for the model. Slot ``k`` is palette slot ``k``
-(:data:`colorizer.roles.SLOTS`), so later per-slot labels and pinned hints hang off it.
+turns into a :class:`colorizer.Palette` for the model. Swatch ``k`` is palette slot ``k``
+(:data:`colorizer.roles.SLOTS`) and carries its label (:data:`colorizer.roles.SLOT_LABELS`:
+"Background", "Skin", "Hair"...); a swatch whose colour is a slot default (the reference
+had no pixels of that part) says so: "Hair · default".
 """
 
 from __future__ import annotations
@@ -12,13 +14,16 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+import numpy as np
+
 from colorizer.errors import PaletteError
 from colorizer.palette import PALETTE_SIZE, Palette
 from colorizer.pipeline import DEFAULT_PALETTE
+from colorizer.roles import SLOT_LABELS
 
-# Named palettes, 9 colours each, ordered like an extracted palette (the largest area
-# first: usually the background, then skin, hair, clothes...). "Default" is the library's
-# DEFAULT_PALETTE, the palette a call without reference or palette gets.
+# Named palettes, 9 colours each, one per slot (background, skin, hair, eyes, top, bottom,
+# outer / other, accessory, eye whites & mouth). "Default" is the library's DEFAULT_PALETTE,
+# the palette a call without reference or palette gets.
 PALETTE_PRESETS: dict[str, tuple[str, ...]] = {
     "Default": tuple(Palette.from_hex(DEFAULT_PALETTE).to_hex()),
     "Sakura": ("#fff5f7", "#fbe3d6", "#f4a7bb", "#e26d8f", "#8c3a5b", "#f9d5e5", "#c2e0c6", "#6b4f4f", "#2e1f27"),
@@ -31,6 +36,13 @@ PALETTE_PRESETS: dict[str, tuple[str, ...]] = {
                    "#000000"),
 }
 DEFAULT_PRESET = "Default"
+DEFAULT_MARK = " · default"
+
+
+def swatch_label(slot: int, default: bool = False) -> str:
+    """The label of swatch ``slot``: its part ("Hair"), "· default" when the colour is the slot's default."""
+    name = SLOT_LABELS[slot] if 0 <= slot < len(SLOT_LABELS) else f"Colour {slot + 1}"
+    return name + (DEFAULT_MARK if default else "")
 
 
 def hex_colors(colors, size: int = PALETTE_SIZE) -> list[str]:
@@ -53,28 +65,34 @@ def hex_colors(colors, size: int = PALETTE_SIZE) -> list[str]:
 
 @dataclass(frozen=True)
 class Swatches:
-    """The swatch row: ``colors`` (``#rrggbb``) and ``locks`` (a locked swatch keeps its colour
-    when a reference, a preset or a palette file arrives)."""
+    """The swatch row: ``colors`` (``#rrggbb``), ``locks`` (a locked swatch keeps its colour
+    when a reference, a preset or a palette file arrives) and ``defaults`` (the colour is the
+    slot's default because the reference lacked that part)."""
 
     colors: tuple[str, ...]
     locks: tuple[bool, ...] = ()
+    defaults: tuple[bool, ...] = ()
 
     def __post_init__(self):
         colors = tuple(hex_colors(list(self.colors), len(self.colors) or PALETTE_SIZE))
         locks = tuple(bool(x) for x in self.locks) or (False,) * len(colors)
+        defaults = tuple(bool(x) for x in self.defaults) or (False,) * len(colors)
         if len(locks) != len(colors):
             raise PaletteError(f"{len(colors)} swatches but {len(locks)} locks")
+        if len(defaults) != len(colors):
+            raise PaletteError(f"{len(colors)} swatches but {len(defaults)} default marks")
         object.__setattr__(self, "colors", colors)
         object.__setattr__(self, "locks", locks)
+        object.__setattr__(self, "defaults", defaults)
 
     @classmethod
     def default(cls, size: int = PALETTE_SIZE) -> "Swatches":
         return cls(PALETTE_PRESETS[DEFAULT_PRESET][:size])
 
     @classmethod
-    def from_values(cls, colors, locks=None) -> "Swatches":
+    def from_values(cls, colors, locks=None, defaults=None) -> "Swatches":
         """From the colour pickers' values; an empty picker counts as white."""
-        return cls(tuple(c or "#ffffff" for c in colors), tuple(locks or ()))
+        return cls(tuple(c or "#ffffff" for c in colors), tuple(locks or ()), tuple(defaults or ()))
 
     @classmethod
     def from_text(cls, text: str, size: int = PALETTE_SIZE, locks=None) -> "Swatches":
@@ -88,13 +106,29 @@ class Swatches:
     def text(self) -> str:
         return ",".join(self.colors)
 
+    @property
+    def labels(self) -> list[str]:
+        return [swatch_label(i, d) for i, d in enumerate(self.defaults)]
+
     def receive(self, new) -> "Swatches":
-        """The ``new`` colours (a Palette or list of exactly as many colours) in the unlocked swatches."""
+        """The ``new`` colours (a Palette or list of exactly as many colours) in the unlocked swatches;
+        a Palette's ``defaults`` mark them (a locked swatch keeps its colour and its mark)."""
+        marks = getattr(new, "defaults", None)
+        marks = (False,) * len(self) if marks is None or len(marks) != len(self) else tuple(bool(m) for m in marks)
         new = hex_colors(new, len(self))
-        return Swatches(tuple(c if lock else n for c, n, lock in zip(self.colors, new, self.locks)), self.locks)
+        keep = self.locks
+        return Swatches(tuple(c if lock else n for c, n, lock in zip(self.colors, new, keep)), keep,
+                        tuple(d if lock else m for d, m, lock in zip(self.defaults, marks, keep)))
+
+    def edited(self, colors) -> "Swatches":
+        """New colours typed or picked by the user: a swatch that changed is no longer a default."""
+        new = hex_colors(list(colors), len(self))
+        return Swatches(tuple(new), self.locks,
+                        tuple(d and n == c for d, n, c in zip(self.defaults, new, self.colors)))
 
     def to_palette(self) -> Palette:
-        return Palette.from_hex(list(self.colors), len(self))
+        pal = Palette.from_hex(list(self.colors), len(self))
+        return Palette(pal.colors, pal.shares, defaults=np.array(self.defaults, bool))
 
     def outputs(self) -> list[str]:
         """The values of the swatch pickers followed by the hex text box."""
@@ -108,4 +142,5 @@ def merge_locked(current, new, locks) -> list[str]:
     return list(Swatches(tuple(current), tuple(locks)).receive(new).colors)
 
 
-__all__ = ["DEFAULT_PRESET", "PALETTE_PRESETS", "Swatches", "hex_colors", "merge_locked"]
+__all__ = ["DEFAULT_MARK", "DEFAULT_PRESET", "PALETTE_PRESETS", "Swatches", "hex_colors", "merge_locked",
+           "swatch_label"]
