@@ -27,6 +27,9 @@ class TrainConfig:
     # folder, or a colour-only folder) or a packed single-file corpus; several of them
     # separated by commas ("data/train,data_anime/train") are used together.
     data: str = "data/train"
+    # Only pairs of these corpus sources (the id prefix before the first "-", e.g. "anime",
+    # "dicebear"); None: all of them.
+    data_sources: list[str] | None = None
     # Layout of `data` ("folders" = sketch/ + color/, "kaggle", "color_only", "packed");
     # None lets train.data.layouts detect it.
     layout: str | None = None

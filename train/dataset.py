@@ -352,7 +352,13 @@ def collate(items: list[dict]) -> dict:
 def build_dataset(cfg: TrainConfig, split: str = "train", palette_size: int = 9) -> ColorizationDataset:
     """The training (augmented) or validation (plain, first ``val_images``) dataset."""
     if split == "train":
-        return ColorizationDataset(discover(cfg.data, cfg.layout), cfg, True, palette_size)
+        pairs = discover(cfg.data, cfg.layout)
+        if cfg.data_sources:
+            keep = set(cfg.data_sources)
+            pairs = [p for p in pairs if p.id.split("-", 1)[0] in keep]
+            if not pairs:
+                raise FileNotFoundError(f"no training pairs of sources {sorted(keep)} in {cfg.data}")
+        return ColorizationDataset(pairs, cfg, True, palette_size)
     if cfg.val_data is None:
         raise ValueError("no val_data configured")
     pairs = discover(cfg.val_data, cfg.layout, split="val")[: cfg.val_images]
