@@ -247,7 +247,10 @@ class _Ctx:
         flare = {"short": 0.0, "bob": 6.0, "medium": 14.0, "long": 22.0}[sp.back]
         top = np.array([(hr * math.cos(t), hcy + hr * 1.04 * math.sin(t)) for t in np.linspace(math.pi - 0.1, 2 * math.pi + 0.1, 17)])
         x_end = hr + flare
-        right = cubic((top[-1][0], top[-1][1]), (hr + flare * 0.4, hcy + 40), (x_end + 2, L * 0.6), (x_end - 4, L), 10)
+        right = cubic((top[-1][0], top[-1][1]), (hr + flare * 0.4, hcy + 40), (x_end + 2, L * 0.6), (x_end - 4, L), 10 if not sp.wavy else 28)
+        if sp.wavy:  # waves below the ears, growing towards the ends
+            y = right[:, 1]
+            right = right + np.stack([5.0 * np.clip((y - 10) / 60, 0, 1) * np.sin((y - 10) / 17.0 * math.pi), 0 * y], 1)
         n_tips = {"short": 5, "bob": 6, "medium": 6, "long": 7}[sp.back] + r.randint(0, 2)
         xs = np.linspace(x_end - 4, -(x_end - 4), n_tips * 2 + 1)
         bottom = []
@@ -256,7 +259,7 @@ class _Ctx:
                 bottom.append((x + r.uniform(-3, 3), L + r.uniform(-4, 8) - (0 if sp.back != "bob" else 10 * (abs(x) < 30))))
             else:
                 bottom.append((x, L - r.uniform(10, 24) * (1.0 if sp.back != "short" else 0.6)))
-        left = cubic((-(x_end - 4), L), (-(x_end + 2), L * 0.6), (-(hr + flare * 0.4), hcy + 40), (top[0][0], top[0][1]), 10)
+        left = right[::-1] * np.array([-1.0, 1.0])
         pts = np.concatenate([top, right[1:], np.array(bottom), left], axis=0)
         cp = H(pts)
         self.sc.fill(cp, P["hair"], outline=self.lw)
@@ -993,6 +996,10 @@ class _Ctx:
         L = -self.spec.light
         self.sc.line(self.B(quad((L * self.ww * 0.7, 200), (L * self.ww * 0.5, 240), (L * self.ww * 0.6, hem_y - 4), 6)), self.lw * 0.5, 0.4, 0.2)
         self.sc.line(self.B(quad((-L * self.sw * 0.55, 130), (-L * self.sw * 0.45, 150), (-L * self.sw * 0.35, 168), 5)), self.lw * 0.45, 0.5, 0.5)
+        if self.girl:  # the fold under the chest
+            for side in (-1, 1):
+                self.sc.line(self.B(quad((side * self.sw * 0.12, 156), (side * self.sw * 0.3, 162), (side * self.sw * 0.46, 152), 6)),
+                             self.lw * 0.45, 0.4, 0.4)
         del r
 
     def sailor_collar(self) -> None:
@@ -1155,13 +1162,16 @@ class _Ctx:
             return
         hw = self.hw
         for side in (-1, 1):
-            centre = np.array([(side * hw * 0.48, 300), (side * hw * 0.42, 400), (side * hw * 0.38, 500),
-                               (side * hw * 0.36, 600), (side * hw * 0.34, 672)])
+            st, kn = self.pose.stance, self.pose.knees
+            centre = np.array([(side * hw * 0.48, 300), (side * (hw * 0.42 + st * 0.25 - kn * 0.6), 400),
+                               (side * (hw * 0.38 + st * 0.5 - kn), 500), (side * (hw * 0.36 + st * 0.75 - kn * 0.4), 600),
+                               (side * (hw * 0.34 + st), 672)])
             widths = np.array([50, 41, 28, 25, 16.5]) * (1.0 if self.girl else 1.1)
             cl = B(_tube(centre, widths, cap_start=False))
             sc.fill(cl, P["skin"], outline=self.lw)
             sc.shade(cl, [(B(np.concatenate([centre + (-sp.light * 6, 0), centre[::-1] + (-sp.light * 40, 0)])), P["skin"].shadow)])
-            sc.line(B(np.array([(side * hw * 0.36 - 4, 500), (side * hw * 0.36 + 3, 506)])), self.lw * 0.5)
+            kx = centre[2][0]
+            sc.line(B(np.array([(kx - 4, 500), (kx + 3, 506)])), self.lw * 0.5)
             lw_kind = sp.legwear
             if lw_kind != "none" and "legwear" in P:
                 top_y = {"socks": 630, "knee": 470, "thigh": 390, "tights": 300}[lw_kind]
@@ -1173,7 +1183,7 @@ class _Ctx:
                 sc.fill(cs, P["legwear"], outline=self.lw)
                 sc.shade(cs, [(B(np.concatenate([np.stack([cx - sp.light * 5, ys], 1), np.stack([cx - sp.light * 40, ys], 1)[::-1]])), P["legwear"].shadow)])
                 del mask
-            ax = side * hw * 0.34
+            ax = centre[-1][0]
             shoe = (Pen(ax - 10, 664).c(ax - 14, 690, ax - 12, 708, ax + side * 3, 709)
                     .c(ax + side * 19, 709, ax + 14, 690, ax + 10, 664).pts())
             cs = B(shoe)

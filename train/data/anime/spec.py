@@ -150,6 +150,7 @@ class AnimeSpec:
     parts: dict[str, PartColors] = field(default_factory=dict)
     light: int = -1  # -1 light from the left of the picture, +1 from the right
     shape_seed: int = 0
+    wavy: bool = False  # long back hair falls in waves
 
     @property
     def role_colors(self) -> dict[str, str]:
@@ -182,6 +183,8 @@ class Pose:
     arms: str
     blush: bool
     mouth_open: float
+    stance: float = 0.0  # feet apart (body units at the ankles)
+    knees: float = 0.0  # knees drawn in
 
 
 def _weighted(rng: random.Random, weights: dict):
@@ -353,6 +356,7 @@ def make_spec(seed: int) -> AnimeSpec:
         outfit=outfit, sleeves=sleeves, bottom=bottom, legwear=legwear, neckwear=neckwear, frills=frills,
         accessories=tuple(acc), shoulder=rng.uniform(54, 62) if girl else rng.uniform(62, 70),
         parts=parts, light=rng.choice([-1, 1]), shape_seed=rng.randrange(1 << 30),
+        wavy=back in ("medium", "long") and rng.random() < 0.3,
     )
 
 
@@ -376,4 +380,5 @@ def make_pose(seed: int, variant: int = 0) -> Pose:
         tilt=rng.uniform(-0.08, 0.08), expression=expression, gaze=rng.uniform(-0.6, 0.6),
         arms=arms, blush=expression in ("shy", "happy", "laugh") or rng.random() < 0.25,
         mouth_open=rng.uniform(0.6, 1.0),
+        stance=rng.uniform(-2.0, 12.0), knees=rng.uniform(0.0, 6.0),
     )
