@@ -473,8 +473,7 @@ class _Ctx:
         if pupil is not None:
             sc.patch(E(pupil), ec.extra[0])
         # sparkles: inside the iris and the lids
-        hl = -self.spec.light * side  # local x sign of the lit side... light from picture left = -1
-        hl = self.spec.light * side
+        hl = self.spec.light * side  # eye-local x sign of the lit side
         for (ox, oy, rr) in ((hl * 0.38 * rx, -0.38 * ry, 0.3 * rx), (-hl * 0.32 * rx, 0.38 * ry, 0.14 * rx)):
             cx, cy = gx + ox, gy + oy
             xh = np.linspace(cx - rr, cx + rr, 11)
@@ -992,7 +991,6 @@ class _Ctx:
         self.sc.fill(cp, pc, outline=self.lw)
         self._body_shadow(cp, pc, [(self.B(np.array([(-40, 80), (40, 80), (30, 104), (0, 112), (-30, 104)])), pc.shadow)])
         # folds
-        r = self.body_rng
         L = -self.spec.light
         self.sc.line(self.B(quad((L * self.ww * 0.7, 200), (L * self.ww * 0.5, 240), (L * self.ww * 0.6, hem_y - 4), 6)), self.lw * 0.5, 0.4, 0.2)
         self.sc.line(self.B(quad((-L * self.sw * 0.55, 130), (-L * self.sw * 0.45, 150), (-L * self.sw * 0.35, 168), 5)), self.lw * 0.45, 0.5, 0.5)
@@ -1000,7 +998,6 @@ class _Ctx:
             for side in (-1, 1):
                 self.sc.line(self.B(quad((side * self.sw * 0.12, 156), (side * self.sw * 0.3, 162), (side * self.sw * 0.46, 152), 6)),
                              self.lw * 0.45, 0.4, 0.4)
-        del r
 
     def sailor_collar(self) -> None:
         P, B, sc = self.P, self.B, self.sc
@@ -1115,15 +1112,12 @@ class _Ctx:
         r = self.body_rng
         hem_y = 420 + r.uniform(0, 80)
         flare = self.hw + 30 + r.uniform(0, 25)
-        bodice = self._top_pts(232, "crew")
-        # replace the bodice's lower part by a flared skirt
-        right_idx = np.argmax(bodice[:, 0] > 0)
+        # the bodice's outline, continued into a flared skirt
         nw = 12.0
         right = (Pen(nw + 2, 84).c(nw + 14, 86, self.sw - 12, 90, self.sw, 101)
                  .c(self.sw + 4, 112, self.sw - 1, 134, self.sw - 5, 152)
                  .c(self.ww + 7, 188, self.ww, 212, self.ww + 1, 232)
                  .c(self.ww + 20, 280, flare - 6, hem_y - 60, flare, hem_y).pts())
-        del right_idx
         left = right[::-1] * np.array([-1, 1])
         n_w = 7
         hem = []
@@ -1175,14 +1169,12 @@ class _Ctx:
             lw_kind = sp.legwear
             if lw_kind != "none" and "legwear" in P:
                 top_y = {"socks": 630, "knee": 470, "thigh": 390, "tights": 300}[lw_kind]
-                mask = centre[:, 1] >= top_y
                 ys = np.linspace(top_y, 672, 6)
                 cx = np.interp(ys, centre[:, 1], centre[:, 0])
                 ws = np.interp(ys, centre[:, 1], widths) + 1.5
                 cs = B(_tube(np.stack([cx, ys], 1), ws, cap_start=False))
                 sc.fill(cs, P["legwear"], outline=self.lw)
                 sc.shade(cs, [(B(np.concatenate([np.stack([cx - sp.light * 5, ys], 1), np.stack([cx - sp.light * 40, ys], 1)[::-1]])), P["legwear"].shadow)])
-                del mask
             ax = centre[-1][0]
             shoe = (Pen(ax - 10, 664).c(ax - 14, 690, ax - 12, 708, ax + side * 3, 709)
                     .c(ax + side * 19, 709, ax + 14, 690, ax + 10, 664).pts())
@@ -1321,9 +1313,8 @@ class _Ctx:
         cs = B(_tube(sc_centre, sw_, cap_start=True, cap_end=False))
         sc.fill(cs, sleeve_pc, outline=self.lw)
         shadow_side = -sp.light
-        if side == shadow_side or True:
-            band = np.concatenate([sc_centre + (shadow_side * 3, 0), sc_centre[::-1] + (shadow_side * 30, 0)])
-            sc.shade(cs, [(B(band), sleeve_pc.shadow)])
+        band = np.concatenate([sc_centre + (shadow_side * 3, 0), sc_centre[::-1] + (shadow_side * 30, 0)])
+        sc.shade(cs, [(B(band), sleeve_pc.shadow)])
         if long_:
             cuff_c = sc_centre[-1] - (sc_centre[-1] - sc_centre[-2]) * 0.25
             sc.line(B(np.array([cuff_c - nrm * sw_[-1] * 0.5, cuff_c + nrm * sw_[-1] * 0.5])), self.lw * 0.5, 0.05, 0.05, 0.5)
