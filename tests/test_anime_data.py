@@ -154,6 +154,9 @@ def test_source_items_and_splits():
     assert (it.group, it.source, it.licence, it.line_mode, it.maker, it.seed) == (
         "anime-000000", "anime", "CC0-1.0", "maker", "train.data.sources.anime:make", 0)
     assert len(anime.items(None)) == anime.DEFAULT_COUNT
+    assert anime.HELD_OUT_SEED == HELD_OUT_SEED == splits.HASHED_SOURCES["anime-"]
+    with pytest.raises(ValueError, match="held out"):
+        anime.items(None, count=HELD_OUT_SEED + 1)
     sketch, color, labels = anime.make(items[3], 64)
     assert (sketch.mode, color.mode, labels.mode) == ("L", "RGB", "L") and labels.size == (64, 64)
     # anime ids take their hashed split directly (test included); held-out seeds go nowhere

@@ -16,6 +16,7 @@ from train.data.sources import Item
 
 NAME = "anime"
 DEFAULT_COUNT = 20_000
+HELD_OUT_SEED = 1_000_000  # = train.data.anime.HELD_OUT_SEED = splits.HASHED_SOURCES["anime-"] (tested)
 GENERATOR_VERSION = "1"
 
 
@@ -24,9 +25,7 @@ def item_id(seed: int) -> str:
 
 
 def items(cache_dir: Path | None = None, limit: int | None = None, count: int = DEFAULT_COUNT, **_: object) -> list[Item]:
-    """Items for seeds ``0..count-1`` (at most ``limit`` of them)."""
-    from train.data.anime import HELD_OUT_SEED
-
+    """Items for seeds ``0..count-1`` (at most ``limit`` of them). Lists only; nothing is drawn here."""
     n = count if limit is None else min(count, int(limit))
     if n < 0:
         raise ValueError(f"limit must be >= 0, got {limit!r}")
