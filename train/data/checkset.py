@@ -514,3 +514,39 @@ def label_preview(labels: np.ndarray) -> Image.Image:
     lut = np.full((256, 3), 128, dtype=np.uint8)
     lut[:len(PREVIEW_COLORS)] = PREVIEW_COLORS
     return Image.fromarray(lut[np.asarray(labels, dtype=np.uint8)], "RGB")
+
+
+def _review(argv: list[str] | None = None) -> int:
+    """``python -m train.data.checkset propose FILE --k 12 --out sheet.png`` (K-means centres of a
+    package picture, printed as JSON, and its cluster sheet) or ``preview ID --out p.png`` (a
+    picture of the roles file: colour, sketch, label map, overlay) - the tools the hand
+    assignment was made with."""
+    import argparse
+
+    ap = argparse.ArgumentParser(prog="python -m train.data.checkset", description=_review.__doc__)
+    ap.add_argument("command", choices=("propose", "preview"))
+    ap.add_argument("name", help="propose: file under the package folder (Data/...); preview: picture id")
+    ap.add_argument("--k", type=int, default=12)
+    ap.add_argument("--alpha-min", type=int, default=128)
+    ap.add_argument("--size", type=int, default=512)
+    ap.add_argument("--out", required=True)
+    args = ap.parse_args(argv)
+    root = find_ardentryst()
+    if args.command == "propose":
+        rgb, opaque = load_on_white(root / args.name, args.alpha_min)
+        centres = propose_clusters(rgb, args.k, opaque)
+        cluster_sheet(rgb, centres, args.out, zoom=3 if max(rgb.shape) <= 200 else 1, opaque=opaque)
+        print(json.dumps(centres.tolist()))
+    else:
+        entry = load_roles()["images"][args.name]
+        sketch, color, labels = render_ardentryst(root, entry, args.size)
+        pv = label_preview(np.asarray(labels))
+        sheet = Image.new("RGB", (4 * args.size, args.size), "white")
+        for k, im in enumerate((color, sketch.convert("RGB"), pv, Image.blend(color, pv, 0.6))):
+            sheet.paste(im, (k * args.size, 0))
+        sheet.save(args.out)
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(_review())
