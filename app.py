@@ -2,8 +2,9 @@
 
     python app.py [--host 127.0.0.1] [--port 7860] [--weights DIR] [--random-weights [PRESET]]
 
-Draw or upload a sketch, pick a reference picture (its 9-colour palette lands in
-editable swatches) and colour it. The app itself is :class:`webapp.ui.ColorizerApp`;
+Draw or upload a sketch, pick a reference picture (its colours land in 9 labelled
+swatches, one per part: background, skin, hair...), click regions to pin them to a part,
+colour it and download a layered PSD / ORA. The app itself is :class:`webapp.ui.ColorizerApp`;
 named API endpoints ``/colorize`` and ``/extract_palette`` (see "Use via API").
 """
 
@@ -13,7 +14,7 @@ import argparse
 import os
 
 from webapp import RANDOM_ENV, load_model
-from webapp.ui import ColorizerApp
+from webapp.ui import ColorizerApp, debug_enabled
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -31,7 +32,7 @@ def main(argv=None):
     model, message = load_model(args.weights, args.random_weights)
     if message:
         print("WARNING:", message, flush=True)
-    ColorizerApp(model, message).launch(server_name=args.host, server_port=args.port)
+    ColorizerApp(model, message, debug=debug_enabled()).launch(server_name=args.host, server_port=args.port)
 
 
 if __name__ == "__main__":

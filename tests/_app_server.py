@@ -22,11 +22,12 @@ def free_port() -> int:
 
 @contextlib.contextmanager
 def app_server(preset: str = "default", timeout: float = 90.0, log_path: Path | None = None):
-    """Yield the base URL of a running app with random ``preset`` weights."""
+    """Yield the base URL of a running app with random ``preset`` weights and the test endpoint
+    ``/debug_last_result`` (the slot map and picture of the last colouring in the UI)."""
     port = free_port()
     env = dict(os.environ, HF_HUB_OFFLINE="1", GRADIO_ANALYTICS_ENABLED="False",
                COLORIZER_RANDOM_WEIGHTS=preset, OMP_NUM_THREADS=os.environ.get("OMP_NUM_THREADS", "2"),
-               PYTHONUNBUFFERED="1")
+               PYTHONUNBUFFERED="1", COLORIZER_APP_DEBUG="1")
     env.pop("GRADIO_SERVER_NAME", None)
     log = open(log_path, "w+") if log_path else subprocess.DEVNULL
     proc = subprocess.Popen([sys.executable, str(ROOT / "app.py"), "--host", "127.0.0.1", "--port", str(port)],

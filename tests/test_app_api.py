@@ -133,3 +133,25 @@ def test_bad_input_gives_clear_error(client, files, case, expected):
     with pytest.raises(Exception) as e:
         client.predict(sketch, None, palette, 0, size, 1.0, False, api_name="/colorize")
     assert expected in str(e.value).lower()
+
+
+def test_colorize_with_hints(client, files):
+    """hints (JSON [[x, y, slot], ...]) is the last, optional argument: a pin sets its region's colour."""
+    params = client.view_api(print_info=False, return_format="dict")["named_endpoints"]["/colorize"]["parameters"]
+    assert params[-1]["parameter_name"] == "hints" and params[-1]["parameter_has_default"]
+    sketch = handle_file(str(files / "sketch.png"))
+    pal = ",".join(COLORS)
+    plain, _, _ = client.predict(sketch, None, pal, 0, 128, 1.0, True, True, False, api_name="/colorize")
+    inside = (80, 50)  # inside the sketch's circle
+    for slot in (0, 5):
+        img, _, _ = client.predict(sketch, None, pal, 0, 128, 1.0, True, True, False, f"[[80, 50, {slot}]]",
+                                   api_name="/colorize")
+        rgb = np.asarray(Image.open(img).convert("RGB"))[inside[1], inside[0]]
+        assert "#%02x%02x%02x" % tuple(rgb) == COLORS[slot]
+    # an empty hint list is the older call
+    same, _, _ = client.predict(sketch, None, pal, 0, 128, 1.0, True, True, False, "[]", api_name="/colorize")
+    assert Image.open(same).tobytes() == Image.open(plain).tobytes()
+    for bad, expected in [("[[500, 50, 2]]", "outside"), ("[[80, 50]]", "hint 0"), ("nope", "json list")]:
+        with pytest.raises(Exception) as e:
+            client.predict(sketch, None, pal, 0, 128, 1.0, True, True, False, bad, api_name="/colorize")
+        assert expected in str(e.value).lower()

@@ -1,19 +1,28 @@
 """Drive the app in a real browser (Debian's /usr/bin/chromium through Playwright).
 
-Draws strokes on the canvas, uploads a reference, checks that the 9 swatches
-hold the reference's palette (as /extract_palette finds it), edits one swatch, colours the sketch and saves a
-screenshot (to tmp; set COLORIZER_UPDATE_SCREENSHOT=1 to refresh docs/screenshot.png).
+Draws strokes on the canvas, uploads a reference and checks the 9 labelled swatches
+(the reference's palette as /extract_palette finds it, "· default" on the slots it
+lacked), edits a swatch in its colour dialog, colours the sketch, clicks a region of the
+result to pin it to the hair and sees that region take the hair colour, changes the hair
+swatch in its hex box and checks that the result changes only where the hair is, and
+downloads the PSD and reads its layers with psd-tools. The server's own results and slot
+maps come from its test endpoint /debug_last_result. Saves screenshots to tmp (set
+COLORIZER_UPDATE_SCREENSHOT=1 to refresh docs/screenshot.png). Slow: ``pytest -m slow tests/test_app_browser.py``.
 """
 
 from __future__ import annotations
 
+import math
 import os
 import re
 import time
 from pathlib import Path
 
+import numpy as np
 import pytest
 from PIL import Image, ImageDraw
+
+from colorizer.roles import SLOT_LABELS
 
 CHROMIUM = "/usr/bin/chromium"
 if not os.path.exists(CHROMIUM):
@@ -26,7 +35,9 @@ ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-f
         "--disable-background-networking", "--disable-component-update", "--disable-sync"]
 # The reference: nine blocks of the "Sakura" preset's colours, so that extraction is exact.
 REF_COLORS = ["#fff5f7", "#fbe3d6", "#f4a7bb", "#e26d8f", "#8c3a5b", "#f9d5e5", "#c2e0c6", "#6b4f4f", "#2e1f27"]
-NEW_COLOR = "#1e90ff"
+NEW_COLOR = "#1e90ff"    # swatch 3 (hair), set in its colour dialog
+HAIR_COLOR = "#20c060"   # then in its hex box
+HAIR = 2
 
 
 def _rgb_hex(style: str) -> str:
@@ -35,9 +46,27 @@ def _rgb_hex(style: str) -> str:
     return "#" + "".join(f"{int(v):02x}" for v in m.groups())
 
 
+def _hex(rgb) -> str:
+    return "#" + "".join(f"{int(v):02x}" for v in rgb[:3])
+
+
 def _swatches(page) -> list[str]:
     return [_rgb_hex(page.locator(f"#swatch-{i} button.dialog-button").first.get_attribute("style"))
             for i in range(9)]
+
+
+def _labels(page) -> list[str]:
+    return [page.locator(f"#swatch-{i} [data-testid=block-info]").first.inner_text().strip() for i in range(9)]
+
+
+def _until(cond, what: str, timeout: float = 30.0, page=None):
+    deadline = time.time() + timeout
+    while not cond():
+        assert time.time() < deadline, what
+        if page is not None:
+            page.wait_for_timeout(200)
+        else:
+            time.sleep(0.2)
 
 
 @pytest.fixture(scope="module")
@@ -46,10 +75,10 @@ def browser_page(tmp_path_factory):
     with app_server("default", log_path=tmp / "app.log") as url, sync_api.sync_playwright() as p:
         ctx = p.chromium.launch_persistent_context(
             str(tmp / "profile"), executable_path=CHROMIUM, args=ARGS, headless=True,
-            viewport={"width": 1280, "height": 800})
+            viewport={"width": 1280, "height": 800}, accept_downloads=True)
         try:
             page = ctx.new_page()
-            page.goto(url, wait_until="domcontentloaded")
+            page.goto(url, wait_until="load")
             page.wait_for_selector("#swatch-0 button.dialog-button", timeout=30_000)
             yield page, tmp, url
         finally:
@@ -75,7 +104,6 @@ def _draw(page):
             page.mouse.move(*pt)
         page.mouse.up()
 
-    import math
     stroke([(cx + r * math.cos(t / 8 * 2 * math.pi), cy + r * 0.8 * math.sin(t / 8 * 2 * math.pi))
             for t in range(9)])                                                                   # a face
     stroke([(cx - r * 0.4, cy - r * 0.15), (cx - r * 0.1, cy - r * 0.15)])                        # eyes
@@ -90,16 +118,51 @@ def _preview_src(page) -> str | None:
     return img.first.get_attribute("src") if img.count() else None
 
 
-def test_draw_reference_swatch_colorize(browser_page):
+def _colorize(page, client):
+    """Press Colorize; the server's result: picture, slot map (arrays), status; and the sketch's lines."""
+    before = page.evaluate("() => document.querySelector('#result img')?.getAttribute('src') || ''")
+    page.locator("#colorize-btn").click()
+    page.wait_for_function(
+        "(prev) => { const img = document.querySelector('#result img');"
+        " const s = document.querySelector('#status')?.innerText || '';"
+        " return img && img.getAttribute('src') !== prev && s.trim().startsWith('Done'); }",
+        arg=before, timeout=45_000)
+    slots, image, lines = client.predict(api_name="/debug_last_result")
+    _colorize.lines = np.asarray(Image.open(lines).convert("L"))
+    return np.asarray(Image.open(image).convert("RGB")), np.asarray(Image.open(slots)), \
+        page.locator("#status").inner_text()
+
+
+def _interior_point(lines: np.ndarray, slots: np.ndarray) -> tuple[int, int]:
+    """The pixel nearest the centre of the canvas that is far from any ink and not hair yet."""
+    h, w = slots.shape
+    dark = lines < 200
+    ys, xs = np.mgrid[0:h, 0:w]
+    ok = np.ones_like(dark)
+    for dy in range(-6, 7):
+        for dx in range(-6, 7):
+            ok &= ~np.roll(np.roll(dark, dy, 0), dx, 1)
+    d = (xs - w // 2) ** 2 + (ys - h // 2) ** 2
+    d[~ok | (slots == HAIR)] = 1 << 40
+    i = int(d.argmin())
+    return i % w, i // w
+
+
+@pytest.mark.slow  # about a minute on two CPU cores: the drawing and four colourings at 512 px
+def test_swatches_pins_layers(browser_page):
     page, tmp, url = browser_page
+    from gradio_client import Client, handle_file
+
+    client = Client(url, verbose=False)
     t_start = time.perf_counter()
     _draw(page)
     print(f"drawing took {time.perf_counter() - t_start:.1f} s")
     # the live preview follows the strokes by itself
     page.wait_for_function("() => document.querySelector('#preview img') !== null", timeout=30_000)
     first_preview = _preview_src(page)
-    print(f"first preview at {time.perf_counter() - t_start:.1f} s")
+    assert _labels(page) == list(SLOT_LABELS)
 
+    # -- a reference fills the labelled swatches ----------------------------------------
     ref = Image.new("RGB", (90, 90))
     d = ImageDraw.Draw(ref)
     for i, c in enumerate(REF_COLORS):
@@ -108,44 +171,106 @@ def test_draw_reference_swatch_colorize(browser_page):
     ref.save(tmp / "reference.png")
     # The swatches get what the API's /extract_palette finds (slot by slot with the role head
     # of the "default" preset, so not simply the 9 block colours with random weights).
-    from gradio_client import Client, handle_file
-    expected = Client(url, verbose=False).predict(handle_file(str(tmp / "reference.png")),
-                                                   api_name="/extract_palette").split(",")
+    expected = client.predict(handle_file(str(tmp / "reference.png")), api_name="/extract_palette").split(",")
     assert set(expected) & set(REF_COLORS)
     page.locator("#reference input[type=file]").set_input_files(str(tmp / "reference.png"))
-    deadline = time.time() + 30
-    while _swatches(page) != expected:
-        assert time.time() < deadline, f"swatches {_swatches(page)} never became {expected}"
-        page.wait_for_timeout(200)
+    _until(lambda: _swatches(page) == expected, f"swatches {_swatches(page)} never became {expected}", page=page)
     assert page.locator("#palette-hex textarea").input_value().split(",") == expected
+    # a slot the reference lacked holds its default colour and says so
+    want = [lab + ("" if c in REF_COLORS else " · default") for lab, c in zip(SLOT_LABELS, expected)]
+    _until(lambda: _labels(page) == want, f"labels {_labels(page)} never became {want}", page=page)
+    assert [page.locator(f"#hex-{i} input").input_value() for i in range(9)] == expected
+    print(f"reference palette in the labelled swatches at {time.perf_counter() - t_start:.1f} s: {_labels(page)}")
 
-    print(f"reference palette in the swatches at {time.perf_counter() - t_start:.1f} s")
-    # edit swatch 3 through its colour dialog's hex field
-    page.locator("#swatch-2 button.dialog-button").click()
-    print(f"  dialog opened at {time.perf_counter() - t_start:.1f} s")
-    field = page.locator("#swatch-2 .color-picker input[type=text]")
+    # -- edit the hair swatch through its colour dialog ----------------------------------
+    page.locator(f"#swatch-{HAIR} button.dialog-button").click()
+    field = page.locator(f"#swatch-{HAIR} .color-picker input[type=text]")
     field.fill(NEW_COLOR)
     field.press("Enter")
     page.mouse.click(5, 5)
-    print(f"  hex typed at {time.perf_counter() - t_start:.1f} s")
     page.wait_for_function(
-        f"() => document.querySelector('#palette-hex textarea').value.split(',')[2] === '{NEW_COLOR}'",
+        f"() => document.querySelector('#palette-hex textarea').value.split(',')[{HAIR}] === '{NEW_COLOR}'",
         timeout=15_000)
-    assert _swatches(page)[2] == NEW_COLOR
-    print(f"swatch edited at {time.perf_counter() - t_start:.1f} s")
-    deadline = time.time() + 30
-    while _preview_src(page) == first_preview:  # the preview followed the new palette
-        assert time.time() < deadline, "the preview did not update after the palette changed"
-        page.wait_for_timeout(200)
+    assert _swatches(page)[HAIR] == NEW_COLOR and _labels(page)[HAIR] == "Hair"
+    _until(lambda: _preview_src(page) != first_preview, "the preview did not follow the new palette", page=page)
 
-    print(f"reference + swatch edit done at {time.perf_counter() - t_start:.1f} s")
+    # flat colours without cel shading: a region's pixels are exactly its swatch (times the ink)
+    page.get_by_text("Settings", exact=True).click()
+    page.locator("#cel-shading input[type=checkbox]").uncheck()
+    page.get_by_text("Settings", exact=True).click()
+
     t0 = time.perf_counter()
-    page.locator("#colorize-btn").click()
-    page.wait_for_function("() => document.querySelector('#status')?.innerText.includes('Done')", timeout=45_000)
-    page.wait_for_selector("#result img", timeout=10_000)
+    img_a, slots_a, status = _colorize(page, client)
     print(f"colorize (512 px) round trip in the browser: {time.perf_counter() - t0:.2f} s")
+    assert img_a.shape[:2] == slots_a.shape == (512, 512)
     downloads = page.locator("#downloads").inner_text().replace("\n", "")
-    assert "colorized.ora" in downloads and "colorized_layers.zip" in downloads, downloads
+    assert all(n in downloads for n in ("colorized.psd", "colorized.ora", "colorized_layers.zip")), downloads
+
+    # -- click a region of the result: it is pinned to the hair -------------------------
+    x, y = _interior_point(_colorize.lines, slots_a)
+    assert _colorize.lines[y, x] == 255 and (x, y) != (0, 0)
+    assert slots_a[y, x] != HAIR
+    region_was = _hex(img_a[y, x])
+    page.locator("#pin-slot label", has_text="Hair").first.click()
+    img = page.locator("#result img").first
+    box = img.bounding_box()
+    natural = img.evaluate("e => [e.naturalWidth, e.naturalHeight]")
+    assert natural == [512, 512] and abs(box["width"] - box["height"]) < 2, (box, natural)
+    preview_before = _preview_src(page)
+    img.click(position={"x": (x + 0.5) * box["width"] / natural[0], "y": (y + 0.5) * box["height"] / natural[1]})
+    try:
+        page.wait_for_function("() => document.querySelector('#pin-info')?.innerText.includes('1 pin')",
+                               timeout=15_000)
+    except Exception:
+        page.screenshot(path=str(tmp / "no_pin.png"), full_page=True)
+        raise AssertionError(f"no pin at ({x}, {y}): {page.locator('#pin-info').inner_text()!r}") from None
+    table = page.locator("#pins-table").inner_text()
+    assert "Hair" in table, table
+    _until(lambda: _preview_src(page) != preview_before, "the preview did not show the pin", page=page)
+    img_b, slots_b, status = _colorize(page, client)
+    assert "1 pin" in status
+    assert slots_b[y, x] == HAIR
+    assert _hex(img_b[y, x]) == NEW_COLOR
+    region = slots_b == HAIR
+    print(f"pinned region at ({x}, {y}): {region_was} -> {_hex(img_b[y, x])}; hair covers {region.mean():.1%}")
+    assert region_was != NEW_COLOR
+
+    # -- change the hair swatch in its hex box: only the hair changes --------------------
+    box_field = page.locator(f"#hex-{HAIR} input")
+    box_field.fill(HAIR_COLOR)
+    box_field.press("Enter")
+    page.wait_for_function(
+        f"() => document.querySelector('#palette-hex textarea').value.split(',')[{HAIR}] === '{HAIR_COLOR}'",
+        timeout=15_000)
+    assert _swatches(page)[HAIR] == HAIR_COLOR
+    img_c, slots_c, status = _colorize(page, client)
+    assert _hex(img_c[y, x]) == HAIR_COLOR
+    hair = (slots_b == HAIR) | (slots_c == HAIR)
+    same_part = (slots_b == slots_c) & ~hair
+    changed = np.abs(img_b.astype(int) - img_c.astype(int)).max(axis=-1) > 0
+    flipped = ((slots_b != slots_c) & ~hair).mean()
+    print(f"after the hair edit: {changed[hair].mean():.1%} of the hair changed, {changed[same_part].mean():.2%} of "
+          f"the rest; {flipped:.2%} of the pixels changed part (the role head sees the palette)")
+    assert changed[slots_b == HAIR].mean() > 0.8  # all but the black ink
+    assert not changed[same_part].any()
+
+    # -- the layered PSD ---------------------------------------------------------------
+    link = page.locator('#downloads a[download="colorized.psd"]').first
+    with page.expect_download(timeout=15_000) as dl:
+        link.click()
+    psd_path = tmp / "colorized.psd"
+    dl.value.save_as(str(psd_path))
+    from psd_tools import PSDImage
+
+    psd = PSDImage.open(psd_path)
+    layers = {layer.name: layer for layer in psd}
+    assert {"Hair", "Shading", "Lines"} <= set(layers), list(layers)
+    assert set(layers) - {"Colours (all)", "Shading", "Lines", "Other"} <= set(SLOT_LABELS)
+    hair_layer = layers["Hair"]
+    px = np.asarray(hair_layer.topil().convert("RGBA"))[y - hair_layer.top, x - hair_layer.left]
+    assert px[3] == 255 and _hex(px) == HAIR_COLOR
+    assert (psd.width, psd.height) == (512, 512)
+    print(f"PSD layers: {list(layers)}; all done at {time.perf_counter() - t_start:.1f} s")
 
     page.evaluate("window.scrollTo(0, 0)")
     page.wait_for_timeout(500)

@@ -414,6 +414,7 @@ class ColorizerApp:
             if self.debug:
                 ui.a_debug_slots = gr.File(label="slots")
                 ui.a_debug_image = gr.File(label="image")
+                ui.a_debug_lines = gr.File(label="lines")
                 ui.a_debug = gr.Button("api-debug")
 
     # -- events --------------------------------------------------------------------------
@@ -488,7 +489,7 @@ class ColorizerApp:
         ui.a_extract.click(self.api_extract_palette, ui.a_reference, ui.a_palette_out, api_name="extract_palette",
                            concurrency_limit=2)
         if self.debug:
-            ui.a_debug.click(self.debug_last_result, None, [ui.a_debug_slots, ui.a_debug_image],
+            ui.a_debug.click(self.debug_last_result, None, [ui.a_debug_slots, ui.a_debug_image, ui.a_debug_lines],
                              api_name="debug_last_result", api_visibility="undocumented")
 
         # Start with the brush selected, so that the canvas takes strokes at once.
@@ -916,7 +917,7 @@ class ColorizerApp:
         return ",".join(self.extract(reference).to_hex())
 
     def debug_last_result(self):
-        """Test endpoint: the last UI colouring's slot map (mode L PNG, 255 = none) and picture."""
+        """Test endpoint: the last UI colouring's slot map (mode L PNG, 255 = none), picture and lines."""
         res = self.last_result
         if res is None:
             raise gr.Error("nothing coloured yet")
@@ -925,7 +926,8 @@ class ColorizerApp:
         d = self.outputs.new_dir()
         Image.fromarray(np.asarray(res.slots, np.uint8), "L").save(d / "slots.png")
         res.image.save(d / "image.png")
-        return str(d / "slots.png"), str(d / "image.png")
+        res.lines.convert("L").save(d / "lines.png")
+        return str(d / "slots.png"), str(d / "image.png"), str(d / "lines.png")
 
 
 def debug_enabled() -> bool:
