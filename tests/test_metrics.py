@@ -185,13 +185,30 @@ def test_harness_end_to_end(tmp_path):
     assert (tmp_path / "cli" / "grid.png").is_file()
 
 
-def test_with_lines_darkens_ink_only():
-    from train.evaluate import with_lines
-    color = np.full((4, 4, 3), 200, np.uint8)
-    sketch = np.full((4, 4, 3), 255, np.uint8)
-    sketch[1, 1] = 0
-    out = with_lines(color, sketch)
-    assert (out[1, 1] == 0).all() and (out[0, 0] == 200).all()
+def test_harness_scores_exactly_what_the_pipeline_returns(tmp_path):
+    """Every model row is Colorizer.batch with the weights' defaults (flat colours, lines on top):
+    the harness neither resizes nor overlays lines itself."""
+    from colorizer import Colorizer, preset
+    from train.evaluate import build_methods, find_pairs, load_sample
+
+    data = write_pairs(tmp_path, n=2, size=80)
+    c = Colorizer.from_random(preset("tiny"))
+    m = build_methods({"tiny": c}, size=64, raw=True, baselines=False)
+    assert [x.name for x in m] == ["tiny", "tiny (raw)"]
+    assert m[0].options.flat and m[0].options.keep_lines and m[0].options.size == 64
+    assert not m[1].options.flat and not m[1].options.keep_lines
+    s = load_sample(*find_pairs(data)[0], size=64, palette_size=9, max_pixels=100, seed=0)
+    assert s.sketch.shape == (64, 64, 3)
+    pal = m[0].palette(s.reference, s.id)
+    assert pal.to_hex() == c.extract_palette(s.reference).to_hex()
+    got = m[0].colour([s.sketch_image], [pal])[0]
+    want = np.asarray(c(s.sketch_image, palette=pal, size=64, seed=0).image)
+    assert np.array_equal(got, want)
+    ink = s.lines
+    assert got[ink].max() < 100                    # the pipeline's line overlay
+    raw = m[1].colour([s.sketch_image], [pal])[0]
+    assert np.array_equal(raw, np.asarray(c(s.sketch_image, palette=pal, size=64, seed=0, flat=False,
+                                            keep_lines=False).image))
 
 
 def test_harness_keep_lines_rows(tmp_path):
@@ -209,18 +226,19 @@ def test_harness_flat_rows_net_size_and_grid(tmp_path):
     from colorizer import Colorizer, preset
     from train.evaluate import evaluate, main
 
-    data = write_pairs(tmp_path, n=2, size=96)
+    data = write_pairs(tmp_path, n=2, size=128)
     out = tmp_path / "e"
-    summary = evaluate({"tiny": Colorizer.from_random(preset("tiny"))}, data, out, size=96,
-                       limit=None, batch_size=2, progress=False, flat=True, net_size=48, cell=40)
+    summary = evaluate({"tiny": Colorizer.from_random(preset("tiny"))}, data, out, size=128,
+                       limit=None, batch_size=2, progress=False, flat=True, raw=True, net_size=64, cell=40)
     by = {(r["method"], r["palette"]): r for r in summary["rows"]}
-    assert ("tiny + flat", "matched") in by and summary["config"]["net_size"] == 48
-    # the grid shows the flat outputs as a column of their own, at the asked cell size
+    assert ("tiny + flat", "matched") in by and summary["config"]["net_size"] == 64
+    assert summary["config"]["method_options"]["tiny + flat"]["size"] == 64
+    # the grid shows every variant as a column of its own, at the asked cell size
     grid = Image.open(out / "grid.png")
-    assert grid.size[0] == 5 * 40   # sketch, palette, tiny, tiny + flat, ground truth
+    assert grid.size[0] == 6 * 40   # sketch, palette, tiny, tiny (raw), tiny + flat, ground truth
     # flat fill of the circle drawings: the ground truth is flat, so flattening moves the
     # untrained network's output towards it on PSNR
-    assert by[("tiny + flat", "matched")]["psnr"] >= by[("tiny", "matched")]["psnr"] - 0.5
-    assert main(["--random-weights", "tiny", "--data", str(data), "--size", "96", "--net-size", "64",
+    assert by[("tiny + flat", "matched")]["psnr"] >= by[("tiny (raw)", "matched")]["psnr"] - 0.5
+    assert main(["--random-weights", "tiny", "--data", str(data), "--size", "128", "--net-size", "64",
                  "--flat", "--out", str(tmp_path / "cli"), "--no-progress", "--threads", "1"]) == 0
     assert "models ran at 64 px" in (tmp_path / "cli" / "results.md").read_text()

@@ -1,0 +1,160 @@
+"""train.evaluate --checkset: slot accuracy, oracle, cross-reference, edits and hints through the
+pipeline, on a hand-made check set with known answers."""
+
+from __future__ import annotations
+
+import json
+import math
+
+import numpy as np
+import pytest
+import torch
+from PIL import Image, ImageDraw
+
+from colorizer import Colorizer, preset
+from colorizer.generator import Generator
+from colorizer.roles import NUM_ROLES, NUM_SLOTS, ROLE_INDEX, SLOT_INDEX, labels_to_slots
+from train import evaluate as E
+
+SIZE = 96
+SKIN, HAIR, TOP = (240, 200, 180), (120, 60, 40), (40, 120, 200)
+BOXES = [((30, 6, 66, 36), SKIN, ROLE_INDEX["skin"]),      # head
+         ((8, 6, 26, 86), HAIR, ROLE_INDEX["hair"]),       # hair, left of the head
+         ((30, 40, 86, 90), TOP, ROLE_INDEX["top"])]       # body, the largest part
+
+
+def picture():
+    color = Image.new("RGB", (SIZE, SIZE), "white")
+    sketch = Image.new("L", (SIZE, SIZE), 255)
+    labels = Image.new("L", (SIZE, SIZE), ROLE_INDEX["background"])
+    for box, rgb, role in BOXES:
+        ImageDraw.Draw(color).rectangle(box, fill=rgb, outline="black", width=2)
+        ImageDraw.Draw(sketch).rectangle(box, outline=0, width=2)
+        ImageDraw.Draw(labels).rectangle(box, fill=role, outline=ROLE_INDEX["line"], width=2)
+    return color, sketch, labels
+
+
+@pytest.fixture
+def checkset(tmp_path):
+    root = tmp_path / "cs"
+    root.mkdir()
+    (root / "CHECKSET").write_text("check set\n")
+    color, sketch, labels = picture()
+    for subset, ids in (("ardentryst", ["a0", "a1"]), ("generator", ["g0", "g1"])):
+        dirs = ["sketch", "color", "labels"] + (["reference", "reference_labels"] if subset == "generator" else [])
+        for d in dirs:
+            (root / subset / d).mkdir(parents=True)
+        for i, pid in enumerate(ids):
+            c = color if i == 0 else color.transpose(Image.FLIP_LEFT_RIGHT)
+            s = sketch if i == 0 else sketch.transpose(Image.FLIP_LEFT_RIGHT)
+            lab = labels if i == 0 else labels.transpose(Image.FLIP_LEFT_RIGHT)
+            c.save(root / subset / "color" / f"{pid}.png")
+            s.save(root / subset / "sketch" / f"{pid}.png")
+            lab.save(root / subset / "labels" / f"{pid}.png")
+            if subset == "generator":   # the "other picture" of the character: the same one here
+                c.save(root / subset / "reference" / f"{pid}.png")
+                lab.save(root / subset / "reference_labels" / f"{pid}.png")
+    return root
+
+
+def semantic_colorizer(true_segmentation: bool) -> Colorizer:
+    torch.manual_seed(0)
+    c = Colorizer(Generator(preset("tiny", hints=True, num_roles=NUM_ROLES)), device="cpu", backend="torch")
+    if true_segmentation:   # the role head replaced by the truth: the reference's slot palette is exact
+        _, _, labels = picture()
+        slots = labels_to_slots(np.asarray(labels))
+
+        def segment(image):
+            flip = np.asarray(image.convert("RGB"))[20, 15].tolist() != list(HAIR)
+            s = slots[:, ::-1] if flip else slots
+            p = np.zeros((NUM_SLOTS, SIZE, SIZE), np.float32)
+            for k in range(NUM_SLOTS):
+                p[k] = s == k
+            return p
+
+        c.segment = segment
+    return c
+
+
+def test_loading_a_check_picture(checkset):
+    pic = E.load_check_picture(checkset, "generator", "g0", SIZE, index=0, edits=0)
+    assert pic.gt.shape == (SIZE, SIZE, 3) and pic.sketch.size == (SIZE, SIZE)
+    assert pic.oracle_acc == 1.0                     # closed boxes: the oracle is exact
+    assert sorted(pic.slot_regions) == [SLOT_INDEX[s] for s in ("background", "skin", "hair", "top")]
+    assert pic.edit_slots == sorted(pic.slot_regions)
+    assert tuple(pic.true_colors[SLOT_INDEX["hair"]]) == HAIR
+    # hints: the figure regions, largest first (body, hair, head), each with its true slot; no background
+    assert [h[2] for h in pic.hints] == [SLOT_INDEX["top"], SLOT_INDEX["hair"], SLOT_INDEX["skin"]]
+    x, y, _ = pic.hints[0]
+    assert 30 < x < 86 and 40 < y < 90
+    assert pic.reference is not None and set(pic.ref_roles) == {"skin", "hair", "top"}
+    # edits in rotation: one slot per picture, the next one for the next picture
+    a = E.load_check_picture(checkset, "ardentryst", "a0", SIZE, index=0, edits=1)
+    b = E.load_check_picture(checkset, "ardentryst", "a1", SIZE, index=1, edits=1)
+    assert len(a.edit_slots) == len(b.edit_slots) == 1 and a.edit_slots != b.edit_slots
+    assert a.reference is None
+
+
+def test_known_answers_for_the_flat_fill_baseline(checkset):
+    pic = E.load_check_picture(checkset, "generator", "g0", SIZE, index=0, edits=0)
+    flat = next(m for m in E.build_methods({}, SIZE) if m.name == "baseline: flat fill")
+    r, out = E.score_check_picture(flat, pic)
+    # flat fill paints every enclosed region in the most common non-white colour: the top's
+    fig = pic.figure
+    top = (labels_to_slots(pic.labels) == SLOT_INDEX["top"]) & fig
+    assert r["slot"] == pytest.approx(top.sum() / fig.sum())
+    assert r["edits"]["top"]["steer"] == 1.0 and r["edits"]["top"]["leak"] == 1.0   # every region moved
+    assert r["edits"]["hair"]["steer"] == 0.0 and r["edits"]["hair"]["leak"] == 0.0
+    assert math.isnan(r["hint1"])                     # a baseline takes no hints
+    per_role, mean = r["cross_roles"], r["cross"]
+    assert per_role["top"] == 1.0 and per_role["skin"] == 0.0 and mean == pytest.approx(r["slot"])
+
+
+def test_hints_pin_regions_to_their_true_slots(checkset):
+    pic = E.load_check_picture(checkset, "generator", "g0", SIZE, index=0, edits=1)
+    c = semantic_colorizer(true_segmentation=True)
+    m = E.build_methods({"sem": c}, SIZE, baselines=False)[0]
+    m.options = m.options.replace(cel_shading=False)  # the untrained network's shading would move colours
+    pal = m.palette(pic.reference_self, "x")
+    assert [pal.to_hex()[SLOT_INDEX[s]] for s in ("skin", "hair", "top")] == ["#f0c8b4", "#783c28", "#2878c8"]
+    r, _ = E.score_check_picture(m, pic)
+    # the three figure regions pinned to their true slots: every figure pixel is right
+    assert r["slot"] + r["hint3"] == pytest.approx(1.0) and r["slot"] + r["hint10"] == pytest.approx(1.0)
+    assert r["hint1"] >= 0.0 and r["slot"] + r["hint1"] >= top_share(pic) - 1e-9
+    (slot, e), = r["edits"].items()
+    assert e["swatch"] == SLOT_INDEX[slot]           # semantic weights edit the slot itself
+
+
+def top_share(pic) -> float:
+    return float(((labels_to_slots(pic.labels) == SLOT_INDEX["top"]) & pic.figure).sum() / pic.figure.sum())
+
+
+def test_evaluate_checkset_end_to_end_and_cli(checkset, tmp_path):
+    models = {"sem": semantic_colorizer(False), "plain": Colorizer.from_random(preset("tiny"), backend="torch")}
+    out = tmp_path / "eval"
+    summary = E.evaluate_checkset(models, checkset, out, size=SIZE, edits=0, progress=False, cell=48)
+    assert set(summary["subsets"]) == {"ardentryst", "generator"}
+    for subset, block in summary["subsets"].items():
+        assert block["n"] == 2 and block["oracle"] == 1.0
+        rows = {r["method"]: r for r in block["rows"]}
+        assert set(rows) == {"sem", "plain", "baseline: sketch", "baseline: flat fill"}
+        for name, row in rows.items():
+            for k in ("slot", "steer", "leak", "psnr", "ssim"):
+                assert math.isfinite(row[k]), (subset, name, k)
+            assert math.isfinite(row["cross"]) == (subset == "generator")
+            assert math.isfinite(row["hint3"]) == (name == "sem")
+            assert set(row["per_slot"]) == {"background", "skin", "hair", "top"}
+        assert (out / f"grid_{subset}.png").is_file()
+    md = (out / "results.md").read_text()
+    assert "## ardentryst (2 pictures)" in md and "## generator (2 pictures)" in md
+    assert "| region oracle (ceiling) | 1.000 |" in md and "| sem |" in md
+    saved = json.loads((out / "results.json").read_text())
+    assert saved["config"]["edits"] == 0 and len(saved["per_picture"]["generator"]["sem"]) == 2
+    grid = Image.open(out / "grid_generator.png")
+    assert grid.size == (48 * (3 + 4 + 1), 16 + 2 * 48)   # sketch, palette, oracle, 4 methods, truth
+    # the command line
+    assert E.main(["--random-weights", "tiny", "--checkset", str(checkset), "--size", str(SIZE), "--subsets",
+                   "generator", "--out", str(tmp_path / "cli"), "--no-progress", "--threads", "1"]) == 0
+    assert "## generator (2 pictures)" in (tmp_path / "cli" / "results.md").read_text()
+    with pytest.raises(SystemExit, match="not a check set"):
+        E.evaluate_checkset(models, tmp_path, out, size=SIZE, progress=False)
