@@ -110,6 +110,28 @@ def _parent_lines(parent: dict | None) -> list[str]:
     return out
 
 
+def _semantic_lines(cfg: dict, gcfg: GeneratorConfig) -> list[str]:
+    """What the palette slots mean and what the network takes, from the run's options."""
+    mode = cfg.get("palette_mode", "share")
+    if mode == "auto":
+        mode = "slots" if gcfg.num_roles and gcfg.palette_size == 9 else "share"
+    if mode == "slots":
+        out = ["- palette: semantic slots (slot k = the main colour of role k in the part labels: background, "
+               "skin, hair, eyes, top, bottom, outer, accessory, eye whites & mouth), with role-by-role "
+               "recolouring augmentation"]
+    else:
+        out = ["- palette: K-means of the target itself, with per-cluster recolouring augmentation"]
+    if gcfg.num_roles:
+        out.append(f"- role head: {gcfg.num_roles} part roles per pixel (colorizer.roles); the pipeline fills "
+                   "each line-enclosed region with its role's slot colour and segments references with it"
+                   + (f"; {cfg.get('reference_input_prob')} of the samples had the colour picture as input"
+                      if cfg.get("reference_input_prob") is not None else ""))
+    if gcfg.hints:
+        out.append(f"- hint planes: click hints (x, y, slot) on {cfg.get('hint_prob')} of the labelled samples, "
+                   f"up to {cfg.get('hint_max')} per picture")
+    return out
+
+
 def model_card(state: dict, eval_table: str | None = None) -> str:
     cfg = state["config"]
     g = ema_generator(state)
@@ -126,7 +148,9 @@ def model_card(state: dict, eval_table: str | None = None) -> str:
         "# Anime Sketch Colorizer weights",
         "",
         "Colours line art with a 9-colour reference palette (attention U-Net generator with weight-"
-        "standardised residual blocks, palette conditioning and noise injection). Load with:",
+        "standardised residual blocks, palette conditioning and noise injection"
+        + ("; a role head for semantic palette slots" if g.cfg.num_roles else "")
+        + ("; click-hint planes" if g.cfg.hints else "") + "). Load with:",
         "",
         "```python",
         "from colorizer import Colorizer",
@@ -141,8 +165,10 @@ def model_card(state: dict, eval_table: str | None = None) -> str:
         f"- steps: {state['model']['step']:,} at batch {batch} ({cfg['crop_size']} px crops)",
         f"- hardware: {state.get('hardware', 'unknown')}; training time {minutes:.1f} min",
         f"- losses: LSGAN x {cfg['loss_adv']}, L1 x {cfg['loss_l1']}, feature ({cfg['feature_net']}) x "
-        f"{cfg['loss_feature']}, TV x {cfg['loss_tv']}; Adam lr G {cfg['lr_g']} / D {cfg['lr_d']}",
-        "- palette: K-means of the target itself, with per-cluster recolouring augmentation",
+        f"{cfg['loss_feature']}, TV x {cfg['loss_tv']}"
+        + (f", role cross-entropy x {cfg.get('loss_role')}" if g.cfg.num_roles else "")
+        + f"; Adam lr G {cfg['lr_g']} / D {cfg['lr_d']}",
+        *_semantic_lines(cfg, g.cfg),
         f"- augmentation: scale {cfg.get('scale_min')}-{cfg.get('scale_max')}, flips, line width changes, "
         f"per-cluster recolouring (p {cfg.get('recolor_prob')}), global hue shift (p {cfg.get('hue_shift_prob')})",
         *_parent_lines(state.get("parent")),
