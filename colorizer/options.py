@@ -8,12 +8,30 @@ default changed here changes everywhere at once.
 from __future__ import annotations
 
 import dataclasses
+import math
 from dataclasses import dataclass
 from typing import Any
+
+import numpy as np
 
 from .errors import ColorizerError
 
 NOISE_MODES = ("random", "const", "none")
+
+
+def _whole(name: str, v: Any) -> int:
+    """``v`` as an int: ints, integral floats and integer strings; a ColorizerError otherwise."""
+    if isinstance(v, (bool, np.bool_)):
+        raise ColorizerError(f"{name} must be a whole number, got {v!r}")
+    if isinstance(v, (int, np.integer)):
+        return int(v)
+    try:
+        f = float(v.strip()) if isinstance(v, str) else float(v)
+    except (TypeError, ValueError):
+        raise ColorizerError(f"{name} must be a whole number, got {v!r}") from None
+    if not math.isfinite(f) or f != int(f):
+        raise ColorizerError(f"{name} must be a whole number, got {v!r}")
+    return int(f)
 
 
 @dataclass(frozen=True)
@@ -50,11 +68,23 @@ class ColorizeOptions:
     def validate(self) -> "ColorizeOptions":
         if self.noise not in NOISE_MODES:
             raise ColorizerError(f"noise must be one of {', '.join(NOISE_MODES)}, got {self.noise!r}")
-        if self.seed is not None and not isinstance(self.seed, (int,)) :
-            try:
-                object.__setattr__(self, "seed", int(self.seed))
-            except (TypeError, ValueError):
-                raise ColorizerError(f"seed must be a whole number, got {self.seed!r}") from None
+        for name in ("seed", "size", "output_size"):  # whole numbers (256.0 or "256" from a form too) or None
+            v = getattr(self, name)
+            if v is not None:
+                object.__setattr__(self, name, _whole(name, v))
+        try:
+            strength = float(self.noise_strength)
+        except (TypeError, ValueError):
+            strength = math.nan
+        if isinstance(self.noise_strength, bool) or not math.isfinite(strength) or strength < 0:
+            raise ColorizerError(f"noise_strength must be a finite number >= 0, got {self.noise_strength!r}")
+        object.__setattr__(self, "noise_strength", strength)
+        for name in ("keep_lines", "flat", "cel_shading", "allow_empty"):
+            v = getattr(self, name)
+            if isinstance(v, (int, np.integer, np.bool_)) and int(v) in (0, 1):  # bools, numpy bools, 0/1
+                object.__setattr__(self, name, bool(v))
+            else:
+                raise ColorizerError(f"{name} must be true or false, got {v!r}")
         return self
 
     def to_dict(self) -> dict[str, Any]:

@@ -251,9 +251,10 @@ class Colorizer:
     def options(self, options: ColorizeOptions | None = None, **overrides) -> ColorizeOptions:
         """``options`` (default: these weights' defaults) with ``overrides`` applied."""
         opts = options if options is not None else self.default_options
-        if opts.size is None:
+        opts = opts.replace(**overrides) if overrides else opts.validate()
+        if opts.size is None:  # also for an explicit size=None: these weights' own size
             opts = opts.replace(size=self.default_options.size)
-        return opts.replace(**overrides) if overrides else opts.validate()
+        return opts
 
     def __call__(self, sketch, reference=None, palette=None, options: ColorizeOptions | None = None, *,
                  hints=None, **overrides) -> ColorizeResult:

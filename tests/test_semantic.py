@@ -372,6 +372,19 @@ def test_options_validation():
         o.replace(flatness=1)
     with pytest.raises(ColorizerError, match="must be a JSON object"):
         ColorizeOptions.from_dict(["flat"])
+    for bad, msg in [({"noise_strength": float("nan")}, "noise_strength must be a finite number >= 0"),
+                     ({"noise_strength": -1}, "noise_strength must be a finite number"),
+                     ({"noise_strength": "a"}, "noise_strength must be"),
+                     ({"size": "abc"}, "size must be a whole number"), ({"size": 100.5}, "size must be a whole"),
+                     ({"output_size": [1]}, "output_size must be a whole number"),
+                     ({"seed": 1.5}, "seed must be a whole number"), ({"seed": True}, "seed must be a whole"),
+                     ({"flat": "no"}, "flat must be true or false"), ({"keep_lines": 2}, "keep_lines must be true")]:
+        with pytest.raises(ColorizerError, match=msg):
+            o.replace(**bad)
+    # what forms and JSON send is normalised
+    n = o.replace(size=128.0, seed="7", output_size=np.int64(96), flat=np.bool_(False), keep_lines=0)
+    assert (n.size, n.seed, n.output_size, n.flat, n.keep_lines) == (128, 7, 96, False, False)
+    assert type(n.size) is int and type(n.flat) is bool and n.noise_strength == 1.0
     d = ColorizeOptions.from_dict({"flat": False, "size": 128})
     assert d == ColorizeOptions(flat=False, size=128) and ColorizeOptions.from_dict(d.to_dict()) == d
 
@@ -383,6 +396,9 @@ def test_bad_options_in_a_call_are_clear_errors(sem):
         sem(figure(), size=64, output_size=8)
     with pytest.raises(ColorizerError, match="noise must be one of"):
         sem(figure(), size=64, noise="loud")
+    with pytest.raises(ColorizerError, match="noise_strength"):
+        sem(figure(), size=64, noise_strength=float("nan"))   # would colour the picture black
+    assert sem(figure(), size=None).options.size == sem.default_options.size   # None: the weights' size
     r = sem(figure(), size=64, seed=None)
     assert isinstance(r.seed, int) and r.options.seed is None
     assert sem(figure(), size=64, noise="none").seed is None
