@@ -216,6 +216,39 @@ def test_library_arrays_and_sizes(colorizer):
         colorizer(_sketch(), reference=_sketch(), palette="#000000")
 
 
+@pytest.fixture(scope="module")
+def semantic_colorizer() -> Colorizer:
+    torch.manual_seed(0)
+    from colorizer.generator import Generator
+    return Colorizer(Generator(preset("tiny", hints=True, num_roles=11)), device="cpu", backend="torch")
+
+
+BAD_HINTS = [
+    ("not a list", "3,4,1", "list of"), ("a number", 12, "list of"), ("a pair", [(3, 4)], r"\(x, y, slot\)"),
+    ("text in a hint", [("a", 4, 1)], "three numbers"), ("nested garbage", [[[1], [2], [3]]], "three numbers"),
+    ("NaN", [(float("nan"), 4, 1)], "non-finite"), ("huge", [(1e300, 4, 1)], "outside"),
+    ("negative", [(-3, 4, 1)], "outside"), ("slot 9", [(3, 4, 9)], "out of range"),
+    ("fractional slot", [(3, 4, 0.5)], "out of range"), ("dict without slot", [{"x": 3, "y": 4}], "three numbers"),
+    ("too many", [(3, 4, 1)] * 65, "at most"),
+]
+
+
+@pytest.mark.parametrize("name,hints,error", BAD_HINTS, ids=[b[0] for b in BAD_HINTS])
+def test_library_bad_hints(name, hints, error, semantic_colorizer):
+    with pytest.raises(ColorizerError, match=error):
+        semantic_colorizer(_sketch(), hints=hints, size=64)
+
+
+def test_library_bad_options(colorizer):
+    for kw, error in [({"noise": "loud"}, "noise"), ({"noise_strength": float("inf")}, "noise_strength"),
+                      ({"seed": "x"}, "seed"), ({"size": "big"}, "size"), ({"flat": "yes"}, "flat"),
+                      ({"output_size": 3}, "output_size")]:
+        with pytest.raises(ColorizerError, match=error):
+            colorizer(_sketch(), **kw)
+    with pytest.raises(TypeError, match="unknown colouring option"):
+        colorizer(_sketch(), colour="red")
+
+
 # -- weights -----------------------------------------------------------------------------------
 
 def _weights_dir(tmp: Path, kind: str) -> Path:
