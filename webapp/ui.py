@@ -83,7 +83,9 @@ CSS = """
 .swatch .dialog-button { width: 100% !important; height: 28px !important; border-radius: 6px !important;
                          border: 1px solid var(--border-color-primary) !important; }
 .swatch .hex-box textarea, .swatch .hex-box input { font-family: var(--font-mono); font-size: 0.8em !important;
-                         padding: 2px 4px !important; min-height: 0 !important; height: 24px !important; }
+                         padding: 2px 5px !important; min-height: 0 !important; height: 24px !important;
+                         border: 1px solid var(--border-color-primary) !important; border-radius: 5px !important;
+                         background: var(--input-background-fill) !important; }
 .swatch .lock-box label { font-size: 0.8em; padding: 0 !important; }
 .swatch-grid { gap: 6px !important; }
 .step-title h3 { margin: 0.2em 0 0.2em 0; }
@@ -210,10 +212,11 @@ class ColorizerApp:
     def layout(self) -> None:
         ui = self.ui
         with gr.Column(elem_classes="app-header"):
+            pin_hint = ("click the preview or the result to pin a region to a part." if self.semantic else
+                        "pins (clicking a region to set its part) need semantic weights: these have no role head.")
             gr.Markdown("# 🎨 Anime Sketch Colorizer\n"
                         "Draw or upload line art, pick a reference picture or palette, and colour it. "
-                        "Each swatch is one part (background, skin, hair...); click the preview or the result "
-                        "to pin a region to a part.")
+                        f"Each swatch is one part (background, skin, hair...); {pin_hint}")
             if self.weights_message:
                 gr.Markdown(f"⚠️ {self.weights_message}", elem_classes="weights-warning")
         ui.tab_state = gr.State("draw")
@@ -283,7 +286,7 @@ class ColorizerApp:
             ui.hex_text = gr.Textbox(start.text, label="Palette (hex, editable)",
                                      info="One colour per part, in swatch order. Edit and press Enter. Locked "
                                           "swatches keep their colour when a reference, preset or character arrives.",
-                                     elem_id="palette-hex", max_lines=2)
+                                     elem_id="palette-hex", lines=2, max_lines=4)
             ui.preset = gr.Dropdown(list(PALETTE_PRESETS), value=None, label="Preset palettes", min_width=140)
             with gr.Row(equal_height=True):
                 ui.character_name = gr.Textbox("My character", label="Character name", max_lines=1, scale=2,
@@ -299,13 +302,15 @@ class ColorizerApp:
         ui = self.ui
         with gr.Column(scale=4, min_width=320):
             gr.Markdown("### 3 · Result", elem_classes="step-title")
-            ui.preview = gr.Image(label=f"Live preview ({PREVIEW_SIZE} px) · click to pin", type="pil",
+            click = " · click to pin" if self.semantic else ""
+            ui.preview = gr.Image(label=f"Live preview ({PREVIEW_SIZE} px{click})", type="pil",
                                   height=230, interactive=False, elem_id="preview", format="png")
             ui.go = gr.Button("Colorize", variant="primary", size="lg", elem_id="colorize-btn")
             ui.status = gr.Markdown("", elem_id="status")
             with gr.Tabs():
                 with gr.Tab("Coloured"):
-                    ui.result = gr.Image(label="Coloured · click to pin", type="pil", format="png",
+                    ui.result = gr.Image(label="Coloured" + (" · click to pin" if self.semantic else ""),
+                                         type="pil", format="png",
                                          interactive=False, elem_id="result", height=330)
                 with gr.Tab("Colour layer"):
                     ui.color_layer = gr.Image(label="Flat colour layer", type="pil", format="png",
@@ -319,7 +324,7 @@ class ColorizerApp:
                 self._settings()
             ui.downloads = gr.File(label="Downloads: layered PSD and ORA (a layer per part), PNG layers (zip), "
                                          "project", file_count="multiple", interactive=False, elem_id="downloads",
-                                   height=150)
+                                   height=220)
             ui.load_project = gr.UploadButton("📂 Load project (palette, pins, seed, settings)",
                                               file_types=[".json"], size="sm", elem_id="load-project")
 
