@@ -43,6 +43,9 @@ DEFAULT_SIZE = 256
 SEGMENT_SIZE = 256
 # References whose slot palettes are kept (a live preview re-uses the same reference).
 REFERENCE_CACHE = 16
+# Network outputs (roles and shading) kept per sketch for flat semantic colouring, so that
+# swatch edits re-render without running the network.
+STRUCTURE_CACHE = 8
 
 BACKENDS = ("auto", "torch", "onnx")
 # Overrides the ``backend`` of every Colorizer made with backend="auto" (e.g. "torch").
@@ -106,6 +109,7 @@ class Colorizer:
         size = int(getattr(model, "inference", {}).get("size", DEFAULT_SIZE))
         self.default_options = ColorizeOptions(size=size)
         self._references: OrderedDict[str, Palette] = OrderedDict()
+        self._structure: OrderedDict[str, GeneratorOutput] = OrderedDict()
 
     @property
     def semantic(self) -> bool:
@@ -300,8 +304,25 @@ class Colorizer:
             gen = torch.Generator(device="cpu").manual_seed(int(seed))
         else:
             seed = None
-        out = self.run(x, _palette_tensor(pal), planes, noise=opts.noise, generator=gen,
-                       noise_strength=opts.noise_strength)
+        if opts.flat and self.semantic:
+            # Flat colours with semantic slots: the network runs with the default slot palette
+            # and gives the role of every region and where its shading falls; the user's palette
+            # only paints. So editing one swatch recolours that role's regions and nothing else,
+            # and an edit needs no new network run (cached per sketch, hints and noise).
+            key = hashlib.sha1(np.asarray(small).tobytes() + repr((small.size, pins, src.size, opts.noise, seed,
+                                                                     opts.noise_strength)).encode()).hexdigest()
+            out = self._structure.get(key)
+            if out is None:
+                out = self.run(x, _palette_tensor(default_slot_palette()), planes, noise=opts.noise,
+                               generator=gen, noise_strength=opts.noise_strength)
+                self._structure[key] = out
+                while len(self._structure) > STRUCTURE_CACHE:
+                    self._structure.popitem(last=False)
+            else:
+                self._structure.move_to_end(key)
+        else:
+            out = self.run(x, _palette_tensor(pal), planes, noise=opts.noise, generator=gen,
+                           noise_strength=opts.noise_strength)
         color = to_image(out.rgb[0])
         slots = base = shadow = None
         if opts.flat and out.roles is not None and self.semantic:
