@@ -83,6 +83,8 @@ def train(cfg: TrainConfig, out: str | Path, resume: bool = False, init_from: st
     """Train (or, with ``dry_run``, run and describe one step). Returns the last losses."""
     out = Path(out)
     info = distributed.setup(cfg.device)
+    if cfg.threads:
+        torch.set_num_threads(int(cfg.threads))
     torch.manual_seed(cfg.seed + info.rank)
     np.random.seed(cfg.seed + info.rank)
     random.seed(cfg.seed + info.rank)
