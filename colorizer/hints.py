@@ -34,12 +34,16 @@ def parse_hints(hints, width: int, height: int, num_slots: int) -> list[tuple[in
     """
     if hints is None:
         return []
+    if isinstance(hints, np.ndarray):
+        hints = hints.tolist()
     if isinstance(hints, (str, bytes)) or not isinstance(hints, Iterable):
         raise HintError(f"hints must be a list of (x, y, slot) triples, got {type(hints).__name__}")
     out = []
     for i, h in enumerate(hints):
         if isinstance(h, dict):
             h = (h.get("x"), h.get("y"), h.get("slot"))
+        elif isinstance(h, np.ndarray):
+            h = h.tolist()
         if isinstance(h, (str, bytes)) or not isinstance(h, Sequence) or len(h) != 3:
             raise HintError(f"hint {i} must be (x, y, slot), got {h!r}")
         try:

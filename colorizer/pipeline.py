@@ -309,8 +309,11 @@ class Colorizer:
             # and gives the role of every region and where its shading falls; the user's palette
             # only paints. So editing one swatch recolours that role's regions and nothing else,
             # and an edit needs no new network run (cached per sketch, hints and noise).
+            from .onnx_backend import weights_version
+
             key = hashlib.sha1(np.asarray(small).tobytes() + repr((small.size, pins, src.size, opts.noise, seed,
-                                                                     opts.noise_strength)).encode()).hexdigest()
+                                                                     opts.noise_strength, weights_version(self.model))
+                                                                    ).encode()).hexdigest()
             out = self._structure.get(key)
             if out is None:
                 out = self.run(x, _palette_tensor(default_slot_palette()), planes, noise=opts.noise,
