@@ -1,4 +1,4 @@
-"""Command line of the data package: ``build``, ``pack``, ``make-test-manifest`` and ``checkset``."""
+"""Command line of the data package: ``build``, ``pack``, ``make-test-manifest``, ``licences`` and ``checkset``."""
 
 from __future__ import annotations
 
@@ -37,6 +37,14 @@ def main(argv: list[str] | None = None) -> int:
     m.add_argument("--cache", default="data/.cache")
     m.add_argument("--sources", type=_csv, default=["openmoji", "dicebear", "openclipart"])
 
+    lc = sub.add_parser("licences", help="(maintainers) rewrite <out>/LICENSES.csv for the pictures on disk, "
+                        "from the sources' listings (nothing is rendered)")
+    lc.add_argument("--out", default="data", help="built corpus folder (default: data)")
+    lc.add_argument("--sources", type=_csv, default=None, help="comma list of the sources on disk "
+                    "(default: openmoji,dicebear)")
+    lc.add_argument("--seeds-per-style", type=int, default=None, help="DiceBear seeds per style listed (default 1000)")
+    lc.add_argument("--cache", default=None, help="cache folder (default: <out>/.cache)")
+
     c = sub.add_parser("checkset", help="build the anime check set (measured on, never trained on)")
     c.add_argument("--out", required=True, help="output folder (gets a CHECKSET marker training refuses)")
     c.add_argument("--size", type=int, default=512, help="square side in pixels (default 512)")
@@ -65,6 +73,22 @@ def main(argv: list[str] | None = None) -> int:
         from train.data.build import make_test_manifest
 
         print(make_test_manifest(args.cache, sources=args.sources))
+    elif args.command == "licences":
+        from train.data.build import DEFAULT_SOURCES, rebuild_licences
+
+        try:
+            r = rebuild_licences(args.out, sources=args.sources or DEFAULT_SOURCES, cache_dir=args.cache,
+                                 seeds_per_style=args.seeds_per_style)
+        except (ValueError, RuntimeError, OSError) as e:
+            print(f"error: {e}", file=sys.stderr)
+            return 2
+        per = {split: {k: v for k, v in c.items() if k != "total"} for split, c in r["counts_on_disk"].items()}
+        print(f"{args.out}/LICENSES.csv: {r['rows']} rows ({r['rows_from_sources']} from the sources' listings) "
+              f"for {r['colour_pictures']} colour pictures on disk; per split and source: {per}")
+        if r["unlisted"]:
+            print(f"error: {len(r['unlisted'])} colour pictures have no licence row (another source?), e.g. "
+                  f"{r['unlisted'][:5]}", file=sys.stderr)
+            return 1
     elif args.command == "checkset":
         from train.data.checkset import SUBSETS, CheckSetError, build_checkset
 

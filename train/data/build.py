@@ -7,12 +7,19 @@ Output layout (one folder per split, identical file names in both halves)::
     <out>/train/labels/<id>.png   mode L part labels (colorizer.roles indices, 255 = unknown),
                                   only for sources that know their parts
     <out>/val/...  <out>/test/...
-    <out>/LICENSES.csv            source, item id, licence, attribution, url
+    <out>/LICENSES.csv            split, source, item id, licence, attribution, url
     <out>/manifest.json           counts per split and source, versions, timings
     <out>/.cache/                 npm packages and generated SVGs (reused)
 
 Existing outputs are skipped, so an interrupted build resumes where it
 stopped; files are written atomically (temporary name, then rename).
+
+Builds are incremental: ``LICENSES.csv`` holds a row for every item on disk,
+the current call's and those of earlier builds whose pictures are still there
+(merged by ``(split, item_id)``, sorted), and ``manifest.json`` has the current
+call's ``counts`` beside ``counts_on_disk`` (every colour picture, per split and
+source). :func:`rebuild_licences` (``python -m train.data licences``) rewrites
+``LICENSES.csv`` for what is on disk from the sources' listings, without rendering.
 """
 
 from __future__ import annotations
@@ -36,7 +43,8 @@ from train.data.sources import Item
 from train.data.svg_lines import line_twin
 from train.lines import extract_lines
 
-__all__ = ["DEFAULT_SOURCES", "ALL_SOURCES", "list_items", "render_pair", "build"]
+__all__ = ["DEFAULT_SOURCES", "ALL_SOURCES", "list_items", "render_pair", "build", "rebuild_licences",
+           "read_licences", "files_on_disk", "counts_on_disk"]
 
 DEFAULT_SOURCES = ("openmoji", "dicebear")
 ALL_SOURCES = ("openmoji", "dicebear", "openclipart", "bigheads", "facesjs", "wesnoth", "anime")
@@ -173,6 +181,7 @@ def build(
     out = Path(out)
     out.mkdir(parents=True, exist_ok=True)
     _check_size(out, size)
+    read_licences(out / "LICENSES.csv")  # a foreign LICENSES.csv stops the build before rendering
     cache = Path(cache_dir) if cache_dir else out / ".cache"
     sources = list(sources)
 
@@ -218,7 +227,9 @@ def build(
     if full_default and missing_test:
         print(f"[build] WARNING: {len(missing_test)} test-manifest ids were not built, e.g. {missing_test[:3]}")
 
-    _write_licences(out / "LICENSES.csv", [by_id[i] for i in sorted(built)], built)
+    new_rows = [_licence_row(by_id[i], built[i]) for i in sorted(built)]
+    rows = _merge_licences(out / "LICENSES.csv", new_rows, files_on_disk(out))
+    _write_licences(out / "LICENSES.csv", rows)
     counts: dict[str, dict[str, int]] = {}
     for pid, split in built.items():
         src = by_id[pid].source
@@ -241,6 +252,7 @@ def build(
         "seeds_per_style": seeds_per_style,
         "counts": counts,
         "total_pairs": len(built),
+        **_disk_summary(out, rows),
         "reserved_test_bucket_not_in_manifest": len(reserved),
         "test_manifest_sha256": splits.ids_digest(test_ids),
         "test_ids_built": len(test_built),
@@ -259,12 +271,120 @@ def build(
     return manifest
 
 
-def _write_licences(path: Path, items: list[Item], built: dict[str, str]) -> None:
-    with path.open("w", newline="", encoding="utf-8") as f:
-        w = csv.writer(f)
-        w.writerow(["split", "source", "item_id", "licence", "attribution", "url"])
-        for it in items:
-            w.writerow([built[it.id], it.source, it.id, it.licence, it.attribution, it.url])
+# -- licences of everything on disk ---------------------------------------------------------
+
+LICENCE_FIELDS = ("split", "source", "item_id", "licence", "attribution", "url")
+SPLITS = ("train", "val", "test")
+
+
+def _licence_row(item: Item, split: str) -> dict[str, str]:
+    return {"split": split, "source": item.source, "item_id": item.id, "licence": item.licence,
+            "attribution": item.attribution, "url": item.url}
+
+
+def files_on_disk(out: str | Path, halves=("color", "sketch")) -> dict[str, set[str]]:
+    """split -> ids with a picture in any of ``halves`` under ``<out>/<split>/`` (temporary files left out)."""
+    found: dict[str, set[str]] = {}
+    for split in SPLITS:
+        ids: set[str] = set()
+        for half in halves:
+            folder = Path(out) / split / half
+            if folder.is_dir():
+                ids.update(p.stem for p in folder.glob("*.png") if not p.name.startswith("."))
+        found[split] = ids
+    return found
+
+
+def read_licences(path: str | Path) -> dict[tuple[str, str], dict[str, str]]:
+    """The rows of a LICENSES.csv keyed by ``(split, item_id)``; empty when there is none."""
+    path = Path(path)
+    if not path.is_file():
+        return {}
+    with path.open(newline="", encoding="utf-8") as f:
+        reader = csv.DictReader(f)
+        missing = [k for k in LICENCE_FIELDS if k not in (reader.fieldnames or [])]
+        if missing:
+            raise SystemExit(f"{path} is not a corpus licence file (no column {', '.join(missing)}); "
+                             "move it away or rebuild it with `python -m train.data licences`")
+        return {(r["split"], r["item_id"]): {k: r[k] or "" for k in LICENCE_FIELDS} for r in reader}
+
+
+def _merge_licences(path: Path, new_rows: list[dict], disk: dict[str, set[str]]) -> list[dict]:
+    """The rows of ``path`` whose pictures are still on disk, updated by ``new_rows``; sorted."""
+    rows = {k: r for k, r in read_licences(path).items() if k[1] in disk.get(k[0], ())}
+    rows.update({(r["split"], r["item_id"]): r for r in new_rows})
+    return [rows[k] for k in sorted(rows)]
+
+
+def _write_licences(path: Path, rows: list[dict]) -> None:
+    tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
+    with tmp.open("w", newline="", encoding="utf-8") as f:
+        w = csv.DictWriter(f, fieldnames=list(LICENCE_FIELDS))
+        w.writeheader()
+        w.writerows(rows)
+    os.replace(tmp, path)
+
+
+def counts_on_disk(out: str | Path, rows: list[dict]) -> dict[str, dict[str, int]]:
+    """Colour pictures under ``out`` per split and source (from the licence rows; ids without a
+    row count as ``"unlisted"``), with a ``"total"`` per split."""
+    source = {(r["split"], r["item_id"]): r["source"] for r in rows}
+    counts: dict[str, dict[str, int]] = {}
+    for split, ids in files_on_disk(out, halves=("color",)).items():
+        per = Counter(source.get((split, i), "unlisted") for i in ids)
+        if per:
+            counts[split] = {**dict(sorted(per.items())), "total": sum(per.values())}
+    return counts
+
+
+def _disk_summary(out: Path, rows: list[dict]) -> dict:
+    counts = counts_on_disk(out, rows)
+    return {"counts_on_disk": counts, "total_pairs_on_disk": sum(c["total"] for c in counts.values())}
+
+
+def rebuild_licences(out: str | Path = "data", sources=DEFAULT_SOURCES, cache_dir: str | Path | None = None,
+                     seeds_per_style: int | None = None) -> dict:
+    """Rewrite ``<out>/LICENSES.csv`` for the pictures on disk, without rendering (maintainers).
+
+    Every item that ``items()`` of ``sources`` lists and that has a picture under
+    ``<out>/<split>/{color,sketch}/`` gets a row; rows of the old file whose pictures are
+    still there and that no listed item replaces are kept. ``manifest.json``, when there is
+    one, gets ``counts_on_disk`` again. Returns a summary with the colour pictures that have
+    no row (``unlisted``).
+    """
+    out = Path(out)
+    if not out.is_dir():
+        raise SystemExit(f"{out} is not a folder")
+    cache = Path(cache_dir) if cache_dir else out / ".cache"
+    disk = files_on_disk(out)
+    new_rows: list[dict] = []
+    seen: Counter = Counter()
+    for name in list(sources):
+        opts: dict = {"labels": False}  # the listing only: no label twins are generated
+        if seeds_per_style is not None:
+            opts["seeds_per_style"] = seeds_per_style
+        for it in _source_module(name).items(cache, **opts):
+            seen[it.id] += 1
+            new_rows += [_licence_row(it, split) for split in SPLITS if it.id in disk[split]]
+    dup = [i for i, n in seen.items() if n > 1]
+    if dup:
+        raise RuntimeError(f"duplicate pair ids across sources: {dup[:5]}")
+    path = out / "LICENSES.csv"
+    rows = _merge_licences(path, new_rows, disk)
+    _write_licences(path, rows)
+    summary = _disk_summary(out, rows)
+    manifest = out / "manifest.json"
+    if manifest.is_file():
+        m = json.loads(manifest.read_text(encoding="utf-8"))
+        m.update(summary)
+        tmp = manifest.with_name(f".manifest.json.{os.getpid()}.tmp")
+        tmp.write_text(json.dumps(m, indent=1) + "\n", encoding="utf-8")
+        os.replace(tmp, manifest)
+    colour = files_on_disk(out, halves=("color",))
+    keys = {(r["split"], r["item_id"]) for r in rows}
+    unlisted = sorted(f"{s}/{i}" for s, ids in colour.items() for i in ids if (s, i) not in keys)
+    return {"rows": len(rows), "rows_from_sources": len(new_rows),
+            "colour_pictures": sum(len(v) for v in colour.values()), "unlisted": unlisted, **summary}
 
 
 def make_test_manifest(cache_dir: str | Path, sources=DEFAULT_SOURCES) -> str:
