@@ -189,38 +189,3 @@ def test_ardentryst_subset_builds(tmp_path):
     with open(tmp_path / "LICENSES.csv") as f:
         rows = list(csv.DictReader(f))
     assert len(rows) == n and all(r["licence"] == "CC-BY-SA-3.0" and "Trudgett" in r["attribution"] for r in rows)
-
-
-def test_checkset_eval_scores_a_perfect_and_a_blank_colourer(tmp_path):
-    from types import SimpleNamespace
-
-    from colorizer.palette import extract_palette
-    from train.checkset_eval import evaluate_checkset
-
-    def generate(seed, size, variant):       # left half skin (red), right half hair (blue), a line between
-        col = np.full((size, size, 3), (220, 30, 30), np.uint8)
-        col[:, size // 2:] = (40, 60, 220)
-        sk = np.full((size, size), 255, np.uint8)
-        sk[:, size // 2 - 1:size // 2 + 1] = 0
-        lab = np.full((size, size), SKIN, np.uint8)
-        lab[:, size // 2:] = HAIR
-        lab[sk < 128] = LINE
-        return _Sample(Image.fromarray(col), Image.fromarray(sk, "L"), Image.fromarray(lab, "L"))
-
-    build_checkset(tmp_path, size=64, generator_count=2, subsets=["generator"], generate=generate)
-
-    def colourer(blank):
-        def run(sketch, reference=None, **kw):
-            pal = extract_palette(reference)
-            out = Image.new("RGB", reference.size, (40, 60, 220)) if blank else reference  # all "hair"
-            return SimpleNamespace(color=out, palette=pal)
-        return run
-
-    good = evaluate_checkset(tmp_path, colourer(False), subsets=["generator"])["summary"]["generator"]
-    assert good["pictures"] == 2 and good["slot"] == pytest.approx(1.0) and good["oracle"] == pytest.approx(1.0)
-    assert good["cross"] == pytest.approx(1.0)
-    bad = evaluate_checkset(tmp_path, colourer(True), subsets=["generator"])["summary"]["generator"]
-    assert bad["slot"] == pytest.approx(0.5) and bad["oracle"] == pytest.approx(1.0)   # the hair half is right
-    assert bad["cross"] == pytest.approx(0.5)
-    with pytest.raises(FileNotFoundError):
-        evaluate_checkset(tmp_path / "generator", colourer(False))

@@ -158,3 +158,67 @@ def test_evaluate_checkset_end_to_end_and_cli(checkset, tmp_path):
     assert "## generator (2 pictures)" in (tmp_path / "cli" / "results.md").read_text()
     with pytest.raises(SystemExit, match="not a check set"):
         E.evaluate_checkset(models, tmp_path, out, size=SIZE, progress=False)
+
+
+class HalvesColourer:
+    """A stand-in for a Colorizer on the halves pictures below: ``perfect`` paints the left of the
+    sketch's vertical line red and the right blue (the truth); otherwise everything blue."""
+
+    semantic = False
+    weights_id = "halves"
+
+    def __init__(self, perfect: bool):
+        self.perfect = perfect
+
+    def options(self, **kw):
+        from colorizer.options import ColorizeOptions
+
+        return ColorizeOptions(**kw)
+
+    def extract_palette(self, reference):
+        return E.kmeans_palette(reference)
+
+    def batch(self, sketches, palettes=None, options=None, hints=None):
+        from types import SimpleNamespace
+
+        out = []
+        for s in sketches:
+            ink = np.asarray(s.convert("L")) < 128
+            img = np.empty(ink.shape + (3,), np.uint8)
+            img[:] = (40, 60, 220)
+            if self.perfect:
+                img[:, : int(np.nonzero(ink.any(axis=0))[0].min())] = (220, 30, 30)
+            img[ink] = 0
+            out.append(SimpleNamespace(image=Image.fromarray(img)))
+        return out
+
+
+def test_known_answers_on_a_built_check_set(tmp_path):
+    """The layout train.data.checkset writes (generator subset with reference/ and reference_labels/),
+    scored end to end: the truth gets slot and cross-reference accuracy 1, an all-"hair" colourer 0.5."""
+    from types import SimpleNamespace
+
+    from train.data.checkset import build_checkset
+
+    def generate(seed, size, variant):       # left half skin (red), right half hair (blue), a line between
+        col = np.full((size, size, 3), (220, 30, 30), np.uint8)
+        col[:, size // 2:] = (40, 60, 220)
+        sk = np.full((size, size), 255, np.uint8)
+        sk[:, size // 2 - 1:size // 2 + 1] = 0
+        col[sk < 128] = 0
+        lab = np.full((size, size), ROLE_INDEX["skin"], np.uint8)
+        lab[:, size // 2:] = ROLE_INDEX["hair"]
+        lab[sk < 128] = ROLE_INDEX["line"]
+        return SimpleNamespace(color=Image.fromarray(col), sketch=Image.fromarray(sk, "L"),
+                               labels=Image.fromarray(lab, "L"))
+
+    root = tmp_path / "cs"
+    build_checkset(root, size=64, generator_count=2, subsets=["generator"], generate=generate)
+    summary = E.evaluate_checkset({"perfect": HalvesColourer(True), "blank": HalvesColourer(False)}, root,
+                                  tmp_path / "eval", size=64, subsets=["generator"], progress=False,
+                                  baselines=False)
+    block = summary["subsets"]["generator"]
+    rows = {r["method"]: r for r in block["rows"]}
+    assert block["n"] == 2 and block["oracle"] == pytest.approx(1.0)
+    assert rows["perfect"]["slot"] == pytest.approx(1.0) and rows["perfect"]["cross"] == pytest.approx(1.0)
+    assert rows["blank"]["slot"] == pytest.approx(0.5) and rows["blank"]["cross"] == pytest.approx(0.5)
