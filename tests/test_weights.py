@@ -139,26 +139,45 @@ def test_old_config_without_the_new_fields_is_the_30_channel_model(tmp_path):
     assert not g.cfg.hints and g.cfg.num_roles == 0 and g.cfg.in_channels == 30
 
 
-def test_shipped_weights_still_load_and_colour():
-    """weights/ holds today's model (no hint planes, no role head): it keeps loading and working."""
+def test_shipped_weights_load_and_colour_by_slot():
+    """weights/ holds the semantic-slot model: it loads strictly, and a flat colouring paints
+    every region in one of the palette's slot colours exactly (before the line overlay)."""
     if not (W.REPO_WEIGHTS / W.WEIGHTS_NAME).is_file():
         pytest.skip("weights/ is not in this checkout")
     from PIL import Image, ImageDraw
 
-    from colorizer import Colorizer
+    from colorizer import Colorizer, Palette
 
     g = W.load_generator(W.REPO_WEIGHTS)
-    assert not g.cfg.hints and g.cfg.num_roles == 0 and g.cfg.in_channels == 30
-    assert g.inference["size"] == 256
+    assert g.cfg.hints and g.cfg.num_roles == 11 and g.inference["size"] == 256
     c = Colorizer(g, device="cpu", backend="torch", weights_id="weights/")
+    assert c.semantic
+    im = Image.new("RGB", (96, 80), "white")
+    ImageDraw.Draw(im).ellipse((12, 8, 84, 72), outline="black", width=2)
+    pal = Palette.from_hex("#ffffff,#f0c8a0,#c03030,#3050c0,#30a050,#e0c030,#803080,#e070b0,#f8f8f8")
+    r = c(im, palette=pal, seed=0, keep_lines=False, cel_shading=False)
+    assert r.slots is not None and r.slots.shape == (80, 96)
+    inside = np.asarray(r.image)[30:50, 35:60].reshape(-1, 3)
+    assert any((inside == col).all(axis=1).mean() > 0.95 for col in pal.colors)   # one exact slot colour
+    r2 = c(im, palette=pal, seed=0, keep_lines=False, cel_shading=False, hints=[(48, 40, 2)])
+    assert r2.slots[40, 48] == 2 and (np.asarray(r2.image)[40, 48] == pal.colors[2]).all()   # the pin holds
+
+
+def test_pre_slot_weights_still_load_and_refuse_hints(tmp_path):
+    """Weights of the pre-slot ``v1`` architecture (30 input channels, no role head) keep loading."""
+    from PIL import Image, ImageDraw
+
+    from colorizer import Colorizer, Generator, preset
+    from colorizer.hints import HintError
+
+    folder = W.save_pretrained(Generator(preset("v1")), tmp_path / "v1")
+    g = W.load_generator(folder)
+    assert not g.cfg.hints and g.cfg.num_roles == 0 and g.cfg.in_channels == 30
+    c = Colorizer(g, device="cpu", backend="torch")
     assert not c.semantic
     im = Image.new("RGB", (80, 64), "white")
     ImageDraw.Draw(im).ellipse((10, 8, 70, 58), outline="black", width=2)
     r = c(im, palette="#ffffff,#e05050", size=64, seed=0)
     assert r.image.size == (80, 64) and r.slots is None
-    a = np.asarray(r.image).astype(int)
-    chroma = a.max(axis=2) - a.min(axis=2)
-    assert chroma[20:45, 25:55].mean() > 20   # the inside takes the red, it is not left grey or white
-    from colorizer.hints import HintError
     with pytest.raises(HintError, match="no role head"):
         c(im, hints=[(40, 32, 2)], size=64)
