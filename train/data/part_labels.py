@@ -435,3 +435,22 @@ def role_colours(colour_svg: str, twin_svg: str) -> dict[int, set[tuple[int, int
         if role is not None:
             out.setdefault(role, set()).add(tuple(parse_colour(real)[:3]))
     return out
+
+
+def twin_items(name: str, script, cache_dir, colours: dict[str, str], n: int, licence: str,
+               attribution: str, url: str, maker: str, twin_version: int) -> list:
+    """Generate (cached) colour + label-twin SVG pairs for seeds ``<name>-00000`` .. and list them
+    as corpus items rendered by ``maker``; ``attribution`` is formatted with ``seed``."""
+    from pathlib import Path
+
+    from train.data.npm import ensure_node_modules
+    from train.data.sources import Item
+
+    modules = ensure_node_modules(cache_dir)
+    out = Path(cache_dir).resolve() / name / f"v{twin_version}"
+    names = [f"{name}-{i:05d}" for i in range(n)]
+    made = generate_twins(script, modules, out, colours, names, tag=name)
+    return [Item(id=seed, group=seed, source=name, licence=licence, attribution=attribution.format(seed=seed),
+                 url=url, color_svg=str(out / "color" / f"{seed}.svg"), line_mode="maker", maker=maker,
+                 seed=int(seed.rsplit("-", 1)[1]))
+            for seed in made]

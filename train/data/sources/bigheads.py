@@ -17,7 +17,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from train.data.npm import NODE_DIR, ensure_node_modules, package_versions
-from train.data.part_labels import BACKGROUND_HEX, LINE_HEX, Forced, generate_twins, labelled_sample, role_hex
+from train.data.part_labels import BACKGROUND_HEX, LINE_HEX, Forced, labelled_sample, role_hex, twin_items
 from train.data.sources import Item
 
 NAME = "bigheads"
@@ -52,33 +52,11 @@ PART_ROLES = {
 }
 
 
-def twin_dir(cache_dir: Path) -> Path:
-    return Path(cache_dir).resolve() / NAME / f"v{TWIN_VERSION}"
-
-
 def items(cache_dir: Path, limit: int | None = None, seeds: int = SEEDS, **_: object) -> list[Item]:
     """Make (cached) SVG pairs for ``seeds`` seeds (``limit`` caps them) and list them."""
     n = seeds if limit is None else min(seeds, limit)
-    modules = ensure_node_modules(cache_dir)
-    out = twin_dir(cache_dir)
-    names = [f"{NAME}-{i:05d}" for i in range(n)]
-    made = generate_twins(_SCRIPT, modules, out, COLOURS, names, tag=NAME)
-    return [
-        Item(
-            id=seed,
-            group=seed,
-            source=NAME,
-            licence=LICENCE,
-            attribution=f"Big Heads character (seed {seed}) made with @bigheads/core 0.3.3 by Robert Broersma, "
-            "MIT licence",
-            url=URL,
-            color_svg=str(out / "color" / f"{seed}.svg"),
-            line_mode="maker",
-            maker="train.data.sources.bigheads:make_sample",
-            seed=int(seed.rsplit("-", 1)[1]),
-        )
-        for seed in made
-    ]
+    return twin_items(NAME, _SCRIPT, cache_dir, COLOURS, n, LICENCE, "Big Heads character (seed {seed}) made with @bigheads/core 0.3.3 by Robert Broersma, MIT licence", URL,
+                      "train.data.sources.bigheads:make_sample", TWIN_VERSION)
 
 
 def make_sample(item: Item, size: int):
