@@ -3,12 +3,13 @@
 from .config import GeneratorConfig, preset
 from .errors import ColorizerError, InputImageError, PaletteError, WeightsError
 from .generator import Generator
+from .options import ColorizeOptions
 from .palette import Palette, extract_palette
 from .pipeline import DEFAULT_PALETTE, ColorizeResult, Colorizer
 
 __version__ = "0.1.0"
 
 __all__ = [
-    "Colorizer", "ColorizeResult", "ColorizerError", "DEFAULT_PALETTE", "Generator", "GeneratorConfig",
+    "ColorizeOptions", "Colorizer", "ColorizeResult", "ColorizerError", "DEFAULT_PALETTE", "Generator", "GeneratorConfig",
     "InputImageError", "Palette", "PaletteError", "WeightsError", "extract_palette", "preset",
 ]
