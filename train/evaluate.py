@@ -624,7 +624,7 @@ def markdown_checkset(summary: dict) -> str:
              f"old; leak: share of the rest of the figure that moved by > {SM.LEAK_DELTA_E:g} (CIE76); "
              "weights without slots edit the swatch nearest the slot's true colour",
              f"- hint +N: slot accuracy with the N largest figure regions pinned to their true slot, minus "
-             f"without (semantic weights only)",
+             "without (semantic weights only)",
              f"- runtime: {summary['runtime_s']:.1f} s total", ""]
     for subset, block in summary["subsets"].items():
         lines += [f"## {subset} ({block['n']} pictures)", "",
