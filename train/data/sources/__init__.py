@@ -9,8 +9,9 @@ happens later in worker processes from the paths in each item.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from pathlib import Path
 
-__all__ = ["Item", "LINE_MODES"]
+__all__ = ["Item", "LINE_MODES", "ensure_debian_package"]
 
 # How the sketch of an item is made:
 #   "svg"     - render ``line_svg``, the drawing's own line layer (true pair)
@@ -43,3 +44,19 @@ class Item:
     maker: str | None = None
     # Seed of a procedural item (passed through to the maker).
     seed: int | None = None
+
+
+def ensure_debian_package(package: str, path: Path) -> Path:
+    """Return ``path``, installing the Debian ``package`` that provides it first if it is missing
+    (as root, with apt-get); otherwise say how to install it."""
+    import os
+    import shutil
+    import subprocess
+
+    if path.is_dir():
+        return path
+    if os.geteuid() != 0 or shutil.which("apt-get") is None:
+        raise RuntimeError(f"{package} is not installed; run: sudo apt-get install {package}")
+    env = dict(os.environ, DEBIAN_FRONTEND="noninteractive")
+    subprocess.run(["apt-get", "install", "-y", "-q", "--no-install-recommends", package], check=True, env=env)
+    return path

@@ -31,7 +31,7 @@ import subprocess
 import sys
 from pathlib import Path
 
-from train.data.npm import NODE_DIR, ensure_node_modules, package_versions
+from train.data.npm import NODE_DIR, ensure_node_modules, package_versions, run_node_batches
 from train.data.sources import Item
 
 NAME = "dicebear"
@@ -145,24 +145,9 @@ def _generate_labels(modules: Path, style: str, seeds: list[str], svg_dir: Path)
     """Write missing label twins; returns the seeds the script skipped (with its reasons on stderr)."""
     out_dir = label_dir(svg_dir / "x.svg")
     missing = [s for s in seeds if not (out_dir / f"{s}.svg").is_file()]
-    skipped: list[str] = []
-    for start in range(0, len(missing), _BATCH):
-        batch = missing[start : start + _BATCH]
-        res = subprocess.run(
-            ["node", str(_LABEL_SCRIPT), str(modules), style, str(svg_dir), str(out_dir),
-             json.dumps(label_options(style)), *batch],
-            capture_output=True, text=True,
-        )
-        lines = [ln for ln in res.stderr.splitlines() if ln.strip()]
-        if res.returncode != 0:
-            print(f"[dicebear] label script failed for {style} ({len(batch)} seeds): {lines[-1:]}", file=sys.stderr)
-            skipped.extend(batch)
-            continue
-        for ln in lines:
-            print(f"[dicebear] {style}: {ln}", file=sys.stderr)
-            if ln.startswith("skip "):
-                skipped.append(ln[5:].split(":", 1)[0])
-    return skipped
+    return run_node_batches(_LABEL_SCRIPT, [str(modules), style, str(svg_dir), str(out_dir),
+                                            json.dumps(label_options(style))], missing, _BATCH,
+                            tag=f"dicebear {style}")
 
 
 def items(

@@ -12,13 +12,11 @@ If the package is missing and we are root, it is installed with apt-get.
 from __future__ import annotations
 
 import colorsys
-import os
 import re
-import shutil
 import subprocess
 from pathlib import Path
 
-from train.data.sources import Item
+from train.data.sources import Item, ensure_debian_package
 
 NAME = "openclipart"
 PACKAGE = "openclipart-svg"
@@ -35,13 +33,7 @@ _CREATOR = re.compile(r"<dc:creator>\s*<cc:Agent>\s*<dc:title>([^<]{1,80})</dc:t
 
 def ensure_installed() -> Path:
     """Return the SVG root, installing the Debian package first if needed (root only)."""
-    if ROOT.is_dir():
-        return ROOT
-    if os.geteuid() != 0 or shutil.which("apt-get") is None:
-        raise RuntimeError(f"{PACKAGE} is not installed; run: sudo apt-get install {PACKAGE}")
-    env = dict(os.environ, DEBIAN_FRONTEND="noninteractive")
-    subprocess.run(["apt-get", "install", "-y", "-q", "--no-install-recommends", PACKAGE], check=True, env=env)
-    return ROOT
+    return ensure_debian_package(PACKAGE, ROOT)
 
 
 def _chromatic_colours(svg: str) -> int:

@@ -11,15 +11,13 @@ package is missing and we are root, it is installed with apt-get.
 
 from __future__ import annotations
 
-import os
 import re
-import shutil
 import subprocess
 from pathlib import Path
 
 from PIL import Image, UnidentifiedImageError
 
-from train.data.sources import Item
+from train.data.sources import Item, ensure_debian_package
 
 NAME = "wesnoth"
 PACKAGE = "wesnoth-1.16-data"
@@ -47,13 +45,7 @@ def artist(folder: str, stem: str) -> str:
 
 def ensure_installed(root: Path = ROOT) -> Path:
     """Return the portraits folder, installing the Debian package first if needed (root only)."""
-    if root.is_dir():
-        return root
-    if os.geteuid() != 0 or shutil.which("apt-get") is None:
-        raise RuntimeError(f"{PACKAGE} is not installed; run: sudo apt-get install {PACKAGE}")
-    env = dict(os.environ, DEBIAN_FRONTEND="noninteractive")
-    subprocess.run(["apt-get", "install", "-y", "-q", "--no-install-recommends", PACKAGE], check=True, env=env)
-    return root
+    return ensure_debian_package(PACKAGE, root)
 
 
 def _item_id(folder: str, stem: str) -> str:
