@@ -39,8 +39,13 @@ DEFAULT_PALETTE = ",".join(DEFAULT_SLOT_COLORS)
 # Longer side the network runs at when neither the call nor the weights' config.json
 # ("_inference": {"size": ...}) says; the result keeps the sketch's size.
 DEFAULT_SIZE = 256
-# Longer side the reference is segmented at (the network sees the reference picture itself).
+# Longer side the reference is segmented at.
 SEGMENT_SIZE = 256
+# How the role head sees a reference picture: as line art extracted from it, the way it sees
+# every sketch ("xdog": for shaded art, "outline": region borders, for flat art), or as the
+# colour picture itself ("colour"); the slot probabilities of the views are averaged.
+# Measured on the anime check set (docs/notes/session4.md): line art beats the colour picture.
+REFERENCE_VIEWS = ("xdog", "outline")
 # References whose slot palettes are kept (a live preview re-uses the same reference).
 REFERENCE_CACHE = 16
 # Network outputs (roles and shading) kept per sketch for flat semantic colouring, so that
@@ -196,16 +201,24 @@ class Colorizer:
             self._references.popitem(last=False)
         return pal
 
-    def segment(self, image) -> np.ndarray:
-        """(K, h, w) slot probabilities of a colour picture (at most SEGMENT_SIZE px), as the
-        network sees it when the picture itself takes the place of the sketch."""
+    def segment(self, image, views: tuple[str, ...] = REFERENCE_VIEWS) -> np.ndarray:
+        """(K, h, w) slot probabilities of a colour picture (at most SEGMENT_SIZE px): the mean
+        over ``views`` (see :data:`REFERENCE_VIEWS`) of the role head's segmentation."""
+        from .lines import extract_lines
+
+        if not views:
+            raise ValueError("segment: give at least one view")
         img = load_image(image)
         tw, th = target_size(*img.size, SEGMENT_SIZE, multiple=self.cfg.multiple)
         rgb = img.convert("RGB").resize((tw, th), Image.BILINEAR if tw < img.size[0] else Image.BICUBIC)
-        x = to_tensor(rgb)[None]
         pv = _palette_tensor(default_slot_palette())
-        out = self.run(x, pv, None, noise="const")
-        return slot_probabilities(out.roles[0].float().numpy(), self.cfg.palette_size)
+        total = None
+        for view in views:
+            seen = rgb if view == "colour" else extract_lines(rgb, view).convert("RGB")
+            out = self.run(to_tensor(seen)[None], pv, None, noise="const")
+            p = slot_probabilities(out.roles[0].float().numpy(), self.cfg.palette_size)
+            total = p if total is None else total + p
+        return total / len(views)
 
     def _slot_palette(self, img: Image.Image, km: Palette) -> Palette:
         rgba = img.convert("RGBA")

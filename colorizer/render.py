@@ -55,13 +55,19 @@ def role_to_slot_matrix(num_roles: int = len(ROLES), num_slots: int = NUM_SLOTS)
 
 
 def slot_probabilities(role_logits: np.ndarray, num_slots: int = NUM_SLOTS) -> np.ndarray:
-    """(R, H, W) role logits -> (K, H, W) slot probabilities (softmax over roles, ``line`` dropped)."""
-    z = role_logits.astype(np.float32)
-    z = z - z.max(axis=0, keepdims=True)
-    e = np.exp(z)
-    p = e / e.sum(axis=0, keepdims=True)
-    m = role_to_slot_matrix(p.shape[0], num_slots)
-    return np.tensordot(m, p, axes=(1, 0))
+    """(R, H, W) role logits -> (K, H, W) float32 slot probabilities (softmax over roles, ``line`` dropped)."""
+    z = np.asarray(role_logits, np.float32)
+    r = z.shape[0]
+    flat = z.reshape(r, -1)
+    e = np.exp(flat - flat.max(axis=0))
+    inv = 1.0 / e.sum(axis=0)
+    m = role_to_slot_matrix(r, num_slots)
+    out = np.zeros((num_slots, flat.shape[1]), np.float32)
+    for k in range(num_slots):  # the 0/1 matrix as sums: a small matmul is far slower here
+        for j in np.flatnonzero(m[k]):
+            out[k] += e[j]
+        out[k] *= inv
+    return out.reshape((num_slots,) + z.shape[1:])
 
 
 def _luma(rgb: np.ndarray) -> np.ndarray:

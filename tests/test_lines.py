@@ -1,10 +1,10 @@
-"""train.lines (line extraction for training) on small synthetic drawings."""
+"""colorizer.lines (line extraction: training sketches and the views of a reference the role head segments) on small synthetic drawings."""
 
 import numpy as np
 import pytest
 from PIL import Image, ImageDraw
 
-from train.lines import adjust_line_width, extract_lines
+from colorizer.lines import adjust_line_width, extract_lines
 
 
 def _circle(size=96, fill=(220, 60, 60), outline=(0, 0, 0), width=3, mode="RGB"):
@@ -108,7 +108,7 @@ def _random_planes():
 def test_gaussian_matches_scipy(sigma):
     from scipy import ndimage
 
-    from train.lines import gaussian
+    from colorizer.lines import gaussian
 
     for plane in _random_planes():
         out = gaussian(plane, sigma)
@@ -120,7 +120,7 @@ def test_gaussian_matches_scipy(sigma):
 def test_morphology_matches_scipy(radius):
     from scipy import ndimage
 
-    from train.lines import _disk, binary_dilate, binary_open, grey_dilate, grey_erode
+    from colorizer.lines import _disk, binary_dilate, binary_open, grey_dilate, grey_erode
 
     rng = np.random.default_rng(radius)
     fp = _disk(radius)

@@ -403,3 +403,18 @@ def test_bad_options_in_a_call_are_clear_errors(sem):
     assert isinstance(r.seed, int) and r.options.seed is None
     assert sem(figure(), size=64, noise="none").seed is None
     assert math.isfinite(float(np.asarray(r.image).mean()))
+
+
+def test_reference_views_are_averaged_and_checked(sem):
+    ref = Image.new("RGB", (96, 80), (250, 250, 250))
+    d = ImageDraw.Draw(ref)
+    d.ellipse((20, 10, 76, 66), fill=(240, 190, 170), outline=(40, 30, 30), width=2)
+    d.rectangle((10, 60, 86, 79), fill=(60, 90, 200))
+    a = sem.segment(ref, views=("xdog",))
+    b = sem.segment(ref, views=("outline",))
+    np.testing.assert_allclose(sem.segment(ref, views=("xdog", "outline")), (a + b) / 2, atol=1e-6)
+    assert not np.allclose(sem.segment(ref, views=("colour",)), a)  # the colour picture is another view
+    with pytest.raises(ValueError, match="unknown line method"):
+        sem.segment(ref, views=("crayon",))
+    with pytest.raises(ValueError, match="at least one view"):
+        sem.segment(ref, views=())

@@ -98,7 +98,7 @@ def test_random_sketch_keeps_clean_without_styles_and_replays_the_old_width_jitt
     off = _cfg(sketch_style_prob=0.0)
     assert np.array_equal(S.random_sketch(color, clean, np.random.default_rng(0), off), clean)
     # With styles off, the draws are those of the former train.dataset line-width jitter.
-    from train.lines import adjust_line_width
+    from colorizer.lines import adjust_line_width
 
     cfg = _cfg(sketch_style_prob=0.0, line_width_prob=0.5, line_width_max=2)
     for seed in range(8):

@@ -155,3 +155,17 @@ def test_semantic_run_dry_run_export_and_pipeline(tmp_path):
     res = c(im, palette="#ffffff,#e0a080,#402020", hints=[(30, 30, 2)], size=64)
     assert (res.slots[14:46, 14:46] == 2).all()
     assert (np.asarray(res.base)[14:46, 14:46] == (0x40, 0x20, 0x20)).all()
+
+
+def test_role_weights_are_checked_and_reach_the_loss():
+    with pytest.raises(ValueError, match="unknown roles"):
+        TrainConfig(role_weights={"hat": 2.0}).validate()
+    with pytest.raises(ValueError, match="non-negative"):
+        TrainConfig(role_weights={"eye": -1.0}).validate()
+    from colorizer.roles import ROLE_INDEX
+    from train.model import Pix2PixModel
+
+    cfg = TrainConfig(generator_preset="tiny", generator_overrides={"hints": True, "num_roles": len(ROLE_INDEX)},
+                      feature_net="none", loss_feature=0.0, role_weights={"eye": 2.5}).validate()
+    w = Pix2PixModel(cfg).role_weight
+    assert float(w[ROLE_INDEX["eye"]]) == 2.5 and float(w[ROLE_INDEX["hair"]]) == 1.0

@@ -59,3 +59,16 @@ def test_discriminator_has_no_sigmoid():
     assert not any(isinstance(m, torch.nn.Sigmoid) for m in d.modules())
     out = d(torch.randn(2, 3, 32, 32), torch.randn(2, 3, 32, 32))
     assert out.shape[:2] == (2, 1)
+
+
+def test_weighted_role_cross_entropy_known_answer():
+    # two labelled pixels (roles 0 and 2) and one unknown (255); role 2 weighs 3
+    logits = torch.tensor([[[[2.0, 0.0, 1.0]], [[0.0, 0.0, 1.0]], [[0.0, 1.0, 1.0]]]])  # (1, 3, 1, 3)
+    labels = torch.tensor([[[0, 2, 255]]])
+    w = torch.tensor([1.0, 1.0, 3.0])
+    lse = torch.logsumexp(logits[0, :, 0, :2], dim=0)
+    ce0 = float(lse[0] - 2.0)
+    ce1 = float(lse[1] - 1.0)
+    got = float(losses.role_cross_entropy(logits, labels, weight=w))
+    assert abs(got - (ce0 + 3 * ce1) / 4) < 1e-6
+    assert abs(float(losses.role_cross_entropy(logits, labels)) - (ce0 + ce1) / 2) < 1e-6

@@ -109,6 +109,10 @@ class TrainConfig:
     # Weight of the role head's cross-entropy against the part labels (pairs with labels/;
     # unlabelled pixels are ignored). Only used by generators with a role head.
     loss_role: float = 5.0
+    # Per-role weights of that cross-entropy, by role name (colorizer.roles.ROLES); roles not
+    # named weigh 1. Small parts (eyes, accessories) are few pixels and otherwise get absorbed
+    # into their neighbours. None: every role weighs 1.
+    role_weights: dict | None = None
 
     # ---- semantic slots -----------------------------------------------------------------
     # How the training palette is made from the target: "slots" (slot k = the main colour of
@@ -191,6 +195,16 @@ class TrainConfig:
             raise ValueError(f"unknown feature_net {self.feature_net!r}")
         if not 0.0 <= self.ema_decay < 1.0:
             raise ValueError("ema_decay must be in [0, 1)")
+        if self.role_weights is not None:
+            from colorizer.roles import ROLES
+
+            if not isinstance(self.role_weights, dict):
+                raise ValueError("role_weights must map role names to weights")
+            bad = [k for k in self.role_weights if k not in ROLES]
+            if bad:
+                raise ValueError(f"role_weights: unknown roles {bad}; roles are {', '.join(ROLES)}")
+            if any(not (float(v) >= 0) for v in self.role_weights.values()):
+                raise ValueError("role_weights must be non-negative numbers")
         check_style_options(self.sketch_styles, self.sketch_style_prob, self.sketch_style_stack_prob)
         if not (self.sketch_xdog_sigmas and self.sketch_dog_sigmas) or min(
                 list(self.sketch_xdog_sigmas) + list(self.sketch_dog_sigmas)) <= 0:

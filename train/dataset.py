@@ -28,7 +28,7 @@ from colorizer.roles import DEFAULT_SLOT_COLORS, IGNORE, NUM_SLOTS, labels_to_sl
 
 from .augment import recolor_clusters, shift_hue
 from .config import TrainConfig
-from .lines import extract_lines
+from colorizer.lines import extract_lines
 from .sketch_styles import random_sketch
 
 from train.data.layouts import discover_pairs

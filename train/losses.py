@@ -43,12 +43,15 @@ def total_variation(x: torch.Tensor) -> torch.Tensor:
     return (x[..., 1:, :] - x[..., :-1, :]).abs().mean() + (x[..., :, 1:] - x[..., :, :-1]).abs().mean()
 
 
-def role_cross_entropy(logits: torch.Tensor, labels: torch.Tensor, ignore_index: int = 255) -> torch.Tensor:
-    """Per-pixel cross-entropy of the role head against a label map (255 = unknown, ignored).
+def role_cross_entropy(logits: torch.Tensor, labels: torch.Tensor, ignore_index: int = 255,
+                       weight: torch.Tensor | None = None) -> torch.Tensor:
+    """Per-pixel cross-entropy of the role head against a label map (255 = unknown, ignored);
+    ``weight``: optional (num_roles,) class weights (a weighted mean over the labelled pixels).
 
     A batch with no labelled pixel gives 0 (with a gradient path, so DDP stays in step).
     """
     labels = labels.long()
     if not bool((labels != ignore_index).any()):
         return logits.float().sum() * 0.0
-    return torch.nn.functional.cross_entropy(logits.float(), labels, ignore_index=ignore_index)
+    w = None if weight is None else weight.to(logits.device, torch.float32)
+    return torch.nn.functional.cross_entropy(logits.float(), labels, weight=w, ignore_index=ignore_index)

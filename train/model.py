@@ -50,6 +50,13 @@ class Pix2PixModel:
         self.opt_g = torch.optim.Adam(self.G.parameters(), lr=cfg.lr_g, betas=betas)
         self.opt_d = torch.optim.Adam(self.D.parameters(), lr=cfg.lr_d, betas=betas)
         self.step = 0
+        self.role_weight = None
+        if cfg.role_weights:
+            from colorizer.roles import ROLES
+
+            if self.G.cfg.num_roles != len(ROLES):
+                raise ValueError(f"role_weights name the {len(ROLES)} roles, the role head has {self.G.cfg.num_roles}")
+            self.role_weight = torch.tensor([float(cfg.role_weights.get(r, 1.0)) for r in ROLES])
 
         self.G_train: nn.Module = self.G
         self.D_train: nn.Module = self.D
@@ -117,7 +124,8 @@ class Pix2PixModel:
                 fake_f = self.feature_net(fake)
             terms["g_feature"] = losses.feature_l2(fake_f, real_f)
         if out.roles is not None and batch.get("labels") is not None and cfg.loss_role:
-            terms["g_role"] = losses.role_cross_entropy(out.roles, batch["labels"].to(self.device))
+            terms["g_role"] = losses.role_cross_entropy(out.roles, batch["labels"].to(self.device),
+                                                           weight=self.role_weight)
         weights = {"g_adv": cfg.loss_adv, "g_l1": cfg.loss_l1, "g_tv": cfg.loss_tv, "g_feature": cfg.loss_feature,
                    "g_role": cfg.loss_role}
         loss_g = sum(weights[k] * v for k, v in terms.items())

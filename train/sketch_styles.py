@@ -43,7 +43,7 @@ from pathlib import Path
 import cv2
 import numpy as np
 
-from .lines import adjust_line_width
+from colorizer.lines import adjust_line_width
 
 __all__ = ["STYLES", "EXTRACT_STYLES", "STACK_STYLES", "random_sketch", "xdog_sketch", "dog_sketch",
            "add_gaps", "scan", "pencil", "jitter_width", "check_style_options", "style_grid"]
@@ -132,7 +132,7 @@ def dog_sketch(color: np.ndarray, rng: np.random.Generator, sigmas=(0.6, 1.0, 1.
 
 
 def jitter_width(sketch: np.ndarray, rng: np.random.Generator, max_px: int = 1) -> np.ndarray:
-    """Thicken or thin the lines by 1..``max_px`` pixels (train.lines.adjust_line_width)."""
+    """Thicken or thin the lines by 1..``max_px`` pixels (colorizer.lines.adjust_line_width)."""
     from PIL import Image
 
     delta = int(rng.choice([d for d in range(-max_px, max_px + 1) if d]))
@@ -313,7 +313,7 @@ def style_grid(pairs: list[tuple[np.ndarray, np.ndarray]], cell: int = 160, seed
 def _load_pairs(size: int, n_anime: int) -> list[tuple[np.ndarray, np.ndarray]]:
     from PIL import Image
 
-    from .lines import extract_lines
+    from colorizer.lines import extract_lines
 
     root = Path(__file__).resolve().parents[1]
     pairs = []

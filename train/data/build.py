@@ -41,7 +41,7 @@ from train.data import splits
 from train.data.render import render_svg
 from train.data.sources import Item
 from train.data.svg_lines import line_twin
-from train.lines import extract_lines
+from colorizer.lines import extract_lines
 
 __all__ = ["DEFAULT_SOURCES", "ALL_SOURCES", "list_items", "render_pair", "build", "rebuild_licences",
            "read_licences", "files_on_disk", "counts_on_disk"]

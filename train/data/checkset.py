@@ -20,7 +20,7 @@ chosen per picture in ``checkset_roles.json`` after looking at both:
   top-hat of the max-channel value, so dark-brown hair is not ink but black
   strokes inside it are) times how dark it is (:func:`ink_sketch`);
 * ``"xdog"`` - the full-body portraits are painted with coloured outlines and
-  have no ink: :func:`train.lines.extract_lines` (XDoG), as training does for
+  have no ink: :func:`colorizer.lines.extract_lines` (XDoG), as training does for
   colour-only pictures.
 
 Role labels come from a hand assignment committed in ``checkset_roles.json``:
@@ -164,10 +164,8 @@ def ink_sketch(rgb: np.ndarray, radius: int, contrast: tuple[float, float] = (25
 
 
 def _extract_lines():
-    try:
-        from train.lines import extract_lines
-    except ImportError:  # before the move out of the library
-        from colorizer.lines import extract_lines  # type: ignore[no-redef]
+    from colorizer.lines import extract_lines
+
     return extract_lines
 
 

@@ -12,7 +12,7 @@ Layouts (detected in this order unless ``layout=`` is given):
     Detected when the sampled images are all 2:1.
 ``"color_only"``
     A folder of colour images; the sketch is extracted on load with
-    :func:`train.lines.extract_lines`.
+    :func:`colorizer.lines.extract_lines`.
 
 Each :class:`Pair` loads lazily: ``pair.load() -> (sketch RGB or None, colour RGB)``.
 The loader is a picklable ``functools.partial``, so pairs can be sent to
@@ -99,7 +99,7 @@ def _load_color_only(path: str, extract: bool, method: str) -> Loaded:
     color = open_rgb(path)
     if not extract:
         return None, color
-    from train.lines import extract_lines
+    from colorizer.lines import extract_lines
 
     return extract_lines(color, method=method).convert("RGB"), color
 

@@ -5,7 +5,7 @@ shapes on top of the colour fills. Turning every light fill white and every
 dark paint black keeps exactly those outlines: the result is the drawing's own
 line layer, pixel-aligned with the colour render (a true pair, not an
 extraction). Styles without drawn outlines get little from this; the build
-falls back to :func:`train.lines.extract_lines` for them.
+falls back to :func:`colorizer.lines.extract_lines` for them.
 """
 
 from __future__ import annotations

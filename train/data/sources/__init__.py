@@ -16,7 +16,7 @@ __all__ = ["Item", "LINE_MODES", "ensure_debian_package"]
 # How the sketch of an item is made:
 #   "svg"     - render ``line_svg``, the drawing's own line layer (true pair)
 #   "twin"    - render ``color_svg`` recoloured by train.data.svg_lines.line_twin (true pair)
-#   "extract" - train.lines.extract_lines on the colour render (method in ``extract_method``)
+#   "extract" - colorizer.lines.extract_lines on the colour render (method in ``extract_method``)
 #   "maker"   - ``maker`` renders the whole sample itself (procedural sources, label re-renders)
 LINE_MODES = ("svg", "twin", "extract", "maker")
 

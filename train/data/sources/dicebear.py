@@ -8,7 +8,7 @@ group. How the sketch is made depends on the style (checked by eye on renders):
   croodles) - the same SVG with light paint whitened and dark paint blackened
   is the drawing's own line layer (a true pair).
 * ``extract``: styles drawn without outlines or with translucent ones -
-  ``train.lines.extract_lines(method="outline")`` on the colour render.
+  ``colorizer.lines.extract_lines(method="outline")`` on the colour render.
 
 Licences come from each style's ``meta`` in the package (CC BY 4.0, CC0 1.0,
 or "free for personal and commercial use" for avataaars).

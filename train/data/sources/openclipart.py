@@ -4,7 +4,7 @@ Only the folders that hold drawings (animals, people, food, ...) are used,
 not icons, maps, symbols or shapes. A drawing is kept when its SVG has no
 embedded raster image, is under 400 KB and uses at least two clearly
 chromatic colours; the sketch is made by
-``train.lines.extract_lines(method="xdog", channels="rgb")`` on the colour render (clip art is
+``colorizer.lines.extract_lines(method="xdog", channels="rgb")`` on the colour render (clip art is
 often shaded with gradients, where XDoG gives cleaner lines than "outline").
 If the package is missing and we are root, it is installed with apt-get.
 """

@@ -93,10 +93,8 @@ def load_colour(path: str | Path, size: int, pad_frac: float = 0.0) -> Image.Ima
 
 
 def _extract_lines():
-    try:
-        from train.lines import extract_lines
-    except ImportError:  # older tree: the module lived in the library
-        from colorizer.lines import extract_lines
+    from colorizer.lines import extract_lines
+
     return extract_lines
 
 
