@@ -5,7 +5,7 @@
 For each operation and size the old and the new implementation run alternately
 (so load on a shared machine hits both alike); the table gives the median
 milliseconds of each, the speed-up ``old / new`` and how far the outputs differ.
-"new" is what ships: ``colorizer.regions`` and ``train.lines`` are imported and
+"new" is what ships: ``colorizer.regions`` and ``colorizer.lines`` are imported and
 their helpers are timed; "old" is the scipy / PIL code they replaced, kept here.
 Rows marked *candidate* are replacements that were measured but not adopted
 (see the notes printed under the table). Last, the milliseconds of every sketch
@@ -266,7 +266,7 @@ def main() -> None:
     ]
     notes = [
         "",
-        "Rows without *(candidate)* are what ships (`colorizer.regions.region_labels`, `train.lines.gaussian`, "
+        "Rows without *(candidate)* are what ships (`colorizer.regions.region_labels`, `colorizer.lines.gaussian`, "
         "`grey_dilate`, `grey_erode`, `binary_open`, `binary_dilate`).",
         "*(candidate)* rows were not adopted: OpenCV's distance transform with labels only approximates the",
         "Euclidean distance (mask 5), so ink pixels take the colour of a different (sometimes farther) region",
