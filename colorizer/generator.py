@@ -128,8 +128,13 @@ class Generator(nn.Module):
         pal = (x[:, cfg.sketch_channels:cfg.sketch_channels + k3].mean(dim=(2, 3))
                if self.film_enc is not None else None)
 
+        return self.trunk(self.stem(x), pal, h, w, noise_mode, generator, noise_strength)
+
+    def trunk(self, out: torch.Tensor, pal: torch.Tensor | None, h: int, w: int, noise_mode: str = "random",
+              generator: torch.Generator | None = None, noise_strength: float = 1.0) -> GeneratorOutput:
+        """Everything after the stem: ``out`` is the stem's output on the padded input, ``pal``
+        the (N, 3K) palette for FiLM (None without), ``h`` x ``w`` the unpadded size."""
         feats = []
-        out = self.stem(x)
         for i, block in enumerate(self.encoder):
             out = block(out)
             if pal is not None:

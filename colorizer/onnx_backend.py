@@ -44,7 +44,7 @@ from .layers import NOISE_MODES, NoiseInjection
 
 DEFAULT_OPSET = 17
 # Bump when the exported graph's inputs or layout change, so old cache files are not reused.
-EXPORT_FORMAT = 2
+EXPORT_FORMAT = 3  # 3: the stem without the constant palette planes (planeless_stem)
 CACHE_ENV = "COLORIZER_CACHE"
 
 
@@ -105,8 +105,37 @@ class _NoiseInputs(nn.Module):
         cfg = self.gen.cfg
         hints = rest[0] if cfg.hints else None
         self.queue = list(rest[1:] if cfg.hints else rest)
-        out = self.gen(sketch, palette, hints, noise_mode="random")
+        # Inputs arrive padded to the size multiple (OnnxGenerator pads them), as forward_input pads.
+        stem = planeless_stem(self.gen.stem, cfg.sketch_channels, cfg.palette_size, sketch, palette, hints)
+        pal = palette if self.gen.film_enc is not None else None
+        out = self.gen.trunk(stem, pal, sketch.shape[-2], sketch.shape[-1], noise_mode="random")
         return (out.rgb, out.roles) if out.roles is not None else out.rgb
+
+
+def planeless_stem(stem: nn.Conv2d, sketch_channels: int, palette_size: int, sketch: torch.Tensor,
+                   palette: torch.Tensor, hints: torch.Tensor | None) -> torch.Tensor:
+    """The stem convolution of ``Generator.build_input``'s planes without building them.
+
+    The palette's 3K planes are constant, so (zero padding, stride 1) their share of the
+    convolution at a pixel is the sum over the kernel taps that fall inside the picture of
+    ``sum_c palette[c] * W[:, c, tap]``: a (K3 -> taps) product times a 0/1 map per tap. The
+    full-resolution convolution then sees only the sketch and the hint planes (12 of 39
+    channels). Same numbers as ``stem(build_input(...))`` up to float rounding.
+    """
+    w = stem.effective_weight() if hasattr(stem, "effective_weight") else stem.weight
+    w = w.float()
+    if stem.padding_mode != "zeros" or tuple(stem.stride) != (1, 1) or stem.groups != 1:
+        raise ValueError("planeless_stem needs a stride-1, zero-padded, ungrouped stem")
+    s, k3 = sketch_channels, 3 * palette_size
+    o, _, kh, kw = w.shape
+    local_w = w[:, :s] if hints is None else torch.cat([w[:, :s], w[:, s + k3:]], dim=1)
+    local = sketch if hints is None else torch.cat([sketch, hints], dim=1)
+    out = F.conv2d(local, local_w, stem.bias, stem.stride, stem.padding)
+    taps = torch.eye(kh * kw, dtype=w.dtype).reshape(kh * kw, 1, kh, kw)
+    inside = F.conv2d(torch.ones_like(sketch[:, :1]), taps, None, stem.stride, stem.padding)  # (N, taps, H, W)
+    per_tap = torch.matmul(palette, w[:, s:s + k3].reshape(o, k3, kh * kw).permute(1, 0, 2).reshape(k3, o * kh * kw))
+    per_tap = per_tap.reshape(-1, o, kh * kw)                                                  # (N, O, taps)
+    return out + torch.matmul(per_tap, inside.flatten(2)).reshape(out.shape)
 
 
 def input_names(model: Generator) -> list[str]:

@@ -344,3 +344,22 @@ def test_a_later_dtype_change_keeps_the_backend_and_still_colours(sketch_image):
     t = Colorizer.from_random(preset("tiny"), device="cpu", backend="torch")
     t.model.to(torch.bfloat16)          # the PyTorch path feeds the model its own dtype
     assert t(sketch_image, size=64, seed=0, flat=False).image.size == sketch_image.size
+
+
+@pytest.mark.parametrize("name", ["default", "paper", "v1"])
+def test_planeless_stem_equals_the_stem_on_the_built_planes(name):
+    from colorizer.generator import Generator
+    from colorizer.onnx_backend import planeless_stem
+
+    torch.manual_seed(0)
+    g = Generator(preset(name)).eval()
+    cfg = g.cfg
+    sk, pal = torch.rand(2, 3, 32, 48) * 2 - 1, torch.rand(2, 3 * cfg.palette_size) * 2 - 1
+    hints = (torch.rand(2, cfg.palette_size, 32, 48) > 0.9).float() if cfg.hints else None
+    with torch.no_grad():
+        want = g.stem(g.build_input(sk, pal, hints))
+        got = planeless_stem(g.stem, cfg.sketch_channels, cfg.palette_size, sk, pal, hints)
+    assert torch.allclose(got, want, atol=1e-5), float((got - want).abs().max())
+    # the border pixels are where the zero padding matters: change the palette, they must follow
+    with torch.no_grad():
+        assert not torch.allclose(planeless_stem(g.stem, cfg.sketch_channels, cfg.palette_size, sk, -pal, hints), got)
