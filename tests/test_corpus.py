@@ -1,6 +1,7 @@
 """train.data corpus pieces that run without npm: splits, test guard, SVG line twins, rendering, packs."""
 
 import json
+from pathlib import Path
 
 import numpy as np
 import pytest
@@ -145,3 +146,37 @@ def test_pairs_from_reads_folder_or_pack_and_refuses_test(tmp_path):
     (tmp_path / "d" / "test" / "sketch").mkdir(parents=True)
     with pytest.raises(splits.TestDataError):
         pairs_from(tmp_path / "d" / "test", "train")  # a test folder passed directly
+
+
+def test_pack_carries_part_labels_for_semantic_runs(tmp_path):
+    import sys
+
+    sys.path.insert(0, str(Path(__file__).parent))
+    from _train_helpers import make_labelled_pairs, tiny_config
+
+    from train.dataset import build_dataset
+
+    root = tmp_path / "d"
+    make_labelled_pairs(root / "train", n=4)
+    make_labelled_pairs(root / "val", n=2, seed=1)
+    # one train map mostly unknown (255), one train pair with no map at all
+    Image.new("L", (48, 48), 255).save(root / "train" / "labels" / "pair001.png")
+    (root / "train" / "labels" / "pair002.png").unlink()
+    meta = pack(root, tmp_path / "all.npz", max_mib=1.0, workers=1)
+    assert meta["labelled"] == 5 and meta["counts"] == {"train": 4, "val": 2}
+    pairs = {p.id: p for p in open_pack(tmp_path / "all.npz", "train")}
+    assert pairs["pair002"].load_labels() is None and pairs["pair001"].labels_coverage == 0.0
+    want = np.asarray(Image.open(root / "train" / "labels" / "pair000.png"))
+    assert np.array_equal(np.asarray(pairs["pair000"].load_labels()), want)  # labels are exact
+    assert pairs["pair000"].labels_coverage == 1.0
+    meta = pack(root, tmp_path / "sem.npz", max_mib=1.0, workers=1, min_label_coverage=0.9)
+    assert meta["counts"] == {"train": 2, "val": 2}
+    assert sorted(p.id for p in open_pack(tmp_path / "sem.npz", "train")) == ["pair000", "pair003"]
+    # a semantic-slot dataset reads the pack's labels and coverage (no label files needed)
+    cfg = tiny_config(tmp_path / "all.npz", layout="packed", generator_overrides={"hints": True, "num_roles": 11},
+                      palette_mode="slots")
+    ds = build_dataset(cfg)
+    assert len(ds) == 2 and ds.dropped_unlabelled == 2
+    item = ds[(0, 0)]
+    assert item["labels"].shape == (32, 32) and int(item["labels"].max()) <= 10
+    assert pack(root, tmp_path / "v.npz", max_mib=1.0, workers=1, max_val=1)["counts"] == {"train": 4, "val": 1}

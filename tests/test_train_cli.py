@@ -16,7 +16,7 @@ REPO = Path(__file__).resolve().parent.parent
 
 
 def test_configs_load_and_overrides(tmp_path):
-    for name in ("paper", "cpu", "gpu"):
+    for name in ("paper", "cpu", "gpu", "cpu_slots", "gpu_slots"):
         cfg = load_config(REPO / "train" / "configs" / f"{name}.yaml")
         assert isinstance(cfg, TrainConfig)
     assert load_config(REPO / "train/configs/paper.yaml").generator_preset == "paper"

@@ -194,8 +194,11 @@ class ColorizationDataset(Dataset):
         if self.semantic:
             labelled = [p for p in self.pairs if getattr(p, "labels_path", None)]
             if cfg.min_label_coverage > 0:
-                cover = label_coverage([p.labels_path for p in labelled])
-                labelled = [p for p in labelled if cover[p.labels_path] >= cfg.min_label_coverage]
+                known = {p.id: getattr(p, "labels_coverage", None) for p in labelled}  # packs know it
+                cover = label_coverage([p.labels_path for p in labelled if known[p.id] is None])
+                labelled = [p for p in labelled
+                            if (known[p.id] if known[p.id] is not None else cover[p.labels_path])
+                            >= cfg.min_label_coverage]
             self.dropped_unlabelled = len(self.pairs) - len(labelled)
             if not labelled:
                 raise ValueError("palette_mode 'slots' needs pairs with part labels (labels/ folders) covering "

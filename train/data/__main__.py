@@ -31,6 +31,10 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--size", type=int, default=None, help="resize to this side (default: as built)")
     p.add_argument("--sketch-levels", type=int, default=4, help="grey levels kept in sketches (0 = all 256)")
     p.add_argument("--sources", type=_csv, default=None, help="only these sources (default: all)")
+    p.add_argument("--min-label-coverage", type=float, default=None,
+                   help="only pairs whose part labels know this share of the pixels (what a semantic-slot run "
+                        "trains on: 0.9); default: pairs with or without labels")
+    p.add_argument("--max-val", type=int, default=None, help="at most this many val pairs (default: all)")
     p.add_argument("--workers", type=int, default=2)
 
     m = sub.add_parser("make-test-manifest", help="(maintainers) freeze the test split ids")
@@ -68,7 +72,7 @@ def main(argv: list[str] | None = None) -> int:
         from train.data.pack import pack
 
         pack(args.data, args.out, max_mib=args.max_mib, size=args.size, sketch_levels=args.sketch_levels,
-             workers=args.workers, sources=args.sources)
+             workers=args.workers, sources=args.sources, min_label_coverage=args.min_label_coverage, max_val=args.max_val)
     elif args.command == "make-test-manifest":
         from train.data.build import make_test_manifest
 

@@ -45,8 +45,13 @@ class Pair:
     origin: str  # file path (or "pack:<file>#<id>")
     layout: str
     loader: Callable[[], Loaded] = field(repr=False, compare=False)
-    # Path of the part-label map (mode L, colorizer.roles indices, 255 = unknown), if the pair has one.
+    # Path of the part-label map (mode L, colorizer.roles indices, 255 = unknown), if the pair has one
+    # (a pack: "pack:<file>#<id>", read by labels_loader).
     labels_path: str | None = None
+    # Reads the label map when it is not a file of its own (packed pairs).
+    labels_loader: Callable[[], Image.Image] | None = field(default=None, repr=False, compare=False)
+    # Share of the label map's pixels with a known role, when the source already knows it (packs).
+    labels_coverage: float | None = None
 
     def load(self) -> Loaded:
         """``(sketch, colour)`` as RGB images of equal size; sketch may be None for colour-only sources."""
@@ -54,6 +59,8 @@ class Pair:
 
     def load_labels(self) -> Image.Image | None:
         """The part-label map as a mode-L image, or None when the pair has none."""
+        if self.labels_loader is not None:
+            return self.labels_loader()
         if self.labels_path is None:
             return None
         with Image.open(self.labels_path) as im:

@@ -53,6 +53,10 @@ def _load(path: str, index: int) -> Loaded:
     return pack.image("sketch", index, "RGB"), pack.image("color", index, "RGB")
 
 
+def _load_labels(path: str, index: int) -> Image.Image:
+    return _open(path).image("label", index, "L")
+
+
 def pack_meta(path: str | Path) -> dict:
     """The pack's meta document (size, encodings, counts, corpus summary)."""
     return _open(str(Path(path).resolve())).meta
@@ -64,11 +68,18 @@ def open_pack(path: str | Path, split: str | None = "train") -> list[Pair]:
     pack = _open(key)
     if split is not None and split not in _CODES:
         raise ValueError(f"a pack holds only train and val, not {split!r}")
-    return [
-        Pair(pid, f"pack:{key}#{pid}", "packed", partial(_load, key, i))
-        for i, pid in enumerate(pack.ids)
-        if split is None or pack.splits[i] == _CODES[split]
-    ]
+    a = pack.arrays
+    offsets = a.get("label_offsets")  # format 1 packs have no labels
+    out = []
+    for i, pid in enumerate(pack.ids):
+        if split is not None and pack.splits[i] != _CODES[split]:
+            continue
+        labelled = offsets is not None and offsets[i + 1] > offsets[i]
+        out.append(Pair(pid, f"pack:{key}#{pid}", "packed", partial(_load, key, i),
+                        labels_path=f"pack:{key}#{pid}:labels" if labelled else None,
+                        labels_loader=partial(_load_labels, key, i) if labelled else None,
+                        labels_coverage=float(a["label_coverage"][i]) if labelled else None))
+    return out
 
 
 def pairs_from(path: str | Path, split: str = "train", layout: str | None = None) -> list[Pair]:
