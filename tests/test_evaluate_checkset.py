@@ -156,6 +156,13 @@ def test_evaluate_checkset_end_to_end_and_cli(checkset, tmp_path):
     assert E.main(["--random-weights", "tiny", "--checkset", str(checkset), "--size", str(SIZE), "--subsets",
                    "generator", "--out", str(tmp_path / "cli"), "--no-progress", "--threads", "1"]) == 0
     assert "## generator (2 pictures)" in (tmp_path / "cli" / "results.md").read_text()
+    # --no-shading: a row with cel shading off, whose options say so
+    methods = E.build_methods({"sem": models["sem"]}, SIZE, no_shading=True, baselines=False)
+    assert [m.name for m in methods] == ["sem", "sem (no cel shading)"]
+    assert methods[0].options.cel_shading and not methods[1].options.cel_shading
+    assert E.main(["--random-weights", "tiny", "--checkset", str(checkset), "--size", str(SIZE), "--subsets",
+                   "generator", "--out", str(tmp_path / "ns"), "--no-progress", "--threads", "1", "--no-shading"]) == 0
+    assert "| random tiny (no cel shading) |" in (tmp_path / "ns" / "results.md").read_text()
     with pytest.raises(SystemExit, match="not a check set"):
         E.evaluate_checkset(models, tmp_path, out, size=SIZE, progress=False)
 

@@ -11,8 +11,8 @@ seed 0), at ``--size`` (``--net-size``: the network's size when smaller) -
 resizing, flat rendering and the line overlay are the pipeline's. Palettes come
 from the reference picture through the pipeline too (``Colorizer.extract_palette``:
 K-means for older weights, slot palettes from the role head's segmentation for
-semantic ones). ``--raw`` / ``--flat`` / ``--keep-lines`` add rows with the flat
-colours and the line overlay off / flat only / lines only.
+semantic ones). ``--raw`` / ``--flat`` / ``--keep-lines`` / ``--no-shading`` add rows with the flat
+colours and the line overlay off / flat only / lines only / flat colours without cel shading.
 
 **Pairs** (``--data``, the default). For every image ``i`` (sketch ``S_i``,
 ground truth ``G_i``, both resized to the working size):
@@ -135,22 +135,23 @@ class Method:
 
 # Row variants of every model: name suffix -> option overrides (the plain name: the defaults).
 VARIANTS = {"raw": (" (raw)", {"flat": False, "keep_lines": False}),
+            "no_shading": (" (no cel shading)", {"cel_shading": False}),
             "flat": (" + flat", {"flat": True, "keep_lines": False}),
             "keep_lines": (" + lines", {"flat": False, "keep_lines": True})}
 
 
 def build_methods(models: dict[str, Colorizer], size: int, net_size: int | None = None,
-                  raw: bool = False, flat: bool = False, keep_lines: bool = False,
+                  raw: bool = False, flat: bool = False, keep_lines: bool = False, no_shading: bool = False,
                   noise: str | None = None, seed: int = 0, baselines: bool = True) -> list[Method]:
     """The shipped defaults of every model (plus the asked variants), then the baselines."""
     out = []
-    asked = {"raw": raw, "flat": flat, "keep_lines": keep_lines}
+    asked = {"raw": raw, "flat": flat, "keep_lines": keep_lines, "no_shading": no_shading}
     for name, c in models.items():
         base = {"size": int(net_size or size), "seed": seed}
         if noise is not None:
             base["noise"] = noise
-        rows = [(name, {})] + [(name + VARIANTS[k][0], VARIANTS[k][1]) for k in ("raw", "flat", "keep_lines")
-                               if asked[k]]
+        rows = [(name, {})] + [(name + VARIANTS[k][0], VARIANTS[k][1])
+                               for k in ("raw", "flat", "keep_lines", "no_shading") if asked[k]]
         for label, over in rows:
             m = Method(label, colorizer=c, overrides=over, options=c.options(**base, **over))
             out.append(m)
@@ -374,7 +375,7 @@ def evaluate(models: dict[str, Colorizer], data: str | Path, out: str | Path, si
              limit: int | None = DEFAULT_LIMIT, batch_size: int = 16, max_pixels: int = 16384,
              grid_rows: int = GRID_ROWS, progress: bool = True, keep_lines: bool = False, flat: bool = False,
              cell: int = CELL, net_size: int | None = None, raw: bool = False, noise: str | None = None,
-             seed: int = 0) -> dict:
+             seed: int = 0, no_shading: bool = False) -> dict:
     """Run every model (through the pipeline) and baseline on the pairs under ``data``;
     write results.md/json and grid.png to ``out``."""
     from tqdm import tqdm
@@ -393,7 +394,7 @@ def evaluate(models: dict[str, Colorizer], data: str | Path, out: str | Path, si
                for i, (pid, load) in enumerate(tqdm(chosen, desc="loading", disable=not progress))]
     n = len(samples)
     methods = build_methods(models, size, net_size, raw=raw, flat=flat, keep_lines=keep_lines,
-                            noise=noise, seed=seed)
+                            no_shading=no_shading, noise=noise, seed=seed)
     for s in samples:
         seed_kmeans(methods, s.id, s.kmeans)
 
@@ -649,7 +650,7 @@ def evaluate_checkset(models: dict[str, Colorizer], root: str | Path, out: str |
                       limit: int | None = None, subsets=CHECK_SUBSETS, edits: int = 1, progress: bool = True,
                       grid_rows: int = GRID_ROWS, cell: int = CELL, net_size: int | None = None,
                       noise: str | None = None, seed: int = 0, raw: bool = False,
-                      baselines: bool = True) -> dict:
+                      baselines: bool = True, no_shading: bool = False) -> dict:
     """The check-set evaluation (see the module docstring); writes results.md/json and
     grid_<subset>.png to ``out``. ``edits``: slots edited per picture, in rotation (0: all)."""
     from tqdm import tqdm
@@ -659,7 +660,8 @@ def evaluate_checkset(models: dict[str, Colorizer], root: str | Path, out: str |
     if not (root / "CHECKSET").is_file():
         raise SystemExit(f"{root} is not a check set (no CHECKSET marker); build one with "
                          "`python -m train.data checkset --out DIR`")
-    methods = build_methods(models, size, net_size, raw=raw, noise=noise, seed=seed, baselines=baselines)
+    methods = build_methods(models, size, net_size, raw=raw, noise=noise, seed=seed, baselines=baselines,
+                            no_shading=no_shading)
     keep_lines = methods[0].options.keep_lines if methods and methods[0].options is not None else True
     summary: dict = {"subsets": {}, "per_picture": {}}
     for subset in subsets:
@@ -785,6 +787,8 @@ def parse_args(argv=None) -> argparse.Namespace:
                          "'<model> + lines'")
     ap.add_argument("--flat", action="store_true",
                     help="also score each model with flat colours but no line overlay, as '<model> + flat'")
+    ap.add_argument("--no-shading", action="store_true",
+                    help="also score each model with flat colours but no cel shading, as '<model> (no cel shading)'")
     ap.add_argument("--grid-size", type=int, default=CELL,
                     help=f"pixels per grid cell (default {CELL}; e.g. 512 to look at full-size outputs)")
     ap.add_argument("--no-progress", action="store_true")
@@ -809,14 +813,15 @@ def main(argv=None) -> int:
         summary = evaluate_checkset(models, args.checkset, out, size=args.size, limit=args.limit or None,
                                     subsets=[s for s in args.subsets.split(",") if s], edits=args.edits,
                                     progress=not args.no_progress, cell=args.grid_size, net_size=args.net_size,
-                                    noise=args.noise, seed=args.seed, raw=args.raw)
+                                    noise=args.noise, seed=args.seed, raw=args.raw, no_shading=args.no_shading)
         print(markdown_checkset(summary))
         print(f"wrote {out}/results.md, results.json, grid_<subset>.png")
         return 0
     summary = evaluate(models, args.data, out, size=args.size, limit=args.limit or None,
                        batch_size=args.batch_size, max_pixels=args.max_pixels, progress=not args.no_progress,
                        keep_lines=args.keep_lines, flat=args.flat, cell=args.grid_size,
-                       net_size=args.net_size, raw=args.raw, noise=args.noise, seed=args.seed)
+                       net_size=args.net_size, raw=args.raw, noise=args.noise, seed=args.seed,
+                       no_shading=args.no_shading)
     print(markdown(summary))
     print(f"wrote {out}/results.md, results.json, grid.png")
     return 0
