@@ -57,7 +57,9 @@ def main(argv=None) -> int:
         raise SystemExit(f"{a.weights}: weights without a role head; nothing to diagnose")
     root = Path(a.checkset)
     run = dict(size=256, seed=0)
-    lines = [f"# Slot diagnostics: `{a.weights}` on `{a.checkset}`", "",
+    shown = Path(a.checkset).resolve()
+    shown = shown.relative_to(ROOT) if shown.is_relative_to(ROOT) else shown
+    lines = [f"# Slot diagnostics: `{a.weights}` on `{shown}`", "",
              f"`python scripts/slot_diagnostics.py --weights {a.weights} --limit {a.limit}`; pictures at 512 px, "
              "network at 256 px, seed 0, flat colours; slot accuracy over figure pixels.", ""]
     for subset in CHECK_SUBSETS:
