@@ -167,6 +167,8 @@ def model_card(state: dict, eval_table: str | None = None) -> str:
         f"- losses: LSGAN x {cfg['loss_adv']}, L1 x {cfg['loss_l1']}, feature ({cfg['feature_net']}) x "
         f"{cfg['loss_feature']}, TV x {cfg['loss_tv']}"
         + (f", role cross-entropy x {cfg.get('loss_role')}" if g.cfg.num_roles else "")
+        + (" (role weights " + ", ".join(f"{k} {v}" for k, v in cfg["role_weights"].items()) + ")"
+           if g.cfg.num_roles and cfg.get("role_weights") else "")
         + f"; Adam lr G {cfg['lr_g']} / D {cfg['lr_d']}",
         *_semantic_lines(cfg, g.cfg),
         f"- augmentation: scale {cfg.get('scale_min')}-{cfg.get('scale_max')}, flips, line width changes, "
