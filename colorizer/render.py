@@ -132,6 +132,10 @@ def render_roles(color: np.ndarray, darkness: np.ndarray, slot_probs: np.ndarray
         med[1:][has] = (keys[mid[has]] % 4096) / 8.0
         dark = np.zeros(h * w, bool)
         dark[inside] = luma[inside] < med[reg] - SHADOW_DROP
+        # A darker patch the role head gives to another part (hair painted into a face) is a
+        # part boundary the lines do not show, not a shadow: shade only where the pixel's own
+        # most likely slot is its region's.
+        dark &= slot_probs.reshape(k, -1).argmax(axis=0) == pix_slots
         dark = ndimage.binary_opening(dark.reshape(h, w), iterations=1).ravel()
         dark &= flat > 0
         dcount = np.bincount(flat[dark], minlength=n + 1)

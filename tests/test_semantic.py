@@ -238,6 +238,13 @@ def test_cel_shading_gives_two_tones_where_the_network_is_darker():
     assert len(np.unique(r.image[right].reshape(-1, 3), axis=0)) == 1
     flat = render_roles(color, ink, probs, PALETTE, cel_shading=False)
     assert len(np.unique(flat.image[left].reshape(-1, 3), axis=0)) == 1
+    # the same dark patch where the role head's own vote is another part (hair painted into a
+    # face, with no line between them): the region stays skin and gets no shadow
+    mixed = probs.copy()
+    mixed[:, shade] = 0.0
+    mixed[SLOT_INDEX["hair"], shade] = 1.0
+    m = render_roles(color, ink, mixed, PALETTE, cel_shading=True)
+    assert (m.slots[left] == SLOT_INDEX["skin"]).all() and (m.shadow[left] == 0).all()
 
 
 def test_slot_probabilities_sum_roles_into_slots():
