@@ -227,6 +227,16 @@ class TrainConfig:
         Path(path).write_text(json.dumps(self.to_dict(), indent=2) + "\n")
 
 
+def resolve_palette_mode(mode: str, num_roles: int, palette_size: int) -> str:
+    """``TrainConfig.palette_mode`` with "auto" decided: "slots" for a generator with a role head
+    and the 9 semantic slots, else "share"."""
+    from colorizer.roles import NUM_SLOTS
+
+    if mode != "auto":
+        return mode
+    return "slots" if num_roles and palette_size == NUM_SLOTS else "share"
+
+
 def _coerce(cls, name: str, value: Any) -> Any:
     """Turn YAML strings such as ``1e-4`` (YAML 1.1 reads it as a string) into numbers."""
     kind = str({f.name: f.type for f in dataclasses.fields(cls)}[name])

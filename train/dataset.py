@@ -27,7 +27,7 @@ from colorizer.palette import Palette, extract_palette, hex_to_rgb
 from colorizer.roles import DEFAULT_SLOT_COLORS, IGNORE, NUM_SLOTS, labels_to_slots
 
 from .augment import recolor_clusters, shift_hue
-from .config import TrainConfig
+from .config import TrainConfig, resolve_palette_mode
 from colorizer.lines import extract_lines
 from .sketch_styles import random_sketch
 
@@ -185,9 +185,7 @@ class ColorizationDataset(Dataset):
         self.palettes = PaletteCache(cfg.palette_cache, palette_size)
         self.line_extractor = line_extractor or extract_lines
         gcfg = cfg.generator_config()
-        mode = cfg.palette_mode
-        if mode == "auto":
-            mode = "slots" if (gcfg.num_roles and palette_size == NUM_SLOTS) else "share"
+        mode = resolve_palette_mode(cfg.palette_mode, gcfg.num_roles, palette_size)
         self.semantic = (mode == "slots") if semantic is None else semantic
         self.hints = bool(gcfg.hints) if hints is None else hints
         self.palette_size = palette_size

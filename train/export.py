@@ -21,6 +21,7 @@ from colorizer.generator import Generator, count_parameters
 from colorizer.weights import save_pretrained
 
 from . import checkpoint as ckpt
+from .config import resolve_palette_mode
 
 LICENCE_FILES = ("LICENSES.csv", "LICENSES.md", "LICENCES.md", "licenses.json", "licences.json", "LICENSES.json", "SOURCES.md")
 
@@ -112,9 +113,7 @@ def _parent_lines(parent: dict | None) -> list[str]:
 
 def _semantic_lines(cfg: dict, gcfg: GeneratorConfig) -> list[str]:
     """What the palette slots mean and what the network takes, from the run's options."""
-    mode = cfg.get("palette_mode", "share")
-    if mode == "auto":
-        mode = "slots" if gcfg.num_roles and gcfg.palette_size == 9 else "share"
+    mode = resolve_palette_mode(cfg.get("palette_mode", "share"), gcfg.num_roles, gcfg.palette_size)
     if mode == "slots":
         out = ["- palette: semantic slots (slot k = the main colour of role k in the part labels: background, "
                "skin, hair, eyes, top, bottom, outer, accessory, eye whites & mouth), with role-by-role "
