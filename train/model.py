@@ -56,7 +56,7 @@ class Pix2PixModel:
 
             if self.G.cfg.num_roles != len(ROLES):
                 raise ValueError(f"role_weights name the {len(ROLES)} roles, the role head has {self.G.cfg.num_roles}")
-            self.role_weight = torch.tensor([float(cfg.role_weights.get(r, 1.0)) for r in ROLES])
+            self.role_weight = torch.tensor([float(cfg.role_weights.get(r, 1.0)) for r in ROLES], device=self.device)
 
         self.G_train: nn.Module = self.G
         self.D_train: nn.Module = self.D
