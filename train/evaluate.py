@@ -63,8 +63,7 @@ from PIL import Image, ImageDraw
 
 from colorizer import Colorizer, Palette, extract_palette, preset
 from colorizer.options import ColorizeOptions
-from colorizer.processing import line_mask, load_image, overlay_lines, target_size
-from colorizer.regions import flat_seal, region_labels
+from colorizer.processing import load_image, overlay_lines, target_size
 from colorizer.roles import NUM_SLOTS, SLOTS, labels_to_slots
 
 from train import metrics as M
@@ -505,8 +504,8 @@ def figure_hints(sketch: Image.Image, slots: np.ndarray, n: int) -> list[tuple[i
     """Hints for the ``n`` largest line-enclosed regions of the figure, largest first:
     a point deep inside each (``train.slot_metrics.hint_points``) with the region's true
     (majority) slot. Regions mostly background, line or unknown are left out."""
-    w, h = sketch.size
-    regions, count = region_labels(line_mask(sketch) > LINE_THRESHOLD, flat_seal(h, w))
+    regions = SM.sketch_regions(sketch, LINE_THRESHOLD)
+    count = int(regions.max())
     if count == 0 or n <= 0:
         return []
     flat = regions.ravel().astype(np.int64)
@@ -624,7 +623,7 @@ def markdown_checkset(summary: dict) -> str:
              f"- edits: {cfg['edits_desc']}; steer: share of the slot's pixels nearer the new colour than the "
              f"old; leak: share of the rest of the figure that moved by > {SM.LEAK_DELTA_E:g} (CIE76); "
              "weights without slots edit the swatch nearest the slot's true colour",
-             f"- hint +N: slot accuracy with the N largest figure regions pinned to their true slot, minus "
+             "- hint +N: slot accuracy with the N largest figure regions pinned to their true slot, minus "
              "without (semantic weights only)",
              f"- runtime: {summary['runtime_s']:.1f} s total", ""]
     for subset, block in summary["subsets"].items():

@@ -107,7 +107,9 @@ def slot_accuracy(output_rgb, gt_rgb, palette_rgb, mask) -> float:
     return float(np.mean(nearest_palette(out[m], pal) == nearest_palette(gt[m], pal)))
 
 
-def _regions(sketch_l, threshold: float, seal: int | None) -> np.ndarray:
+def sketch_regions(sketch_l, threshold: float = 0.5, seal: int | None = None) -> np.ndarray:
+    """(H, W) int labels of the regions the sketch's lines enclose (0 = ink / seal band), as the
+    pipeline's flat colouring finds them (line darkness > ``threshold``, the default seal)."""
     from PIL import Image
 
     from colorizer.processing import line_mask
@@ -139,7 +141,7 @@ def region_oracle(gt_rgb, sketch_l, palette_rgb=None, threshold: float = 0.5,
     :func:`slot_accuracy`.
     """
     gt = _rgb(gt_rgb, "gt_rgb")
-    regions = _regions(sketch_l, threshold, seal)
+    regions = sketch_regions(sketch_l, threshold, seal)
     if regions.shape != gt.shape[:2]:
         raise ValueError(f"sketch {regions.shape} and ground truth {gt.shape[:2]} differ in size")
     if regions.max() == 0:
