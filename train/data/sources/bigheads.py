@@ -55,8 +55,9 @@ PART_ROLES = {
 def items(cache_dir: Path, limit: int | None = None, seeds: int = SEEDS, **_: object) -> list[Item]:
     """Make (cached) SVG pairs for ``seeds`` seeds (``limit`` caps them) and list them."""
     n = seeds if limit is None else min(seeds, limit)
-    return twin_items(NAME, _SCRIPT, cache_dir, COLOURS, n, LICENCE, "Big Heads character (seed {seed}) made with @bigheads/core 0.3.3 by Robert Broersma, MIT licence", URL,
-                      "train.data.sources.bigheads:make_sample", TWIN_VERSION)
+    return twin_items(NAME, _SCRIPT, cache_dir, COLOURS, n, licence=LICENCE,
+                      attribution="Big Heads character (seed {seed}) made with @bigheads/core 0.3.3 by Robert Broersma, MIT licence",
+                      url=URL, maker="train.data.sources.bigheads:make_sample", twin_version=TWIN_VERSION)
 
 
 def make_sample(item: Item, size: int):

@@ -52,8 +52,9 @@ PART_ROLES = {
 def items(cache_dir: Path, limit: int | None = None, seeds: int = SEEDS, **_: object) -> list[Item]:
     """Make (cached) SVG pairs for ``seeds`` seeds (``limit`` caps them) and list them."""
     n = seeds if limit is None else min(seeds, limit)
-    return twin_items(NAME, _SCRIPT, cache_dir, COLOURS, n, LICENCE, "facesjs face (seed {seed}) made with facesjs 5.0.3 by Jeremy Scheff, Apache License 2.0", URL,
-                      "train.data.sources.facesjs:make_sample", TWIN_VERSION)
+    return twin_items(NAME, _SCRIPT, cache_dir, COLOURS, n, licence=LICENCE,
+                      attribution="facesjs face (seed {seed}) made with facesjs 5.0.3 by Jeremy Scheff, Apache License 2.0",
+                      url=URL, maker="train.data.sources.facesjs:make_sample", twin_version=TWIN_VERSION)
 
 
 def make_sample(item: Item, size: int):
