@@ -23,6 +23,7 @@ share of figure pixels whose slot's palette colour is the true one ("palette rig
 from __future__ import annotations
 
 import argparse
+import functools
 import sys
 import time
 from pathlib import Path
@@ -80,8 +81,7 @@ def main(argv=None) -> int:
         for spec in a.views:
             views = tuple(spec.split("+"))
             c._references.clear()
-            segment = Colorizer.segment.__get__(c)
-            c.segment = lambda image, _v=views, _s=segment: _s(image, views=_v)
+            c.segment = functools.partial(Colorizer.segment, c, views=views)  # what extract_palette calls
             for p in pics:
                 pal = c.extract_palette(p.reference_self)
                 add(f"views {spec}, no shading", acc(p, palette=pal, cel_shading=False)[0])
