@@ -13,7 +13,7 @@ from PIL import Image, ImageDraw
 
 from colorizer import Colorizer, preset
 from colorizer.generator import Generator
-from colorizer.roles import NUM_ROLES, NUM_SLOTS, ROLE_INDEX, SLOT_INDEX, labels_to_slots
+from colorizer.roles import NUM_ROLES, NUM_SLOTS, ROLE_INDEX, SLOT_INDEX, SLOTS as SLOTS_NAMES, labels_to_slots
 from train import evaluate as E
 
 SIZE = 96
@@ -229,3 +229,82 @@ def test_known_answers_on_a_built_check_set(tmp_path):
     assert block["n"] == 2 and block["oracle"] == pytest.approx(1.0)
     assert rows["perfect"]["slot"] == pytest.approx(1.0) and rows["perfect"]["cross"] == pytest.approx(1.0)
     assert rows["blank"]["slot"] == pytest.approx(0.5) and rows["blank"]["cross"] == pytest.approx(0.5)
+
+
+class PartColourer:
+    """A semantic stand-in that paints every true part in its slot's swatch. A click pins its
+    region to the named slot; with ``spread`` the whole part under the click follows it."""
+
+    semantic = True
+    weights_id = "parts"
+
+    def __init__(self, slots: np.ndarray, spread: bool):
+        self.slots, self.spread = slots, spread
+
+    def options(self, **kw):
+        from colorizer.options import ColorizeOptions
+
+        return ColorizeOptions(**kw)
+
+    def extract_palette(self, reference):
+        from colorizer import Palette
+
+        rgb = np.asarray(reference.convert("RGB"))
+        cols = np.array([rgb[self.slots == k][0] if (self.slots == k).any() else (128, 128, 128)
+                         for k in range(NUM_SLOTS)], np.uint8)
+        return Palette(cols, np.full(NUM_SLOTS, 1 / NUM_SLOTS))
+
+    def batch(self, sketches, palettes=None, options=None, hints=None):
+        from types import SimpleNamespace
+
+        from train.slot_metrics import sketch_regions
+
+        out = []
+        for i, (s, p) in enumerate(zip(sketches, palettes)):
+            slots = self.slots.copy()
+            regions = sketch_regions(s, 0.5)
+            for x, y, k in (hints[i] if hints else []):
+                where = (slots == slots[y, x]) if self.spread else (regions == regions[y, x])
+                slots = np.where(where, k, slots)
+            img = np.zeros(slots.shape + (3,), np.uint8)
+            for k in range(NUM_SLOTS):
+                img[slots == k] = p.colors[k]
+            img[np.asarray(s.convert("L")) < 128] = 0
+            out.append(SimpleNamespace(image=Image.fromarray(img)))
+        return out
+
+
+def test_click_follow_known_answers(tmp_path):
+    """Hair in two boxes: a click on the larger names an absent slot. A colourer that moves the
+    whole part follows 1.0 (the other box), one that only pins the clicked region 0.0; neither leaks."""
+    root = tmp_path / "cs"
+    (root / "ardentryst").mkdir(parents=True)
+    (root / "CHECKSET").write_text("check set\n")
+    color, sketch, labels = picture()
+    extra = (70, 6, 90, 36)                           # a second hair box, right of the head
+    for img, fill, line in ((color, HAIR, "black"), (sketch, None, 0), (labels, ROLE_INDEX["hair"], ROLE_INDEX["line"])):
+        ImageDraw.Draw(img).rectangle(extra, fill=fill, outline=line, width=2)
+    for d, img in (("color", color), ("sketch", sketch), ("labels", labels)):
+        (root / "ardentryst" / d).mkdir()
+        img.save(root / "ardentryst" / d / "a0.png")
+    pic = E.load_check_picture(root, "ardentryst", "a0", SIZE, index=0, edits=0)
+    slots = labels_to_slots(pic.labels)
+    clicks = {SLOTS_NAMES[s]: (b, xy) for s, b, xy, _ in pic.clicks}
+    assert set(clicks) == {"hair"}                    # skin and top are one region each: nothing else to follow
+    b, (x, y) = clicks["hair"]
+    assert not (slots == b).any() and 8 < x < 26      # an absent slot; the click in the larger (left) box
+    rows = {}
+    for spread in (True, False):
+        m = E.build_methods({"c": PartColourer(slots, spread)}, SIZE, baselines=False)[0]
+        rows[spread], _ = E.score_check_picture(m, pic)
+    assert rows[True]["clicks"]["hair"]["follow"] == pytest.approx(1.0)
+    assert rows[False]["clicks"]["hair"]["follow"] == pytest.approx(0.0)
+    assert rows[True]["click_leak"] == pytest.approx(0.0) and rows[False]["click_leak"] == pytest.approx(0.0)
+    assert rows[True]["slot"] == pytest.approx(1.0)
+    md = E.markdown_checkset({"config": {"checkset": "x", "size": SIZE, "net_size": SIZE, "options": "-",
+                                         "edits_desc": "all"}, "runtime_s": 0.0,
+                              "subsets": {"ardentryst": {"n": 1, "oracle": 1.0, "rows": [
+                                  {"method": "c", **{k: rows[True].get(k, math.nan) for k, _, _ in E.CHECK_COLUMNS},
+                                   "per_slot": {}, "per_slot_click": {"hair": {"follow": 1.0, "leak": 0.0, "n": 1}}}]}}})
+    assert "| Click follow | Click leak |" in md and "Click follow / leak per slot" in md
+    assert "| c | – | 1.00 / 0.00 (1) | – |" in md     # the click table: skin, hair, eyes, ...

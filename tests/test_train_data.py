@@ -88,3 +88,63 @@ def test_refuses_test_split(tmp_path):
         (root / d / "pair000.png").rename(root / d / f"{test_id}.png")
     with pytest.raises(TestDataError):
         discover(root)
+
+
+# -- hint swaps: hints that move a whole part to another slot --------------------------------
+
+def test_swap_part_hints_moves_one_whole_part_to_an_absent_slot():
+    from colorizer.roles import ROLE_INDEX, labels_to_slots
+    from train.dataset import SLOT_ROLE, swap_part_hints
+
+    labels = np.zeros((40, 40), np.uint8)
+    labels[5:20, 5:35] = ROLE_INDEX["hair"]
+    labels[20:35, 10:30] = ROLE_INDEX["skin"]
+    labels[19, :] = ROLE_INDEX["line"]
+    slots = labels_to_slots(labels)
+    palette = np.arange(27, dtype=np.uint8).reshape(9, 3) * 9
+    for seed in range(20):
+        rng = np.random.default_rng(seed)
+        slots2, labels2, pal2, hints = swap_part_hints(slots, labels, palette, rng, max_points=3)
+        a = int(slots[hints[0][1], hints[0][0]])                # the part the hints fall on
+        b = hints[0][2]
+        assert a in (1, 2) and b not in (0, 1, 2) and 1 <= len(hints) <= 3
+        assert all(h[2] == b and slots[h[1], h[0]] == a for h in hints)
+        part = slots == a
+        assert (slots2[part] == b).all() and (slots2[~part] == slots[~part]).all()
+        assert (labels2[part] == SLOT_ROLE[b]).all() and (labels2[~part] == labels[~part]).all()
+        assert labels_to_slots(labels2)[part].tolist() == slots2[part].tolist()
+        assert (pal2[b] == palette[a]).all()                    # the new slot shows the part's colour
+        others = [k for k in range(9) if k not in (a, b)]
+        assert (pal2[others] == palette[others]).all()
+    # nothing to swap: no part big enough, or no absent slot
+    assert swap_part_hints(np.zeros((40, 40), np.uint8), labels, palette, np.random.default_rng(0), 3) is None
+    full = np.repeat(np.arange(1, 9, dtype=np.uint8), 200).reshape(40, 40)   # every slot but paper
+    assert swap_part_hints(full, full, palette, np.random.default_rng(0), 3) is None
+
+
+def test_dataset_hint_swaps_keep_the_target_and_move_labels_palette_and_hints(tmp_path):
+    import torch
+
+    from _train_helpers import make_labelled_pairs
+    from train.dataset import SLOT_ROLE
+
+    make_labelled_pairs(tmp_path / "train", n=3, size=48)
+    over = dict(generator_overrides={"hints": True, "num_roles": 11}, palette_mode="slots", hint_prob=1.0,
+                reference_input_prob=0.0, recolor_prob=0.0, hue_shift_prob=0.0, flip=False)
+    plain = build_dataset(tiny_config(tmp_path / "train", **over))
+    swap = build_dataset(tiny_config(tmp_path / "train", hint_swap_prob=1.0, **over))
+    moved = 0
+    for i in range(3):
+        for seed in range(4):
+            a, b = plain[(i, seed)], swap[(i, seed)]
+            assert torch.equal(a["target"], b["target"])        # the picture is never repainted
+            planes = b["hints"].numpy()
+            hinted = planes.reshape(9, -1).max(axis=1) > 0
+            if not torch.equal(a["labels"], b["labels"]):
+                moved += 1
+                new_slot = int(np.flatnonzero(hinted)[0])
+                assert hinted.sum() == 1 and new_slot not in (0, 1, 2)   # only skin and hair exist
+                lab = b["labels"].numpy()
+                ys, xs = np.nonzero(planes[new_slot] >= planes[new_slot].max())
+                assert (lab[ys, xs] == SLOT_ROLE[new_slot]).mean() > 0.5   # the hinted part carries the new role
+    assert moved >= 6

@@ -124,6 +124,15 @@ class TrainConfig:
     # (uniform from 1 to hint_max); hints are points sampled from the label map.
     hint_prob: float = 0.5
     hint_max: int = 12
+    # Share of the hinted samples whose hints move a whole part to another slot: one role
+    # present in the picture (e.g. the hair) is relabelled to a slot the picture lacks, that
+    # slot's swatch takes the part's colour, the part's own swatch a random colour, and 1 to
+    # hint_swap_max points on the part name the new slot. The target stays as it is, so the
+    # network is right only if it follows the hints over the whole part: one click on a hair
+    # lock recolours all of the hair (train.dataset.swap_part_hints). 0: hints always name the
+    # true slot, which the sketch already tells, and the hint planes learn little.
+    hint_swap_prob: float = 0.0
+    hint_swap_max: int = 3
     # Share of samples whose "sketch" is the colour target itself (with the default slot
     # palette): teaches the role head to segment a reference picture.
     reference_input_prob: float = 0.1
@@ -205,6 +214,8 @@ class TrainConfig:
                 raise ValueError(f"role_weights: unknown roles {bad}; roles are {', '.join(ROLES)}")
             if any(not (float(v) >= 0) for v in self.role_weights.values()):
                 raise ValueError("role_weights must be non-negative numbers")
+        if not 0.0 <= self.hint_swap_prob <= 1.0 or self.hint_swap_max < 1:
+            raise ValueError("hint_swap_prob must be in [0, 1] and hint_swap_max >= 1")
         check_style_options(self.sketch_styles, self.sketch_style_prob, self.sketch_style_stack_prob)
         if not (self.sketch_xdog_sigmas and self.sketch_dog_sigmas) or min(
                 list(self.sketch_xdog_sigmas) + list(self.sketch_dog_sigmas)) <= 0:

@@ -24,7 +24,7 @@ from torch.utils.data import Dataset
 
 from colorizer.hints import HINT_RADIUS_FRAC, hint_planes_np
 from colorizer.palette import Palette, extract_palette, hex_to_rgb
-from colorizer.roles import DEFAULT_SLOT_COLORS, IGNORE, NUM_SLOTS, labels_to_slots
+from colorizer.roles import DEFAULT_SLOT_COLORS, IGNORE, NUM_SLOTS, ROLE_INDEX, ROLE_TO_SLOT, labels_to_slots
 
 from .augment import recolor_clusters, shift_hue
 from .config import TrainConfig, resolve_palette_mode
@@ -161,6 +161,41 @@ def sample_hints(slot_map: np.ndarray, rng: np.random.Generator, n: int) -> list
     return [(int(xs[i]), int(ys[i]), int(slot_map[ys[i], xs[i]])) for i in pick]
 
 
+# The role a part relabelled to a slot takes (the first role of the slot, in ROLES order).
+SLOT_ROLE = tuple(min(ROLE_INDEX[r] for r, s in ROLE_TO_SLOT.items() if s == k) for k in range(NUM_SLOTS))
+# A part needs at least this share of the crop to be moved to another slot.
+SWAP_MIN_SHARE = 0.01
+
+
+def swap_part_hints(slot_map: np.ndarray, labels: np.ndarray, palette: np.ndarray, rng: np.random.Generator,
+                    max_points: int):
+    """Move one whole part to another slot and name the new slot with 1..``max_points`` hints on it.
+
+    A slot present in the crop (not the background, at least ``SWAP_MIN_SHARE`` of it) is the
+    part; the new slot is one the crop has no pixel of. The new slot's swatch takes the part's
+    colour and the part's old swatch a random colour, the part's labels become the new slot's
+    role, and the hints are points on the part. The target picture is not touched: the network
+    can reproduce it only by reading the hints, and by spreading a point to the whole part.
+    Returns ``(slot_map, labels, palette, hints)``, or None when the crop has no such pair of slots.
+    """
+    counts = np.bincount(slot_map[slot_map < NUM_SLOTS].ravel(), minlength=NUM_SLOTS)
+    present = [k for k in range(1, NUM_SLOTS) if counts[k] >= SWAP_MIN_SHARE * slot_map.size]
+    absent = [k for k in range(1, NUM_SLOTS) if counts[k] == 0]
+    if not present or not absent:
+        return None
+    a = int(rng.choice(present))
+    b = int(rng.choice(absent))
+    part = slot_map == a
+    slot_map = np.where(part, np.uint8(b), slot_map)
+    labels = np.where(part, np.uint8(SLOT_ROLE[b]), labels)
+    palette = palette.copy()
+    palette[b] = palette[a]
+    palette[a] = rng.integers(0, 256, size=3)
+    ys, xs = np.nonzero(part)
+    pick = rng.integers(0, len(ys), size=int(rng.integers(1, max_points + 1)))
+    return slot_map, labels, palette, [(int(xs[i]), int(ys[i]), b) for i in pick]
+
+
 # ---- the dataset ------------------------------------------------------------------------
 def _to_tensor(a: np.ndarray) -> torch.Tensor:
     """(H, W, 3) uint8 -> (3, H, W) float in [-1, 1]."""
@@ -240,7 +275,13 @@ class ColorizationDataset(Dataset):
             sketch_rgb, palette = color_a, DEFAULT_SLOTS[: self.palette_size].copy()
         elif (rng is not None and self.hints and slot_map is not None and self.cfg.hint_max > 0
               and rng.random() < self.cfg.hint_prob):
-            hints = sample_hints(slot_map, rng, int(rng.integers(1, self.cfg.hint_max + 1)))
+            swapped = None
+            if labels_a is not None and rng.random() < self.cfg.hint_swap_prob:
+                swapped = swap_part_hints(slot_map, labels_a, palette, rng, self.cfg.hint_swap_max)
+            if swapped is not None:
+                slot_map, labels_a, palette, hints = swapped
+            else:
+                hints = sample_hints(slot_map, rng, int(rng.integers(1, self.cfg.hint_max + 1)))
         item = {
             "sketch": _to_tensor(sketch_rgb),
             "target": _to_tensor(color_a),
@@ -366,4 +407,5 @@ def build_dataset(cfg: TrainConfig, split: str = "train", palette_size: int = 9)
     return ColorizationDataset(pairs, cfg, False, palette_size)
 
 
-__all__ = ["ColorizationDataset", "StepSampler", "TestDataError", "build_dataset", "collate", "discover"]
+__all__ = ["ColorizationDataset", "StepSampler", "TestDataError", "build_dataset", "collate", "discover",
+           "sample_hints", "swap_part_hints"]

@@ -40,6 +40,12 @@ same characters). Per subset, for every picture (:mod:`train.slot_metrics`):
   colour nearest to the slot's true colour;
 * hint gain (semantic weights): slot accuracy after pinning the 1, 3 and 10 largest
   figure regions (points from ``train.slot_metrics.hint_points``, each given its true slot);
+* click follow and click leak (semantic weights): for each edited slot, one click in its
+  largest region names a slot the picture lacks, whose swatch is set to a far colour (the
+  user's "this part is that swatch"). Follow is the share of the part's *other* pixels
+  (outside the clicked region, which the pin fills exactly) that take the new colour; click
+  leak the share of the rest of the figure that moved. One click on a hair lock should turn
+  all of the hair;
 * PSNR and SSIM of the matched output.
 
 Results: ``results.md`` (one table per data set / check-set subset), ``results.json``
@@ -491,6 +497,7 @@ class CheckPicture:
     true_colors: dict             # slot -> (3,) uint8 median ground-truth colour
     edit_slots: list              # the slots edited for this picture
     hints: list                   # (x, y, slot), largest figure region first
+    clicks: list = field(default_factory=list)  # (slot, new slot, (x, y), mask of the pixels scored)
     reference: Image.Image | None = None   # another picture of the character (generator subset)
     ref_roles: dict | None = None          # its role colours
 
@@ -518,6 +525,42 @@ def figure_hints(sketch: Image.Image, slots: np.ndarray, n: int) -> list[tuple[i
     fig_regions = np.where(keep[regions], regions, 0)
     pts = SM.hint_points(fig_regions, n)
     return [(int(c), int(r), int(major[regions[r, c]])) for r, c in pts]
+
+
+def click_plans(sketch: Image.Image, slots: np.ndarray, edit_slots, index: int) -> list:
+    """One click per edited slot (background aside): ``(slot, new_slot, (x, y), others)``.
+
+    The click is the deepest point of the largest line-enclosed region whose true majority
+    slot is ``slot``; ``new_slot`` is a slot with no pixel in the picture (in rotation over the
+    pictures), so moving the part there changes no other part's colour; ``others`` are the pixels
+    the click's effect is measured on: inside some line-enclosed region (not the lines) and not
+    in the clicked one, which the pin fills exactly. A slot with fewer than ``MIN_EDIT_PIXELS``
+    such pixels, or a picture with every slot present, gets no click.
+    """
+    regions = SM.sketch_regions(sketch, LINE_THRESHOLD)
+    count = int(regions.max())
+    absent = [k for k in range(1, NUM_SLOTS) if not (slots == k).any()]
+    if count == 0 or not absent:
+        return []
+    flat = regions.ravel().astype(np.int64)
+    s = slots.ravel().astype(np.int64)
+    ok = (flat > 0) & (s < NUM_SLOTS)
+    votes = np.bincount(flat[ok] * NUM_SLOTS + s[ok], minlength=(count + 1) * NUM_SLOTS).reshape(count + 1, NUM_SLOTS)
+    major = votes.argmax(axis=1)
+    major[votes.sum(axis=1) == 0] = -1
+    major[0] = -1
+    plans = []
+    for j, slot in enumerate(k for k in edit_slots if k != 0):
+        mine = np.where(major[regions] == slot, regions, 0)
+        pts = SM.hint_points(mine, 1)
+        if len(pts) == 0:
+            continue
+        r, c = (int(v) for v in pts[0])
+        others = (regions > 0) & (regions != regions[r, c])
+        if int(((slots == slot) & others).sum()) < MIN_EDIT_PIXELS:
+            continue
+        plans.append((slot, absent[(index + j) % len(absent)], (c, r), others))
+    return plans
 
 
 def load_check_picture(root: Path, subset: str, pid: str, size: int, index: int, edits: int,
@@ -549,7 +592,8 @@ def load_check_picture(root: Path, subset: str, pid: str, size: int, index: int,
     else:
         chosen = present
     pic = CheckPicture(subset, pid, sk, gt, labels, figure, color, km, oracle, oracle_acc, regions, colours,
-                       sorted(chosen), figure_hints(sk, slots, max(HINT_COUNTS)))
+                       sorted(chosen), figure_hints(sk, slots, max(HINT_COUNTS)),
+                       click_plans(sk, slots, sorted(chosen), index))
     ref = d / "reference" / f"{pid}.png"
     ref_lab = d / "reference_labels" / f"{pid}.png"
     if ref.is_file() and ref_lab.is_file():
@@ -595,6 +639,19 @@ def score_check_picture(m: Method, pic: CheckPicture) -> tuple[dict, np.ndarray]
                         hints=[pic.hints[:n] for n in HINT_COUNTS])
         for n, o in zip(HINT_COUNTS, outs):
             r[f"hint{n}"] = SM.slot_accuracy(o, pic.gt, pic.kmeans.colors, pic.figure) - r["slot"]
+    # clicks: one point names a new slot for a whole part (semantic weights only)
+    r["clicks"] = {}
+    if m.semantic and pic.clicks:
+        plan = [(s, b, xy, others, M.far_color(pal.colors[s])) for s, b, xy, others in pic.clicks]
+        outs = m.colour([pic.sketch] * len(plan),
+                        [pal.replace(b, tuple(int(v) for v in new)) for _, b, _, _, new in plan],
+                        hints=[[(xy[0], xy[1], b)] for _, b, xy, _, _ in plan])
+        for (s, b, xy, others, new), after in zip(plan, outs):
+            follow, leak = SM.edit_steer_leak(out0, after, pic.slot_regions[s] & others, pic.figure & others,
+                                              new, pal.colors[s])
+            r["clicks"][SLOTS[s]] = {"follow": follow, "leak": leak, "to": SLOTS[b]}
+    r["click_follow"] = _mean(e["follow"] for e in r["clicks"].values())
+    r["click_leak"] = _mean(e["leak"] for e in r["clicks"].values())
     # cross reference: another picture of the same character
     r["cross"] = math.nan
     if pic.reference is not None and pic.ref_roles:
@@ -607,7 +664,8 @@ def score_check_picture(m: Method, pic: CheckPicture) -> tuple[dict, np.ndarray]
 
 CHECK_COLUMNS = [("slot", "Slot acc.", 3), ("cross", "Cross-ref role acc.", 3), ("steer", "Edit steer", 3),
                  ("leak", "Edit leak", 3), ("hint1", "Hint +1", 3), ("hint3", "Hint +3", 3),
-                 ("hint10", "Hint +10", 3), ("psnr", "PSNR (dB)", 2), ("ssim", "SSIM", 3)]
+                 ("hint10", "Hint +10", 3), ("click_follow", "Click follow", 3), ("click_leak", "Click leak", 3),
+                 ("psnr", "PSNR (dB)", 2), ("ssim", "SSIM", 3)]
 
 
 def markdown_checkset(summary: dict) -> str:
@@ -624,7 +682,11 @@ def markdown_checkset(summary: dict) -> str:
              f"old; leak: share of the rest of the figure that moved by > {SM.LEAK_DELTA_E:g} (CIE76); "
              "weights without slots edit the swatch nearest the slot's true colour",
              "- hint +N: slot accuracy with the N largest figure regions pinned to their true slot, minus "
-             "without (semantic weights only)",
+             "without (semantic weights only); at most the region oracle minus the slot accuracy",
+             "- click follow / leak: one click in a slot's largest region names a slot the picture lacks, "
+             "whose swatch is set to a far colour; follow: share of the slot's pixels outside the clicked "
+             "region that take the new colour; leak: share of the rest of the figure (clicked region aside) "
+             "that moved (semantic weights only)",
              f"- runtime: {summary['runtime_s']:.1f} s total", ""]
     for subset, block in summary["subsets"].items():
         lines += [f"## {subset} ({block['n']} pictures)", "",
@@ -641,6 +703,16 @@ def markdown_checkset(summary: dict) -> str:
                 e = row["per_slot"].get(s)
                 cells.append("–" if e is None else f"{_fmt(e['steer'], 2)} / {_fmt(e['leak'], 2)} ({e['n']})")
             lines.append(f"| {row['method']} | " + " | ".join(cells) + " |")
+        clicked = [row for row in block["rows"] if row.get("per_slot_click")]
+        if clicked:
+            lines += ["", "Click follow / leak per slot (clicks):", "",
+                      "| Method | " + " | ".join(SLOTS[1:]) + " |", "|---|" + "---:|" * (len(SLOTS) - 1)]
+            for row in clicked:
+                cells = []
+                for s in SLOTS[1:]:
+                    e = row["per_slot_click"].get(s)
+                    cells.append("–" if e is None else f"{_fmt(e['follow'], 2)} / {_fmt(e['leak'], 2)} ({e['n']})")
+                lines.append(f"| {row['method']} | " + " | ".join(cells) + " |")
         lines.append("")
     return "\n".join(lines)
 
@@ -691,6 +763,10 @@ def evaluate_checkset(models: dict[str, Colorizer], root: str | Path, out: str |
                 if vals:
                     row["per_slot"][s] = {"steer": _mean(v["steer"] for v in vals),
                                           "leak": _mean(v["leak"] for v in vals), "n": len(vals)}
+                vals = [r["clicks"][s] for r in res if s in r["clicks"]]
+                if vals:
+                    row.setdefault("per_slot_click", {})[s] = {"follow": _mean(v["follow"] for v in vals),
+                                                               "leak": _mean(v["leak"] for v in vals), "n": len(vals)}
             row["seconds"] = m.seconds
             rows.append(row)
         summary["subsets"][subset] = {"n": len(pics), "oracle": _mean(p.oracle_acc for p in pics), "rows": rows}
