@@ -142,12 +142,13 @@ def test_semantic_run_dry_run_export_and_pipeline(tmp_path):
     assert r.returncode == 0, r.stderr
     assert "generator input: (2, 39, 32, 32)" in r.stdout and "g_role" in r.stdout
 
-    cfg = tiny_config(data, steps=2, generator_overrides={"hints": True, "num_roles": 11})
+    cfg = tiny_config(data, steps=2, generator_overrides={"hints": True, "num_roles": 11}, hint_swap_prob=0.5)
     losses = train(cfg, tmp_path / "run", progress=False)
     assert "g_role" in losses
     folder = export(run=tmp_path / "run", out=tmp_path / "weights")
     card = (folder / "README.md").read_text()
     assert "role cross-entropy x" in card and "semantic slots" in card and "hint planes" in card
+    assert "moved a whole part" in card                      # the hint swaps are on the card
     c = Colorizer.from_pretrained(folder, use_hub=False, backend="torch")
     assert c.semantic and c.cfg.in_channels == 39
     im = Image.new("RGB", (64, 64), "white")
@@ -155,6 +156,13 @@ def test_semantic_run_dry_run_export_and_pipeline(tmp_path):
     res = c(im, palette="#ffffff,#e0a080,#402020", hints=[(30, 30, 2)], size=64)
     assert (res.slots[14:46, 14:46] == 2).all()
     assert (np.asarray(res.base)[14:46, 14:46] == (0x40, 0x20, 0x20)).all()
+
+
+def test_hint_swap_options_are_checked():
+    for bad in ({"hint_swap_prob": 1.5}, {"hint_swap_prob": -0.1}, {"hint_swap_max": 0}):
+        with pytest.raises(ValueError, match="hint_swap"):
+            TrainConfig(**bad).validate()
+    assert TrainConfig(hint_swap_prob=0.5, hint_swap_max=2).validate().hint_swap_max == 2
 
 
 def test_role_weights_are_checked_and_reach_the_loss():
