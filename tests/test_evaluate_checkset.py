@@ -103,6 +103,7 @@ def test_known_answers_for_the_flat_fill_baseline(checkset):
     fig = pic.figure
     top = (labels_to_slots(pic.labels) == SLOT_INDEX["top"]) & fig
     assert r["slot"] == pytest.approx(top.sum() / fig.sum())
+    assert r["headroom"] == pytest.approx(1.0 - top.sum() / fig.sum())   # the oracle is exact here
     assert r["edits"]["top"]["steer"] == 1.0 and r["edits"]["top"]["leak"] == 1.0   # every region moved
     assert r["edits"]["hair"]["steer"] == 0.0 and r["edits"]["hair"]["leak"] == 0.0
     assert math.isnan(r["hint1"])                     # a baseline takes no hints

@@ -615,7 +615,8 @@ def score_check_picture(m: Method, pic: CheckPicture) -> tuple[dict, np.ndarray]
     """All check-set metrics of one method on one picture, and its matched output."""
     pal = m.palette(pic.reference_self, (pic.subset, pic.id, "self"))
     out0 = m.colour([pic.sketch], [pal])[0]
-    r: dict = {"slot": SM.slot_accuracy(out0, pic.gt, pic.kmeans.colors, pic.figure),
+    slot = SM.slot_accuracy(out0, pic.gt, pic.kmeans.colors, pic.figure)
+    r: dict = {"slot": slot, "headroom": pic.oracle_acc - slot,
                "psnr": M.psnr(out0, pic.gt), "ssim": M.ssim(out0, pic.gt), "edits": {}}
     # edits: every chosen slot's swatch replaced in turn
     plan = []
@@ -664,7 +665,7 @@ def score_check_picture(m: Method, pic: CheckPicture) -> tuple[dict, np.ndarray]
 
 CHECK_COLUMNS = [("slot", "Slot acc.", 3), ("cross", "Cross-ref role acc.", 3), ("steer", "Edit steer", 3),
                  ("leak", "Edit leak", 3), ("hint1", "Hint +1", 3), ("hint3", "Hint +3", 3),
-                 ("hint10", "Hint +10", 3), ("click_follow", "Click follow", 3), ("click_leak", "Click leak", 3),
+                 ("hint10", "Hint +10", 3), ("headroom", "Oracle − slot acc.", 3), ("click_follow", "Click follow", 3), ("click_leak", "Click leak", 3),
                  ("psnr", "PSNR (dB)", 2), ("ssim", "SSIM", 3)]
 
 
@@ -682,7 +683,8 @@ def markdown_checkset(summary: dict) -> str:
              f"old; leak: share of the rest of the figure that moved by > {SM.LEAK_DELTA_E:g} (CIE76); "
              "weights without slots edit the swatch nearest the slot's true colour",
              "- hint +N: slot accuracy with the N largest figure regions pinned to their true slot, minus "
-             "without (semantic weights only); at most the region oracle minus the slot accuracy",
+             "without (semantic weights only); with one colour per region it cannot exceed the region oracle minus the "
+             "slot accuracy (column 'Oracle − slot acc.')",
              "- click follow / leak: one click in a slot's largest region names a slot the picture lacks, "
              "whose swatch is set to a far colour; follow: share of the slot's pixels outside the clicked "
              "region that take the new colour; leak: share of the rest of the figure (clicked region aside) "
