@@ -17,6 +17,13 @@ Writes two pictures to ``--out``:
   (or, when the hair already is close to it, #d5593a): before | after | the changed
   pixels (blue inside the result's hair slot map ``result.slots == 2``, red outside).
   The shares of changed pixels inside and outside that slot map are printed.
+* ``slot_click.png``: the same picture, one click (a hint) in its largest line-enclosed region
+  of true hair (the part labels; ``--click-slot``) naming a slot the picture lacks, whose
+  swatch is set to ``--edit-color``: before | after the click (its marker drawn) | the changed
+  pixels (blue inside the true part, red outside). The pin fills the clicked region exactly;
+  the rest of the part follows only if the network spreads the click, as
+  ``train.evaluate``'s click follow measures. Printed: the share of the part's other pixels
+  that changed, and of the rest of the figure.
 """
 
 from __future__ import annotations
@@ -201,6 +208,44 @@ def make_edit(colorizer, root: Path, pick: tuple[str, str], color: str, cell: in
     return pic, stats
 
 
+def make_click(colorizer, root: Path, pick: tuple[str, str], color: str, cell: int, opts: dict,
+               slot_name: str = "hair"):
+    from colorizer.roles import labels_to_slots
+    from train.evaluate import click_plans
+    from train.slot_metrics import figure_mask
+    from webapp.pins import draw_markers
+
+    slot = SLOT_INDEX[slot_name]
+    r = load_row(root, *pick)
+    lab_path = root / pick[0] / "labels" / f"{pick[1]}.png"
+    if not lab_path.is_file():
+        raise PictureError(f"missing check-set file: {lab_path}")
+    labels = np.asarray(Image.open(lab_path).resize(r["sketch"].size, Image.NEAREST), dtype=np.uint8)
+    slots = labels_to_slots(labels)
+    plans = click_plans(r["sketch"], slots, [slot], 0)
+    if not plans:
+        raise PictureError(f"{pick[0]}/{pick[1]}: no {slot_name} region to click (one region only, or every "
+                           "slot is used)")
+    _, new_slot, (x, y), others = plans[0]
+    before = colorizer(r["sketch"], reference=r["reference"], **opts)
+    edited = before.palette.replace(new_slot, color)
+    after = colorizer(r["sketch"], palette=edited, hints=[(x, y, new_slot)], **opts)
+    b, a = np.asarray(before.image.convert("RGB")), np.asarray(after.image.convert("RGB"))
+    part = slots == slot
+    changed, _, _ = edit_shares(b, a, part)
+    rest = figure_mask(labels) & ~part & others
+    follow = float(changed[part & others].mean())
+    leak = float(changed[rest].mean()) if rest.any() else math.nan
+    marked = draw_markers(after.image, [(x, y, new_slot)], edited.colors)
+    header = ["before", f"one click: {slot_name} -> {SLOTS[new_slot]} slot ({color})",
+              f"changed: blue in the true {slot_name}, red outside"]
+    pic = sheet([[before.image, marked, change_picture(changed, part, r["sketch"])]], header, cell,
+                [f"{pick[0]}/{pick[1]}", "", ""])
+    stats = {"picture": f"{pick[0]}/{pick[1]}", "slot": slot_name, "to": SLOTS[new_slot], "click": (x, y),
+             "part_pixels": int(part.sum()), "changed_in_rest_of_part": follow, "changed_in_rest_of_figure": leak}
+    return pic, stats
+
+
 def parse_args(argv=None) -> argparse.Namespace:
     ap = argparse.ArgumentParser(prog="scripts/slot_pictures.py", description=__doc__,
                                  formatter_class=argparse.RawDescriptionHelpFormatter)
@@ -218,6 +263,8 @@ def parse_args(argv=None) -> argparse.Namespace:
     ap.add_argument("--edit-color", default="#3a7bd5", help="new colour of the slot (default #3a7bd5)")
     ap.add_argument("--edit-slot", default="hair", choices=SLOTS,
                     help="slot whose swatch the edit replaces (default hair)")
+    ap.add_argument("--click-slot", default="hair", choices=SLOTS[1:],
+                    help="true part clicked for slot_click.png (default hair)")
     ap.add_argument("--cell", type=int, default=256, help="grid cell side in px (default 256)")
     ap.add_argument("--size", type=int, default=None, help="network size (default: the weights' own)")
     ap.add_argument("--seed", type=int, default=0, help="noise seed (default 0)")
@@ -275,6 +322,12 @@ def main(argv=None) -> int:
         print(f"changed pixels: {stats['changed_in_slot']:.1%} of the {stats['slot']} slot map "
               f"({stats['slot_pixels']} px), {stats['changed_outside_slot']:.2%} outside it "
               f"({stats['changed_outside_pixels']} px)")
+        click, cstats = make_click(c, root, edit_pick, args.edit_color, args.cell, opts, args.click_slot)
+        n = save_small(click, out / "slot_click.png")
+        print(f"wrote {out / 'slot_click.png'} ({n / 1e3:.0f} kB): {cstats['picture']}, one click at "
+              f"{cstats['click']} moves the {cstats['slot']} to the {cstats['to']} slot; changed: "
+              f"{cstats['changed_in_rest_of_part']:.1%} of the rest of the {cstats['slot']} (outside the clicked "
+              f"region), {cstats['changed_in_rest_of_figure']:.2%} of the rest of the figure")
     except (PictureError, ColorizerError, OSError, ValueError) as e:
         print(f"error: {e}", file=sys.stderr)
         return 2

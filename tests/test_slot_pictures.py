@@ -33,6 +33,8 @@ def checkset(tmp_path):
             ImageDraw.Draw(color).rectangle(box, fill=(200, 60, 40), outline="black", width=2)
             ImageDraw.Draw(sketch).rectangle(box, outline=0, width=2)
             ImageDraw.Draw(labels).rectangle(box, fill=ROLE_INDEX["hair"])
+            for img, ink in ((color, "black"), (sketch, 0), (labels, ROLE_INDEX["line"])):   # two hair regions
+                ImageDraw.Draw(img).line((box[0], 36, box[2], 36), fill=ink, width=2)
             color.save(root / subset / "color" / f"{pid}.png")
             sketch.save(root / subset / "sketch" / f"{pid}.png")
             labels.save(root / subset / "labels" / f"{pid}.png")
@@ -68,7 +70,7 @@ def test_edit_shares_known_answer():
     assert changed.sum() == 5 and inside == 0.5 and outside == 1 / 8
 
 
-def test_main_writes_both_pictures(checkset, tmp_path, capsys):
+def test_main_writes_the_three_pictures(checkset, tmp_path, capsys):
     out = tmp_path / "out"
     rc = SP.main(["--random-weights", "--checkset", str(checkset), "--out", str(out), "--cell", "48",
                   "--edit-slot", "details", "--backend", "torch"])
@@ -79,7 +81,22 @@ def test_main_writes_both_pictures(checkset, tmp_path, capsys):
     assert edit.size == (3 * 48, SP.HEADER + 48)
     printed = capsys.readouterr().out
     assert "of the details slot map" in printed and "outside it" in printed
+    click = Image.open(out / "slot_click.png")
+    assert click.size == (3 * 48, SP.HEADER + 48)
+    assert "one click at" in printed and "of the rest of the hair" in printed
     assert (out / "slots_grid.png").stat().st_size < SP.MAX_BYTES
+
+
+def test_click_needs_a_part_of_two_regions(checkset, tmp_path):
+    from colorizer import Colorizer, preset
+
+    c = Colorizer.from_random(preset("default"), backend="torch")
+    pic, stats = SP.make_click(c, checkset, ("generator", "g0"), "#3a7bd5", 48, {"size": 64})
+    assert stats["to"] not in ("background", "hair") and 0.0 <= stats["changed_in_rest_of_part"] <= 1.0
+    x, y = stats["click"]
+    assert 8 <= x <= 40 and 8 <= y <= 56
+    with pytest.raises(SP.PictureError, match="no skin region"):
+        SP.make_click(c, checkset, ("generator", "g0"), "#3a7bd5", 48, {"size": 64}, "skin")
 
 
 def test_bad_input_is_a_clear_error(checkset, tmp_path, capsys):
