@@ -35,6 +35,8 @@ def samples(data: str, source: str, n: int, seed: int) -> list[dict]:
                       hint_swap_prob=1.0, reference_input_prob=0.0, feature_net="none", loss_feature=0.0,
                       generator_overrides={"hints": True, "num_roles": 11}).validate()
     pairs = [p for p in discover(data, split=Path(data).name) if p.id.split("-", 1)[0] == source]
+    if not any(getattr(p, "labels_path", None) for p in pairs):
+        return []
     ds = ColorizationDataset(pairs, cfg, True, NUM_SLOTS)
     out = []
     for i in range(min(n, len(ds))):
