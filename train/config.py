@@ -125,12 +125,11 @@ class TrainConfig:
     hint_prob: float = 0.5
     hint_max: int = 12
     # Share of the hinted samples whose hints move a whole part to another slot: one role
-    # present in the picture (e.g. the hair) is relabelled to a slot the picture lacks, that
-    # slot's swatch takes the part's colour, the part's own swatch a random colour, and 1 to
-    # hint_swap_max points on the part name the new slot. The target stays as it is, so the
-    # network is right only if it follows the hints over the whole part: one click on a hair
-    # lock recolours all of the hair (train.dataset.swap_part_hints). 0: hints always name the
-    # true slot, which the sketch already tells, and the hint planes learn little.
+    # present in the picture (e.g. the hair) is relabelled to a slot the picture lacks and 1 to
+    # hint_swap_max points on the part name the new slot. Picture and palette stay as they are,
+    # so the role head is right only if it follows the hints over the whole part: one click on
+    # a hair lock moves all of the hair (train.dataset.swap_part_hints). 0: hints always name
+    # the true slot, which the sketch already tells, and the hint planes learn little.
     hint_swap_prob: float = 0.0
     hint_swap_max: int = 3
     # Share of samples whose "sketch" is the colour target itself (with the default slot

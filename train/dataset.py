@@ -167,16 +167,17 @@ SLOT_ROLE = tuple(min(ROLE_INDEX[r] for r, s in ROLE_TO_SLOT.items() if s == k) 
 SWAP_MIN_SHARE = 0.01
 
 
-def swap_part_hints(slot_map: np.ndarray, labels: np.ndarray, palette: np.ndarray, rng: np.random.Generator,
-                    max_points: int):
+def swap_part_hints(slot_map: np.ndarray, labels: np.ndarray, rng: np.random.Generator, max_points: int):
     """Move one whole part to another slot and name the new slot with 1..``max_points`` hints on it.
 
     A slot present in the crop (not the background, at least ``SWAP_MIN_SHARE`` of it) is the
-    part; the new slot is one the crop has no pixel of. The new slot's swatch takes the part's
-    colour and the part's old swatch a random colour, the part's labels become the new slot's
-    role, and the hints are points on the part. The target picture is not touched: the network
-    can reproduce it only by reading the hints, and by spreading a point to the whole part.
-    Returns ``(slot_map, labels, palette, hints)``, or None when the crop has no such pair of slots.
+    part; the new slot is one the crop has no pixel of. The part's labels become the new slot's
+    role and the hints are points on the part. The target picture and the palette are not
+    touched, so nothing but the hints tells the role head that the part moved: it is right
+    only if it reads them and spreads a point over the whole part. (An earlier version also
+    put the part's colour in the new slot's swatch; the network then learnt that palette cue
+    instead of the hints, see docs/notes/session5.md.)
+    Returns ``(slot_map, labels, hints)``, or None when the crop has no such pair of slots.
     """
     counts = np.bincount(slot_map[slot_map < NUM_SLOTS].ravel(), minlength=NUM_SLOTS)
     present = [k for k in range(1, NUM_SLOTS) if counts[k] >= SWAP_MIN_SHARE * slot_map.size]
@@ -188,12 +189,9 @@ def swap_part_hints(slot_map: np.ndarray, labels: np.ndarray, palette: np.ndarra
     part = slot_map == a
     slot_map = np.where(part, np.uint8(b), slot_map)
     labels = np.where(part, np.uint8(SLOT_ROLE[b]), labels)
-    palette = palette.copy()
-    palette[b] = palette[a]
-    palette[a] = rng.integers(0, 256, size=3)
     ys, xs = np.nonzero(part)
     pick = rng.integers(0, len(ys), size=int(rng.integers(1, max_points + 1)))
-    return slot_map, labels, palette, [(int(xs[i]), int(ys[i]), b) for i in pick]
+    return slot_map, labels, [(int(xs[i]), int(ys[i]), b) for i in pick]
 
 
 # ---- the dataset ------------------------------------------------------------------------
@@ -277,9 +275,9 @@ class ColorizationDataset(Dataset):
               and rng.random() < self.cfg.hint_prob):
             swapped = None
             if labels_a is not None and rng.random() < self.cfg.hint_swap_prob:
-                swapped = swap_part_hints(slot_map, labels_a, palette, rng, self.cfg.hint_swap_max)
+                swapped = swap_part_hints(slot_map, labels_a, rng, self.cfg.hint_swap_max)
             if swapped is not None:
-                slot_map, labels_a, palette, hints = swapped
+                slot_map, labels_a, hints = swapped
             else:
                 hints = sample_hints(slot_map, rng, int(rng.integers(1, self.cfg.hint_max + 1)))
         item = {

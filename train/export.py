@@ -129,7 +129,8 @@ def _semantic_lines(cfg: dict, gcfg: GeneratorConfig) -> list[str]:
         out.append(f"- hint planes: click hints (x, y, slot) on {cfg.get('hint_prob')} of the labelled samples, "
                    f"up to {cfg.get('hint_max')} per picture"
                    + (f"; in {cfg.get('hint_swap_prob')} of those, 1-{cfg.get('hint_swap_max')} hints moved a "
-                      "whole part to a slot the picture lacks (the network must spread a click over the part)"
+                      "whole part to a slot the picture lacks (only the hints tell: the network must spread a "
+                      "click over the part)"
                       if cfg.get("hint_swap_prob") else ""))
     return out
 
