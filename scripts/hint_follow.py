@@ -7,8 +7,10 @@ drawn as training draws them (``train.dataset.swap_part_hints``: a part moved to
 picture lacks, 1-3 hints on it, seeded per pair), and the network is run on it (192 px crop,
 no noise). Printed per weights folder: the share of the moved part's pixels whose most likely
 slot (role probabilities summed per slot) is the hinted one - 1.0 means a click moves the whole
-part - and the same share for the rest of the labelled picture keeping its own slot (how much
-the hints disturb the rest). Pairs without a part to move are skipped.
+part - the same share for the rest of the labelled picture keeping its own slot (how much
+the hints disturb the rest), and the mean probability of the hinted slot over the moved part
+with the hints and with the same sample's hint planes zeroed: equal numbers mean the hints
+play no part in it. Pairs without a part to move are skipped.
 """
 
 from __future__ import annotations
@@ -46,22 +48,26 @@ def samples(data: str, source: str, n: int, seed: int) -> list[dict]:
     return out
 
 
-def follow(weights: str, items: list[dict]) -> tuple[float, float]:
+def follow(weights: str, items: list[dict]) -> tuple[float, float, float, float]:
     g = load_generator(weights).float().eval()
-    moved, kept = [], []
+    moved, kept, p_with, p_without = [], [], [], []
     for it in items:
         planes = it["hints"]
         b = int(planes.reshape(NUM_SLOTS, -1).amax(dim=1).argmax())
         slots = labels_to_slots(it["labels"].numpy().astype(np.uint8))
         with torch.no_grad():
             out = g(it["sketch"][None], it["palette"][None], planes[None], "none")
-        pred = slot_probabilities(out.roles[0].float().numpy(), NUM_SLOTS).argmax(axis=0)
+            bare = g(it["sketch"][None], it["palette"][None], torch.zeros_like(planes)[None], "none")
+        probs = slot_probabilities(out.roles[0].float().numpy(), NUM_SLOTS)
+        pred = probs.argmax(axis=0)
         part = slots == b
+        p_with.append(float(probs[b][part].mean()))
+        p_without.append(float(slot_probabilities(bare.roles[0].float().numpy(), NUM_SLOTS)[b][part].mean()))
         rest = (slots < NUM_SLOTS) & ~part
         moved.append(float((pred[part] == b).mean()))
         if rest.any():
             kept.append(float((pred[rest] == slots[rest]).mean()))
-    return float(np.mean(moved)), float(np.mean(kept))
+    return float(np.mean(moved)), float(np.mean(kept)), float(np.mean(p_with)), float(np.mean(p_without))
 
 
 def main(argv=None) -> int:
@@ -81,8 +87,9 @@ def main(argv=None) -> int:
         return 2
     print(f"{len(items)} hint-swap samples of {args.source} from {args.data}")
     for w in args.weights:
-        m, k = follow(w, items)
-        print(f"{w}: moved part on the hinted slot {m:.3f}; rest of the picture on its own slot {k:.3f}")
+        m, k, pw, pn = follow(w, items)
+        print(f"{w}: moved part on the hinted slot {m:.3f}; rest of the picture on its own slot {k:.3f}; "
+              f"P(hinted slot) on the moved part {pw:.3f} with the hints, {pn:.3f} without")
     return 0
 
 

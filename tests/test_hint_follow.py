@@ -33,5 +33,5 @@ def test_hint_follow_runs_and_reports_shares(tmp_path, capsys):
     assert "hint-swap samples of anime" in out
     line = next(x for x in out.splitlines() if "moved part on the hinted slot" in x)
     moved = float(line.split("hinted slot ")[1].split(";")[0])
-    assert 0.0 <= moved <= 1.0
+    assert 0.0 <= moved <= 1.0 and "with the hints" in line and "without" in line
     assert HF.main(["--weights", str(tmp_path / "w"), "--data", str(val), "--source", "nothing"]) == 2
