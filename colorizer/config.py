@@ -46,6 +46,10 @@ class GeneratorConfig:
     # Hint planes: palette_size extra input planes, plane k is 1 where the user pinned a
     # pixel to slot k (colorizer.hints). False keeps the paper's 30-channel input.
     hints: bool = False
+    # Hint planes also enter every encoder level: max-pooled to the level's size, through a 1x1
+    # convolution (zero at initialisation) added to the level's output, so that a click reaches
+    # the coarse levels that see a whole part. Needs hints. False: the planes enter the stem only.
+    hint_levels: bool = False
     # Per-pixel role logits (colorizer.roles.ROLES) from a second 1x1 head on the last
     # decoder features; 0 = no role head (the paper).
     num_roles: int = 0
@@ -74,6 +78,8 @@ class GeneratorConfig:
     def validate(self) -> "GeneratorConfig":
         if self.palette_size < 1:
             raise ValueError("palette_size must be >= 1")
+        if self.hint_levels and not self.hints:
+            raise ValueError("hint_levels needs hints")
         if self.num_levels < 2:
             raise ValueError("num_levels must be >= 2")
         if self.upsample_mode not in ("nearest", "bilinear"):

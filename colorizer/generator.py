@@ -66,6 +66,14 @@ class Generator(nn.Module):
         self.decoder = nn.ModuleList(
             [DecodingBlock(ch[i + 1], ch[i], ch[i], cfg) for i in reversed(range(cfg.num_levels - 1))]
         )
+        # A click at every level (GeneratorConfig.hint_levels); zero at start, so weights
+        # trained without them begin from the same function.
+        self.hint_enc = None
+        if cfg.hint_levels:
+            self.hint_enc = nn.ModuleList([nn.Conv2d(cfg.palette_size, c, 1) for c in ch])
+            for conv in self.hint_enc:
+                nn.init.zeros_(conv.weight)
+                nn.init.zeros_(conv.bias)
         palette_dim = 3 * cfg.palette_size
         if cfg.palette_conditioning == "film":
             self.film_enc = nn.ModuleList([PaletteFiLM(palette_dim, c) for c in ch])
@@ -128,17 +136,22 @@ class Generator(nn.Module):
         pal = (x[:, cfg.sketch_channels:cfg.sketch_channels + k3].mean(dim=(2, 3))
                if self.film_enc is not None else None)
 
-        return self.trunk(self.stem(x), pal, h, w, noise_mode, generator, noise_strength)
+        hints = x[:, cfg.in_channels - cfg.hint_channels:] if self.hint_enc is not None else None
+        return self.trunk(self.stem(x), pal, h, w, noise_mode, generator, noise_strength, hints)
 
     def trunk(self, out: torch.Tensor, pal: torch.Tensor | None, h: int, w: int, noise_mode: str = "random",
-              generator: torch.Generator | None = None, noise_strength: float = 1.0) -> GeneratorOutput:
+              generator: torch.Generator | None = None, noise_strength: float = 1.0,
+              hints: torch.Tensor | None = None) -> GeneratorOutput:
         """Everything after the stem: ``out`` is the stem's output on the padded input, ``pal``
-        the (N, 3K) palette for FiLM (None without), ``h`` x ``w`` the unpadded size."""
+        the (N, 3K) palette for FiLM (None without), ``h`` x ``w`` the unpadded size, ``hints``
+        the padded hint planes (used with ``hint_levels`` only)."""
         feats = []
         for i, block in enumerate(self.encoder):
             out = block(out)
             if pal is not None:
                 out = self.film_enc[i](out, pal)
+            if self.hint_enc is not None and hints is not None:
+                out = out + self.hint_enc[i](F.max_pool2d(hints, 2 ** i) if i else hints)  # level i: 1/2^i
             feats.append(out)
         out = feats.pop()
         for i, block in enumerate(self.decoder):

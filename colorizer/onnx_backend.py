@@ -108,7 +108,8 @@ class _NoiseInputs(nn.Module):
         # Inputs arrive padded to the size multiple (OnnxGenerator pads them), as forward_input pads.
         stem = planeless_stem(self.gen.stem, cfg.sketch_channels, cfg.palette_size, sketch, palette, hints)
         pal = palette if self.gen.film_enc is not None else None
-        out = self.gen.trunk(stem, pal, sketch.shape[-2], sketch.shape[-1], noise_mode="random")
+        out = self.gen.trunk(stem, pal, sketch.shape[-2], sketch.shape[-1], noise_mode="random",
+                             hints=hints if cfg.hint_levels else None)
         return (out.rgb, out.roles) if out.roles is not None else out.rgb
 
 

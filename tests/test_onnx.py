@@ -146,6 +146,21 @@ def test_onnx_generator_semantic_tiny_with_hints():
         og(sketch, palette, hints[:, :4])
 
 
+def test_onnx_generator_with_hint_levels_matches_torch():
+    """Hint planes at every encoder level (GeneratorConfig.hint_levels) export with the rest."""
+    g = _tiny(hints=True, num_roles=11, hint_levels=True)
+    torch.manual_seed(1)
+    for conv in g.hint_enc:                      # zero at initialisation: give them something to do
+        torch.nn.init.normal_(conv.weight, std=0.3)
+    og = OnnxGenerator(g)
+    sketch, palette, hints = _inputs(g, 1, 29, 43)
+    with torch.inference_mode():
+        ref = g(sketch, palette, hints, "random", torch.Generator().manual_seed(5))
+    y = og(sketch, palette, hints, "random", torch.Generator().manual_seed(5))
+    _close(y.rgb, ref.rgb, 1e-4)
+    _close(y.roles, ref.roles, 1e-4)
+
+
 def test_hints_given_to_a_model_without_hint_planes():
     g = _tiny()
     og = OnnxGenerator(g)

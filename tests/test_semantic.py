@@ -83,6 +83,27 @@ def test_hint_planes_change_the_output_and_none_means_zero_planes():
     assert torch.equal(g.build_input(sketch, palette)[:, 30:], zeros)
 
 
+def test_hint_levels_start_as_the_same_function_and_reach_far():
+    """hint_levels adds zero-initialised 1x1 convs: at first the output is the stem-only model's; once
+    they are non-zero, a click moves the role logits far from it more than the stem's planes alone do."""
+    with pytest.raises(ValueError, match="hint_levels needs hints"):
+        preset("tiny", hint_levels=True)
+    base = semantic_tiny()
+    g = Generator(preset("tiny", hints=True, num_roles=NUM_ROLES, hint_levels=True)).eval()
+    missing, unexpected = g.load_state_dict(base.state_dict(), strict=False)
+    assert unexpected == [] and all(k.startswith("hint_enc.") for k in missing) and missing
+    sketch, palette = _io(1, 64, 64)
+    hints = torch.zeros(1, 9, 64, 64)
+    hints[:, 2, 40:44, 40:44] = 1.0
+    with torch.inference_mode():
+        assert torch.equal(g(sketch, palette, hints, "none").roles, base(sketch, palette, hints, "none").roles)
+        for conv in g.hint_enc:
+            conv.weight.normal_(0, 0.5)
+        near, far = g(sketch, palette, hints, "none").roles, g(sketch, palette, None, "none").roles
+        stem_only_far = (base(sketch, palette, hints, "none").roles - base(sketch, palette, None, "none").roles)
+    assert float((near - far)[..., :8, :8].abs().max()) > 1.5 * float(stem_only_far[..., :8, :8].abs().max()) + 1e-6
+
+
 def test_build_input_rejects_bad_shapes():
     g = semantic_tiny()
     sketch, palette = _io(2, 16, 16)

@@ -181,7 +181,8 @@ class Pix2PixModel:
         without hint planes or a role head (e.g. the pre-slot ``v1`` weights) load
         into a semantic generator partially: every tensor of the same shape is copied,
         the stem's first input channels (sketch + palette) are copied and its hint
-        channels start at zero, and the role head starts fresh.
+        channels start at zero, and the role head starts fresh. Hint levels
+        (``hint_levels``) a folder lacks start at zero, so the network starts as the folder's.
         """
         import dataclasses
 
@@ -193,7 +194,8 @@ class Pix2PixModel:
             self.G.load_state_dict(shipped.state_dict(), strict=True)
             self.G_ema.load_state_dict(shipped.state_dict(), strict=True)
             return
-        same_body = dataclasses.replace(shipped.cfg, hints=mine.hints, num_roles=mine.num_roles) == mine
+        same_body = dataclasses.replace(shipped.cfg, hints=mine.hints, num_roles=mine.num_roles,
+                                        hint_levels=mine.hint_levels) == mine
         if not same_body:
             raise ValueError(f"{folder} holds a generator of another architecture than this run's "
                              f"generator_preset/overrides:\n  weights: {shipped.cfg}\n  run:     {mine}")
@@ -213,4 +215,4 @@ class Pix2PixModel:
                 copied += 1
         self.G.load_state_dict(state, strict=True)
         self.G_ema.load_state_dict(state, strict=True)
-        print(f"init_from {folder}: {copied} of {len(state)} tensors copied (hint planes / role head new)")
+        print(f"init_from {folder}: {copied} of {len(state)} tensors copied (hint planes / role head / hint levels new)")
