@@ -507,22 +507,30 @@ def _check_ids(root: Path, subset: str) -> list[str]:
     return sorted(p.stem for p in folder.glob("*.png")) if folder.is_dir() else []
 
 
-def figure_hints(sketch: Image.Image, slots: np.ndarray, n: int) -> list[tuple[int, int, int]]:
-    """Hints for the ``n`` largest line-enclosed regions of the figure, largest first:
-    a point deep inside each (``train.slot_metrics.hint_points``) with the region's true
-    (majority) slot. Regions mostly background, line or unknown are left out."""
+def region_slots(sketch: Image.Image, slots: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """The sketch's line-enclosed regions (``train.slot_metrics.sketch_regions``; 0 = lines) and
+    each region's true majority slot (index = region number; -1 for the lines and for regions
+    with no labelled pixel)."""
     regions = SM.sketch_regions(sketch, LINE_THRESHOLD)
     count = int(regions.max())
-    if count == 0 or n <= 0:
-        return []
     flat = regions.ravel().astype(np.int64)
     s = slots.ravel().astype(np.int64)
     ok = (flat > 0) & (s < NUM_SLOTS)
     votes = np.bincount(flat[ok] * NUM_SLOTS + s[ok], minlength=(count + 1) * NUM_SLOTS).reshape(count + 1, NUM_SLOTS)
     major = votes.argmax(axis=1)
-    keep = (votes.sum(axis=1) > 0) & (major != 0)
-    keep[0] = False
-    fig_regions = np.where(keep[regions], regions, 0)
+    major[votes.sum(axis=1) == 0] = -1
+    major[0] = -1
+    return regions, major
+
+
+def figure_hints(sketch: Image.Image, slots: np.ndarray, n: int) -> list[tuple[int, int, int]]:
+    """Hints for the ``n`` largest line-enclosed regions of the figure, largest first:
+    a point deep inside each (``train.slot_metrics.hint_points``) with the region's true
+    (majority) slot. Regions mostly background, line or unknown are left out."""
+    regions, major = region_slots(sketch, slots)
+    if int(regions.max()) == 0 or n <= 0:
+        return []
+    fig_regions = np.where(major[regions] > 0, regions, 0)
     pts = SM.hint_points(fig_regions, n)
     return [(int(c), int(r), int(major[regions[r, c]])) for r, c in pts]
 
@@ -537,18 +545,10 @@ def click_plans(sketch: Image.Image, slots: np.ndarray, edit_slots, index: int) 
     in the clicked one, which the pin fills exactly. A slot with fewer than ``MIN_EDIT_PIXELS``
     such pixels, or a picture with every slot present, gets no click.
     """
-    regions = SM.sketch_regions(sketch, LINE_THRESHOLD)
-    count = int(regions.max())
     absent = [k for k in range(1, NUM_SLOTS) if not (slots == k).any()]
-    if count == 0 or not absent:
+    regions, major = region_slots(sketch, slots)
+    if int(regions.max()) == 0 or not absent:
         return []
-    flat = regions.ravel().astype(np.int64)
-    s = slots.ravel().astype(np.int64)
-    ok = (flat > 0) & (s < NUM_SLOTS)
-    votes = np.bincount(flat[ok] * NUM_SLOTS + s[ok], minlength=(count + 1) * NUM_SLOTS).reshape(count + 1, NUM_SLOTS)
-    major = votes.argmax(axis=1)
-    major[votes.sum(axis=1) == 0] = -1
-    major[0] = -1
     plans = []
     for j, slot in enumerate(k for k in edit_slots if k != 0):
         mine = np.where(major[regions] == slot, regions, 0)
