@@ -215,4 +215,5 @@ class Pix2PixModel:
                 copied += 1
         self.G.load_state_dict(state, strict=True)
         self.G_ema.load_state_dict(state, strict=True)
-        print(f"init_from {folder}: {copied} of {len(state)} tensors copied (hint planes / role head / hint levels new)")
+        print(f"init_from {folder}: {copied} of {len(state)} tensors copied "
+              "(hint planes / role head / hint levels new)")
