@@ -3,7 +3,7 @@
     python scripts/slot_pictures.py --weights DIR [--checkset data/checkset] [--out docs]
     python scripts/slot_pictures.py --random-weights            # layout check: writes /tmp/slot_pictures
 
-Writes two pictures to ``--out``:
+Writes three pictures to ``--out``:
 
 * ``slots_grid.png``: rows of sketch | reference | output | ground truth for three
   ``ardentryst`` and three ``generator`` pictures (evenly spaced over the sorted ids, or

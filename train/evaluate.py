@@ -665,8 +665,32 @@ def score_check_picture(m: Method, pic: CheckPicture) -> tuple[dict, np.ndarray]
 
 CHECK_COLUMNS = [("slot", "Slot acc.", 3), ("cross", "Cross-ref role acc.", 3), ("steer", "Edit steer", 3),
                  ("leak", "Edit leak", 3), ("hint1", "Hint +1", 3), ("hint3", "Hint +3", 3),
-                 ("hint10", "Hint +10", 3), ("headroom", "Oracle − slot acc.", 3), ("click_follow", "Click follow", 3), ("click_leak", "Click leak", 3),
+                 ("hint10", "Hint +10", 3), ("headroom", "Oracle − slot acc.", 3), ("click_follow", "Click follow", 3),
+                 ("click_leak", "Click leak", 3),
                  ("psnr", "PSNR (dB)", 2), ("ssim", "SSIM", 3)]
+
+
+def _per_slot(res: list[dict], key: str, fields: tuple[str, str]) -> dict:
+    """Per-slot means of ``fields`` over the pictures' ``key`` entries ("edits" or "clicks"), with
+    how many pictures had one; slots no picture had are left out."""
+    out = {}
+    for s in SLOTS:
+        vals = [r[key][s] for r in res if s in r[key]]
+        if vals:
+            out[s] = {**{f: _mean(v[f] for v in vals) for f in fields}, "n": len(vals)}
+    return out
+
+
+def _per_slot_table(rows: list[dict], key: str, slots, fields: tuple[str, str]) -> list[str]:
+    """Markdown rows "a / b (n)" per slot of every row's ``key`` (see :func:`_per_slot`)."""
+    lines = ["| Method | " + " | ".join(slots) + " |", "|---|" + "---:|" * len(slots)]
+    for row in rows:
+        cells = []
+        for s in slots:
+            e = row[key].get(s)
+            cells.append("–" if e is None else f"{_fmt(e[fields[0]], 2)} / {_fmt(e[fields[1]], 2)} ({e['n']})")
+        lines.append(f"| {row['method']} | " + " | ".join(cells) + " |")
+    return lines
 
 
 def markdown_checkset(summary: dict) -> str:
@@ -697,24 +721,12 @@ def markdown_checkset(summary: dict) -> str:
         lines.append("| region oracle (ceiling) | " + _fmt(block["oracle"]) + " |" + " – |" * (len(CHECK_COLUMNS) - 1))
         for row in block["rows"]:
             lines.append(f"| {row['method']} | " + " | ".join(_fmt(row[k], d) for k, _, d in CHECK_COLUMNS) + " |")
-        lines += ["", "Edit steer / leak per slot:", "",
-                  "| Method | " + " | ".join(SLOTS) + " |", "|---|" + "---:|" * len(SLOTS)]
-        for row in block["rows"]:
-            cells = []
-            for s in SLOTS:
-                e = row["per_slot"].get(s)
-                cells.append("–" if e is None else f"{_fmt(e['steer'], 2)} / {_fmt(e['leak'], 2)} ({e['n']})")
-            lines.append(f"| {row['method']} | " + " | ".join(cells) + " |")
+        lines += ["", "Edit steer / leak per slot:", ""] + _per_slot_table(block["rows"], "per_slot", SLOTS,
+                                                                         ("steer", "leak"))
         clicked = [row for row in block["rows"] if row.get("per_slot_click")]
         if clicked:
-            lines += ["", "Click follow / leak per slot (clicks):", "",
-                      "| Method | " + " | ".join(SLOTS[1:]) + " |", "|---|" + "---:|" * (len(SLOTS) - 1)]
-            for row in clicked:
-                cells = []
-                for s in SLOTS[1:]:
-                    e = row["per_slot_click"].get(s)
-                    cells.append("–" if e is None else f"{_fmt(e['follow'], 2)} / {_fmt(e['leak'], 2)} ({e['n']})")
-                lines.append(f"| {row['method']} | " + " | ".join(cells) + " |")
+            lines += ["", "Click follow / leak per slot (clicks):", ""] + _per_slot_table(
+                clicked, "per_slot_click", SLOTS[1:], ("follow", "leak"))
         lines.append("")
     return "\n".join(lines)
 
@@ -759,16 +771,11 @@ def evaluate_checkset(models: dict[str, Colorizer], root: str | Path, out: str |
         rows = []
         for m in methods:
             res = per[m.name]
-            row = {"method": m.name, **{k: _mean(r[k] for r in res) for k, _, _ in CHECK_COLUMNS}, "per_slot": {}}
-            for s in SLOTS:
-                vals = [r["edits"][s] for r in res if s in r["edits"]]
-                if vals:
-                    row["per_slot"][s] = {"steer": _mean(v["steer"] for v in vals),
-                                          "leak": _mean(v["leak"] for v in vals), "n": len(vals)}
-                vals = [r["clicks"][s] for r in res if s in r["clicks"]]
-                if vals:
-                    row.setdefault("per_slot_click", {})[s] = {"follow": _mean(v["follow"] for v in vals),
-                                                               "leak": _mean(v["leak"] for v in vals), "n": len(vals)}
+            row = {"method": m.name, **{k: _mean(r[k] for r in res) for k, _, _ in CHECK_COLUMNS},
+                   "per_slot": _per_slot(res, "edits", ("steer", "leak"))}
+            clicks = _per_slot(res, "clicks", ("follow", "leak"))
+            if clicks:
+                row["per_slot_click"] = clicks
             row["seconds"] = m.seconds
             rows.append(row)
         summary["subsets"][subset] = {"n": len(pics), "oracle": _mean(p.oracle_acc for p in pics), "rows": rows}
