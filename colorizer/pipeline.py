@@ -25,7 +25,7 @@ from .hints import HintError, hint_planes, parse_hints, scale_hints
 from .options import ColorizeOptions
 from .palette import PALETTE_SIZE, Palette, extract_palette, palette_planes
 from .processing import MAX_SIZE, MIN_SIZE, line_mask, load_image, overlay_lines, target_size, to_image, to_tensor
-from .regions import FLAT_MAX_SIDE, flat_seal, flatten_image
+from .regions import FLAT_MAX_SIDE, flat_neck, flat_seal, flatten_image
 from .render import render_roles, slot_probabilities
 from .roles import DEFAULT_SLOT_COLORS, NUM_SLOTS
 from .semantic import assign_slots, default_slot_palette
@@ -366,7 +366,7 @@ class Colorizer:
         ske = lines.resize((fw, fh), Image.BILINEAR) if lines.size != (fw, fh) else lines
         r = render_roles(np.asarray(col.convert("RGB")), line_mask(ske), probs, pal.colors,
                          pins=scale_hints(pins, (w, h), (fw, fh)), seal=flat_seal(fh, fw),
-                         cel_shading=opts.cel_shading)
+                         neck=flat_neck(fh, fw), cel_shading=opts.cel_shading)
         image, base = Image.fromarray(r.image, "RGB"), Image.fromarray(r.base, "RGB")
         slots, shadow = r.slots, r.shadow
         if (fw, fh) != (w, h):

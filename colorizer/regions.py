@@ -54,9 +54,11 @@ def _lab_5bit(rgb: np.ndarray) -> np.ndarray:
     return _LAB_LUT[(q[:, 0] << 10) | (q[:, 1] << 5) | q[:, 2]]
 
 
-def region_labels(ink: np.ndarray, seal: int = 1) -> tuple[np.ndarray, int]:
+def region_labels(ink: np.ndarray, seal: int = 1, neck: int = 0) -> tuple[np.ndarray, int]:
     """Label the paper regions of a boolean ink mask, after sealing gaps of up to
-    about ``2 * seal`` pixels. Returns ``(labels, n)``; ink and seal band are 0."""
+    about ``2 * seal`` pixels. With ``neck`` > 0 every region is also cut where the
+    paper narrows to less than about ``2 * neck`` pixels between two wider parts
+    (:func:`split_necks`). Returns ``(labels, n)``; ink and seal band are 0."""
     ink = np.asarray(ink, dtype=bool)
     if ink.ndim != 2:
         raise ValueError(f"region_labels needs an (H, W) ink mask, got shape {ink.shape}")
@@ -67,7 +69,58 @@ def region_labels(ink: np.ndarray, seal: int = 1) -> tuple[np.ndarray, int]:
         ink = cv2.dilate(ink, _CROSS, iterations=int(seal))
     # 4-connectivity; OpenCV numbers the regions in raster order like scipy.ndimage.label.
     n, labels = cv2.connectedComponents(1 - ink, connectivity=4, ltype=cv2.CV_32S)
+    if neck > 0 and n > 1:
+        return split_necks(labels, int(n) - 1, int(neck))
     return labels, int(n) - 1
+
+
+def split_necks(labels: np.ndarray, n: int, neck: int) -> tuple[np.ndarray, int]:
+    """Cut regions at their narrow necks: where a gap in the line art lets hair run
+    into a face, the paper between them is only as wide as the gap.
+
+    The cores of the paper - pixels more than ``neck`` from any ink - are labelled,
+    and each core floods back over its own region (a watershed on flat paper with
+    the ink as the highest ground: a breadth-first flood, so every pixel goes to
+    the core nearest to it along the paper and two cores of one region meet inside
+    the narrow part between them). A region with no core (thinner than ``2 * neck``
+    everywhere) stays whole, and a flood never leaves its own region: the ink is
+    only reached once all the paper is taken. Returns ``(labels, n)`` like
+    :func:`region_labels`, numbered in raster order of the cores (regions without
+    a core after them).
+    """
+    paper = labels > 0
+    dist = cv2.distanceTransform(paper.view(np.uint8), cv2.DIST_L2, 5)
+    core = (dist > neck).view(np.uint8)
+    nc, cores = cv2.connectedComponents(core, connectivity=4, ltype=cv2.CV_32S)
+    home = np.zeros(nc + n + 1, np.int64)          # the line-enclosed region of every marker
+    home[cores[core > 0]] = labels[core > 0]
+    has_core = np.zeros(n + 1, bool)
+    has_core[labels[core > 0]] = True
+    home[nc:nc + n] = np.arange(1, n + 1)          # marker nc - 1 + r: region r without a core
+    markers = cores.copy()
+    lone = paper & ~has_core[labels]
+    markers[lone] = labels[lone] + nc - 1
+    land = np.where(paper, 0, 255).astype(np.uint8)
+    cv2.watershed(cv2.merge([land, land, land]), markers)
+    out = np.where(paper, markers, 0)
+    # Watershed lines (-1, where two floods meet, inside one region) take the largest marker
+    # among their 8 neighbours; a pixel left with none of its own region's markers takes the
+    # region's own.
+    bad = paper & (out <= 0)
+    for _ in range(2):
+        if not bad.any():
+            break
+        grown = cv2.dilate(np.where(bad, 0, out).astype(np.float32), np.ones((3, 3), np.uint8))
+        out[bad] = grown[bad].astype(np.int32)
+        bad = paper & (out <= 0)
+    wrong = paper & ((out <= 0) | (home[np.maximum(out, 0)] != labels))
+    out[wrong] = labels[wrong] + nc - 1
+    used = np.zeros(nc + n + 1, bool)
+    used[out[paper]] = True
+    used[0] = False
+    lut = np.cumsum(used).astype(np.int32)
+    lut[~used] = 0
+    return lut[out], int(used.sum())
 
 
 def nearest_paper(labels: np.ndarray) -> np.ndarray:
@@ -80,6 +133,12 @@ def nearest_paper(labels: np.ndarray) -> np.ndarray:
 def flat_seal(height: int, width: int) -> int:
     """Default gap sealing for a picture of this size: one step per 256 px of the longer side."""
     return max(1, round(max(height, width) / 256))
+
+
+def flat_neck(height: int, width: int) -> int:
+    """Default neck width (:func:`split_necks`) for a picture of this size: one pixel per 64 px of
+    the longer side (8 at 512 px; chosen on the check set's region oracle, docs/notes/session6.md)."""
+    return max(1, round(max(height, width) / 64))
 
 
 def _mode_centres(lab: np.ndarray, depth: int, min_share: float, min_delta_e: float,
@@ -117,7 +176,7 @@ def _split_modes(lab: np.ndarray, depth: int, min_share: float, min_delta_e: flo
     return d.argmin(1)
 
 
-def flat_fill(color: np.ndarray, darkness: np.ndarray, threshold: float = 0.5, seal: int = 1,
+def flat_fill(color: np.ndarray, darkness: np.ndarray, threshold: float = 0.5, seal: int = 1, neck: int = 0,
               min_share: float = 0.15, min_picture_share: float = 0.02, delta_e: float = 20.0,
               max_modes: int = 4, check_share: float = 0.05) -> tuple[np.ndarray, FlatFillStats]:
     """Flatten ``color`` region by region.
@@ -125,7 +184,8 @@ def flat_fill(color: np.ndarray, darkness: np.ndarray, threshold: float = 0.5, s
     ``color``: (H, W, 3) uint8 colour layer; ``darkness``: (H, W) float line
     darkness in [0, 1] of the sketch at the same size (:func:`colorizer.processing.line_mask`).
     ``threshold``: darkness above which a pixel is ink. ``seal``: dilation steps
-    that close gaps in the outlines.
+    that close gaps in the outlines; ``neck``: regions are also cut where they narrow
+    to about twice this (:func:`split_necks`; 0: not cut).
 
     A region normally takes the median of its colours. When more than
     ``check_share`` of its pixels are over ``delta_e`` (CIE76) from that median, it
@@ -143,7 +203,7 @@ def flat_fill(color: np.ndarray, darkness: np.ndarray, threshold: float = 0.5, s
     if color.ndim != 3 or color.shape[2] != 3 or color.shape[:2] != darkness.shape:
         raise ValueError(f"flat_fill needs (H, W, 3) colour and (H, W) darkness, got {color.shape} "
                          f"and {darkness.shape}")
-    labels, n = region_labels(darkness > threshold, seal)
+    labels, n = region_labels(darkness > threshold, seal, neck)
     h, w = labels.shape
     if n == 0:  # all ink: nothing to flatten
         return color.copy(), FlatFillStats(0, 0, 0.0)
@@ -206,9 +266,11 @@ def flatten_image(color: Image.Image, sketch: Image.Image, max_side: int = FLAT_
     size = (max(1, round(w * scale)), max(1, round(h * scale)))
     col = color.convert("RGB").resize(size, Image.BICUBIC) if color.size != size else color.convert("RGB")
     ske = sketch.resize(size, Image.BILINEAR) if sketch.size != size else sketch
-    out, _ = flat_fill(np.asarray(col), line_mask(ske), seal=flat_seal(size[1], size[0]))
+    out, _ = flat_fill(np.asarray(col), line_mask(ske), seal=flat_seal(size[1], size[0]),
+                       neck=flat_neck(size[1], size[0]))
     img = Image.fromarray(out, "RGB")
     return img if img.size == sketch.size else img.resize(sketch.size, Image.BICUBIC)
 
 
-__all__ = ["FLAT_MAX_SIDE", "flatten_image", "FlatFillStats", "flat_fill", "flat_seal", "region_labels"]
+__all__ = ["FLAT_MAX_SIDE", "flatten_image", "FlatFillStats", "flat_fill", "flat_neck", "flat_seal", "region_labels",
+           "split_necks"]

@@ -76,7 +76,8 @@ def _luma(rgb: np.ndarray) -> np.ndarray:
 
 
 def render_roles(color: np.ndarray, darkness: np.ndarray, slot_probs: np.ndarray, palette: np.ndarray,
-                 pins: list[tuple[int, int, int]] = (), seal: int = 1, cel_shading: bool = True,
+                 pins: list[tuple[int, int, int]] = (), seal: int = 1, neck: int = 0,
+                 cel_shading: bool = True,
                  threshold: float = 0.5) -> RoleRender:
     """Fill each region of the sketch with its slot's colour.
 
@@ -92,7 +93,7 @@ def render_roles(color: np.ndarray, darkness: np.ndarray, slot_probs: np.ndarray
     if color.shape != (h, w, 3) or slot_probs.shape[1:] != (h, w) or palette.shape != (k, 3):
         raise ValueError(f"render_roles: shapes disagree: colour {color.shape}, darkness {darkness.shape}, "
                          f"slot probabilities {slot_probs.shape}, palette {palette.shape}")
-    labels, n = region_labels(darkness > threshold, seal)
+    labels, n = region_labels(darkness > threshold, seal, neck)
     flat = labels.ravel()
     # Nearest region pixel of every pixel (ink and seal band take their nearest region's colour).
     near = ndimage.distance_transform_edt(labels == 0, return_distances=False, return_indices=True)

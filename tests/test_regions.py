@@ -143,3 +143,71 @@ def test_region_labels_match_scipy():
     assert region_labels(np.zeros((0, 5), bool))[1] == 0
     with pytest.raises(ValueError):
         region_labels(np.zeros((4, 4, 3), bool))
+
+
+def necked_boxes(neck_width: int = 4) -> np.ndarray:
+    """Ink everywhere but two 40 x 50 boxes of paper joined by a short corridor ``neck_width`` high:
+    what a gap in the line between hair and face looks like after sealing."""
+    ink = np.ones((60, 100), bool)
+    ink[5:55, 5:45] = False
+    ink[5:55, 55:95] = False
+    ink[28:28 + neck_width, 45:55] = False
+    return ink
+
+
+def test_split_necks_cuts_a_corridor_and_keeps_every_paper_pixel():
+    from colorizer.regions import flat_neck
+
+    ink = necked_boxes()
+    labels, n = region_labels(ink, seal=0)
+    assert n == 1
+    cut, m = region_labels(ink, seal=0, neck=4)
+    assert m == 2
+    left, right = np.unique(cut[5:55, 5:45]), np.unique(cut[5:55, 55:95])
+    assert len(left) == 1 and len(right) == 1 and left[0] != right[0] and 0 not in (left[0], right[0])
+    assert (cut[~ink] > 0).all() and (cut[ink] == 0).all()
+    # a corridor wider than 2 * neck is not a neck
+    assert region_labels(necked_boxes(12), seal=0, neck=4)[1] == 1
+    # a region thinner than 2 * neck everywhere stays one region
+    thin = np.ones((20, 40), bool)
+    thin[5:8, 2:38] = False
+    assert region_labels(thin, seal=0, neck=4)[1] == 1
+    assert flat_neck(512, 512) == 8 and flat_neck(256, 100) == 4 and flat_neck(10, 10) == 1
+
+
+def test_split_necks_only_subdivides():
+    """Every cut region lies inside one line-enclosed region, the paper stays paper, and the
+    numbering is dense (1..n)."""
+    rng = np.random.default_rng(1)
+    for p in (0.02, 0.05, 0.1):
+        import cv2
+
+        ink = cv2.dilate((rng.random((120, 90)) < p).astype(np.uint8), np.ones((3, 3), np.uint8)) > 0
+        base, _ = region_labels(ink, seal=1)
+        cut, m = region_labels(ink, seal=1, neck=3)
+        assert np.array_equal(cut > 0, base > 0)
+        assert set(np.unique(cut[cut > 0])) == set(range(1, m + 1))
+        pairs = np.unique(np.stack([cut[cut > 0], base[cut > 0]], 1), axis=0)
+        assert len(np.unique(pairs[:, 0])) == len(pairs)  # each cut region has one home
+        assert m >= base.max()
+
+
+def test_render_roles_cuts_hair_from_face_through_a_gap():
+    """A gap in the line joins two parts; the network says the left box is hair and the right
+    box skin: with necks cut each box takes its own slot, without, both take one."""
+    from colorizer.render import render_roles
+
+    ink = necked_boxes()
+    dark = ink.astype(np.float32)
+    h, w = ink.shape
+    probs = np.zeros((9, h, w), np.float32)
+    probs[2, :, :50] = 1.0    # hair on the left
+    probs[1, :, 50:] = 1.0    # skin on the right
+    palette = np.zeros((9, 3), np.uint8)
+    palette[1], palette[2] = (240, 200, 180), (120, 60, 30)
+    color = np.full((h, w, 3), 200, np.uint8)
+    whole = render_roles(color, dark, probs, palette, seal=0, neck=0, cel_shading=False)
+    assert whole.slots[30, 20] == whole.slots[30, 80]
+    cut = render_roles(color, dark, probs, palette, seal=0, neck=4, cel_shading=False)
+    assert cut.slots[30, 20] == 2 and cut.slots[30, 80] == 1
+    assert tuple(cut.base[30, 20]) == (120, 60, 30) and tuple(cut.base[30, 80]) == (240, 200, 180)

@@ -107,13 +107,13 @@ def slot_accuracy(output_rgb, gt_rgb, palette_rgb, mask) -> float:
     return float(np.mean(nearest_palette(out[m], pal) == nearest_palette(gt[m], pal)))
 
 
-def sketch_regions(sketch_l, threshold: float = 0.5, seal: int | None = None) -> np.ndarray:
+def sketch_regions(sketch_l, threshold: float = 0.5, seal: int | None = None, neck: int | None = None) -> np.ndarray:
     """(H, W) int labels of the regions the sketch's lines enclose (0 = ink / seal band), as the
-    pipeline's flat colouring finds them (line darkness > ``threshold``, the default seal)."""
+    pipeline's flat colouring finds them (line darkness > ``threshold``, the default seal and neck)."""
     from PIL import Image
 
     from colorizer.processing import line_mask
-    from colorizer.regions import flat_seal, region_labels
+    from colorizer.regions import flat_neck, flat_seal, region_labels
 
     s = np.asarray(sketch_l)
     if s.ndim == 3:
@@ -123,15 +123,18 @@ def sketch_regions(sketch_l, threshold: float = 0.5, seal: int | None = None) ->
     darkness = line_mask(Image.fromarray(np.clip(s, 0, 255).astype(np.uint8), "L"))
     if seal is None:
         seal = flat_seal(*s.shape)
-    labels, _ = region_labels(darkness > threshold, seal)
+    if neck is None:
+        neck = flat_neck(*s.shape)
+    labels, _ = region_labels(darkness > threshold, seal, neck)
     return labels
 
 
 def region_oracle(gt_rgb, sketch_l, palette_rgb=None, threshold: float = 0.5,
-                  seal: int | None = None) -> np.ndarray:
+                  seal: int | None = None, neck: int | None = None) -> np.ndarray:
     """The ceiling image of flat colouring: every region enclosed by the sketch's lines
     (found as :func:`colorizer.regions.flat_fill` finds them: darkness above
-    ``threshold``, gaps sealed by ``seal`` steps, default one per 256 px) painted with
+    ``threshold``, gaps sealed by ``seal`` steps, default one per 256 px, cut at necks
+    narrower than about ``2 * neck``, default 16 px at 512 px) painted with
     the ground truth's majority colour inside it.
 
     With ``palette_rgb`` the majority is taken over palette slots (each ground-truth
@@ -141,7 +144,7 @@ def region_oracle(gt_rgb, sketch_l, palette_rgb=None, threshold: float = 0.5,
     :func:`slot_accuracy`.
     """
     gt = _rgb(gt_rgb, "gt_rgb")
-    regions = sketch_regions(sketch_l, threshold, seal)
+    regions = sketch_regions(sketch_l, threshold, seal, neck)
     if regions.shape != gt.shape[:2]:
         raise ValueError(f"sketch {regions.shape} and ground truth {gt.shape[:2]} differ in size")
     if regions.max() == 0:
