@@ -3,7 +3,9 @@
 Illustrators "flat" a drawing before shading it: every closed region of the line
 art gets a single colour. :func:`flat_fill` does this to the network's colour
 layer. The line art is thresholded, small gaps are sealed by dilating the ink,
-and the paper is split into connected regions. Each region takes the median of
+and the paper is split into connected regions; a region is cut again where it
+narrows to a neck (:func:`split_necks`: a wider gap in an outline leaves two parts
+joined only by a corridor as wide as the gap). Each region takes the median of
 the network's colours inside it. Where the network painted a region in clearly
 different colours over large parts (a gap in an outline joined face and
 background, say), the region is split by colour and each large part keeps its
@@ -93,9 +95,12 @@ def split_necks(labels: np.ndarray, n: int, neck: int) -> tuple[np.ndarray, int]
     core = (dist > neck).view(np.uint8)
     nc, cores = cv2.connectedComponents(core, connectivity=4, ltype=cv2.CV_32S)
     home = np.zeros(nc + n + 1, np.int64)          # the line-enclosed region of every marker
-    home[cores[core > 0]] = labels[core > 0]
-    has_core = np.zeros(n + 1, bool)
-    has_core[labels[core > 0]] = True
+    inner = core > 0
+    home[cores[inner]] = labels[inner]
+    per_region = np.bincount(home[1:nc], minlength=n + 1)
+    if per_region.max(initial=0) < 2:              # no region has two cores: nothing to cut
+        return labels, n
+    has_core = per_region > 0
     home[nc:nc + n] = np.arange(1, n + 1)          # marker nc - 1 + r: region r without a core
     markers = cores.copy()
     lone = paper & ~has_core[labels]

@@ -1,7 +1,8 @@
 """Region rendering with semantic slots: one role per line-enclosed region, cel shading.
 
 The role head of the generator gives per-pixel role logits. Here every region
-enclosed by the sketch's lines (:func:`colorizer.regions.region_labels`) takes
+enclosed by the sketch's lines (:func:`colorizer.regions.region_labels`, cut at its
+narrow necks when ``neck`` > 0) takes
 the slot whose probabilities summed over the region are largest, and is filled
 with that slot's palette colour, exactly. A hint pins the region under its point
 to its slot. With cel shading, the part of a region where the network's own
