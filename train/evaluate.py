@@ -507,11 +507,11 @@ def _check_ids(root: Path, subset: str) -> list[str]:
     return sorted(p.stem for p in folder.glob("*.png")) if folder.is_dir() else []
 
 
-def region_slots(sketch: Image.Image, slots: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """The sketch's line-enclosed regions (``train.slot_metrics.sketch_regions``; 0 = lines) and
-    each region's true majority slot (index = region number; -1 for the lines and for regions
-    with no labelled pixel)."""
-    regions = SM.sketch_regions(sketch, LINE_THRESHOLD)
+def region_slots(sketch: Image.Image, slots: np.ndarray, neck: int | None = None) -> tuple[np.ndarray, np.ndarray]:
+    """The sketch's line-enclosed regions (``train.slot_metrics.sketch_regions``; 0 = lines; cut
+    at necks of ``neck`` px, default the pipeline's) and each region's true majority slot
+    (index = region number; -1 for the lines and for regions with no labelled pixel)."""
+    regions = SM.sketch_regions(sketch, LINE_THRESHOLD, neck=neck)
     count = int(regions.max())
     flat = regions.ravel().astype(np.int64)
     s = slots.ravel().astype(np.int64)
