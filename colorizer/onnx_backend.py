@@ -228,6 +228,7 @@ class OnnxGenerator:
         self._session = None
         self._version: tuple | None = None
         self._lock = threading.Lock()
+        self._zeros: np.ndarray | None = None   # all-zero hint planes of the last shape
         self.path: Path | None = None
 
     def _build(self) -> None:
@@ -257,6 +258,15 @@ class OnnxGenerator:
                     self._build()
                 self._version = version
             return self._session
+
+    def _no_hints(self, n: int, h: int, w: int) -> np.ndarray:
+        """All-zero hint planes, kept per shape: a fresh 9-plane buffer per call costs the
+        live preview a few milliseconds of page faults."""
+        shape = (n, self.model.cfg.palette_size, h, w)
+        if self._zeros is None or self._zeros.shape != shape:
+            self._zeros = np.zeros(shape, np.float32)
+            self._zeros.flags.writeable = False
+        return self._zeros
 
     def check(self, sketch: torch.Tensor, palette: torch.Tensor, hints: torch.Tensor | None,
               noise_mode: str) -> None:
@@ -291,7 +301,7 @@ class OnnxGenerator:
 
         feeds = {"sketch": prep(sketch), "palette": palette.detach().to("cpu", torch.float32).contiguous().numpy()}
         if cfg.hints:
-            feeds["hints"] = prep(hints if hints is not None else torch.zeros(n, cfg.palette_size, h, w))
+            feeds["hints"] = prep(hints) if hints is not None else self._no_hints(n, h + ph, w + pw)
         for i, a in enumerate(draw_noise(self.model, n, h + ph, w + pw, noise_mode, generator, noise_strength)):
             feeds[f"noise{i}"] = a
         outs = sess.run(output_names(self.model), feeds)

@@ -124,12 +124,11 @@ def render_roles(color: np.ndarray, darkness: np.ndarray, slot_probs: np.ndarray
         inside = np.flatnonzero(flat > 0)
         reg = flat[inside]
         counts = np.bincount(reg, minlength=n + 1)
-        order = np.argsort(reg, kind="stable")
-        sorted_l = luma[inside][order]
         starts = np.concatenate([[0], np.cumsum(counts[1:])[:-1]])
         med = np.zeros(n + 1, np.float32)
         has = counts[1:] > 0
-        keys = np.sort(reg[order].astype(np.int64) * 4096 + np.round(sorted_l * 8).astype(np.int64))
+        # per-region median luma in 1/8 steps: one sort of (region, luma) keys
+        keys = np.sort(reg.astype(np.int64) * 4096 + np.round(luma[inside] * 8).astype(np.int64))
         mid = starts + (counts[1:] - 1) // 2
         med[1:][has] = (keys[mid[has]] % 4096) / 8.0
         dark = np.zeros(h * w, bool)
