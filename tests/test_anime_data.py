@@ -188,3 +188,64 @@ def test_small_build_writes_labels_and_licences(tmp_path):
         assert r["split"] == splits.hashed_split(r["item_id"])
     assert "test" in {r["split"] for r in rows}
     assert json.loads((out / "manifest.json").read_text())["counts"]["train"]["anime"] > 0
+
+
+# -- head coverings (train.data.sources.anime_fantasy) -----------------------------------
+
+@pytest.mark.parametrize("kind,role", [("helmet", "accessory"), ("hood", "outer"), ("hood_mask", "outer")])
+def test_headwear_covers_the_hair_with_its_role(kind, role):
+    from train.data.anime.spec import HEADWEAR
+
+    assert kind in HEADWEAR
+    seed = 9
+    plain, covered = make_spec(seed), make_spec(seed, kind)
+    # the rest of the character is unchanged: every plain part keeps its colours
+    assert all(covered.parts[k] == v for k, v in plain.parts.items())
+    assert covered.headwear == kind and plain.headwear == "none"
+    a, b = generate(seed, 128, variant=1), generate(seed, 128, variant=1, headwear=kind)
+    la, lb = np.asarray(a.labels), np.asarray(b.labels)
+    hair, r = ROLES.index("hair"), ROLES.index(role)
+    assert (lb == hair).sum() < 0.6 * (la == hair).sum()          # most of the hair is covered
+    assert (lb == r).sum() > (la == r).sum() + 0.02 * lb.size     # by pixels of the covering's role
+    assert np.array_equal(np.asarray(generate(seed, 128, 1, kind).labels), lb)  # deterministic
+    mism, checked = alignment_mismatches(b)
+    assert checked > 0 and mism / checked < 0.01
+
+
+def test_cape_hangs_behind_the_body_as_outer():
+    seed = 4
+    plain = np.asarray(generate(seed, 128, variant=1).labels)
+    caped = generate(seed, 128, variant=1, cape=True)
+    lab = np.asarray(caped.labels)
+    outer = ROLES.index("outer")
+    assert (lab == outer).sum() > (plain == outer).sum() + 0.01 * lab.size
+    assert make_spec(seed, cape=True).parts["cape"].role == "outer"
+    mism, checked = alignment_mismatches(caped)
+    assert checked > 0 and mism / checked < 0.01
+
+
+def test_headwear_rejects_unknown_kinds():
+    with pytest.raises(ValueError, match="headwear"):
+        make_spec(3, "crown")
+
+
+def test_fantasy_source_shares_the_plain_characters_split():
+    from train.data.sources import anime_fantasy as hw
+
+    items = hw.items(None, limit=300)
+    assert items[5].id == "anime_fantasy-000005" and items[5].group == "anime-000005"
+    gear = [hw.gear_of(i.seed) for i in items]
+    assert {g[0] for g in gear} == {"helmet", "hood", "hood_mask", "none"} and {g[1] for g in gear} == {True, False}
+    assert all(g != ("none", False) for g in gear)
+    test_ids = splits.load_test_manifest()
+    for it in items:
+        split = splits.assign_split(it.id, it.group, test_ids)
+        assert split == splits.hashed_split(it.group)                 # the plain twin's split
+        assert splits.is_test_id(it.id) == (split == "test")
+    assert any(splits.is_test_id(it.id) for it in items)
+    held = hw.item_id(HELD_OUT_SEED)
+    assert splits.is_test_id(held) and splits.assign_split(held, splits.hashed_group(held), test_ids) is None
+    with pytest.raises(ValueError, match="held out"):
+        hw.items(None, count=HELD_OUT_SEED + 1)
+    sketch, color, labels = hw.make(items[2], 64)
+    assert (sketch.mode, color.mode, labels.mode) == ("L", "RGB", "L")

@@ -145,3 +145,16 @@ def test_dataset_hint_swaps_keep_target_and_palette_and_move_labels_and_hints(tm
                 ys, xs = np.nonzero(planes[new_slot] >= planes[new_slot].max())
                 assert (lab[ys, xs] == SLOT_ROLE[new_slot]).mean() > 0.5   # the hinted part carries the new role
     assert moved >= 6
+
+
+def test_data_source_repeat_lists_a_source_more_often(tmp_path):
+    root = make_pairs(tmp_path / "train", 3, 40)
+    for half in ("sketch", "color"):  # two sources by id prefix: "small-..." and "pair000..."
+        (root / half / "pair002.png").rename(root / half / "small-002.png")
+    once = build_dataset(tiny_config(root))
+    twice = build_dataset(tiny_config(root, data_source_repeat={"small": 3}))
+    assert sorted(p.id for p in once.pairs) == ["pair000", "pair001", "small-002"]
+    assert sorted(p.id for p in twice.pairs) == ["pair000", "pair001"] + ["small-002"] * 3
+    for bad in ({"small": 0}, {"small": 1.5}, ["small"]):
+        with pytest.raises(ValueError, match="data_source_repeat"):
+            tiny_config(root, data_source_repeat=bad)

@@ -30,6 +30,10 @@ class TrainConfig:
     # Only pairs of these corpus sources (the id prefix before the first "-", e.g. "anime",
     # "dicebear"); None: all of them.
     data_sources: list[str] | None = None
+    # Sources listed more than once per epoch: source name -> how many times each of its
+    # training pairs is listed (a whole number >= 1), e.g. {anime_fantasy: 2} to see a small
+    # source more often; sources left out are listed once. None: every pair once.
+    data_source_repeat: dict[str, int] | None = None
     # Layout of `data` ("folders" = sketch/ + color/, "kaggle", "color_only", "packed");
     # None lets train.data.layouts detect it.
     layout: str | None = None
@@ -213,6 +217,10 @@ class TrainConfig:
                 raise ValueError(f"role_weights: unknown roles {bad}; roles are {', '.join(ROLES)}")
             if any(not (float(v) >= 0) for v in self.role_weights.values()):
                 raise ValueError("role_weights must be non-negative numbers")
+        if self.data_source_repeat is not None:
+            if not isinstance(self.data_source_repeat, dict) or any(
+                    not isinstance(v, int) or isinstance(v, bool) or v < 1 for v in self.data_source_repeat.values()):
+                raise ValueError("data_source_repeat must map source names to whole numbers >= 1")
         if not 0.0 <= self.hint_swap_prob <= 1.0 or self.hint_swap_max < 1:
             raise ValueError("hint_swap_prob must be in [0, 1] and hint_swap_max >= 1")
         check_style_options(self.sketch_styles, self.sketch_style_prob, self.sketch_style_stack_prob)

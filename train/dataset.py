@@ -398,6 +398,8 @@ def build_dataset(cfg: TrainConfig, split: str = "train", palette_size: int = 9)
             pairs = [p for p in pairs if p.id.split("-", 1)[0] in keep]
             if not pairs:
                 raise FileNotFoundError(f"no training pairs of sources {sorted(keep)} in {cfg.data}")
+        if cfg.data_source_repeat:
+            pairs = [p for p in pairs for _ in range(cfg.data_source_repeat.get(p.id.split("-", 1)[0], 1))]
         return ColorizationDataset(pairs, cfg, True, palette_size)
     if cfg.val_data is None:
         raise ValueError("no val_data configured")

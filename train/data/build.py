@@ -47,7 +47,7 @@ __all__ = ["DEFAULT_SOURCES", "ALL_SOURCES", "list_items", "render_pair", "build
            "read_licences", "files_on_disk", "counts_on_disk"]
 
 DEFAULT_SOURCES = ("openmoji", "dicebear")
-ALL_SOURCES = ("openmoji", "dicebear", "openclipart", "bigheads", "facesjs", "wesnoth", "anime")
+ALL_SOURCES = ("openmoji", "dicebear", "openclipart", "bigheads", "facesjs", "wesnoth", "anime", "anime_fantasy")
 
 
 def _source_module(name: str):
@@ -65,6 +65,8 @@ def _source_module(name: str):
         from train.data.sources import wesnoth as mod
     elif name == "anime":
         from train.data.sources import anime as mod
+    elif name == "anime_fantasy":
+        from train.data.sources import anime_fantasy as mod
     else:
         raise ValueError(f"unknown source {name!r}; choose from {', '.join(ALL_SOURCES)}")
     return mod

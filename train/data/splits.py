@@ -44,6 +44,7 @@ __all__ = [
     "load_test_manifest",
     "write_test_manifest",
     "is_test_id",
+    "hashed_group",
     "is_test_path",
     "assert_not_test",
     "TestDataError",
@@ -55,7 +56,10 @@ VAL_FRACTION = 0.05
 TEST_FRACTION = 0.05
 MANIFEST_PATH = Path(__file__).with_name("test_manifest.json")
 # id prefix -> first held-out seed, for procedural sources whose test split is the hashed one.
-HASHED_SOURCES: dict[str, int] = {"anime-": 1_000_000}
+HASHED_SOURCES: dict[str, int] = {"anime-": 1_000_000, "anime_fantasy-": 1_000_000}
+# Hashed sources that redraw another one's characters: their pairs are grouped (and so split)
+# with the character they redraw, which the pair id alone names.
+HASHED_TWINS: dict[str, str] = {"anime_fantasy-": "anime-"}
 CHECKSET_MARKER = "CHECKSET"  # file at the root of a check-set folder: never train on what is below it
 
 
@@ -96,6 +100,14 @@ def assign_split(pair_id: str, group_id: str, test_ids: frozenset[str] | None = 
     if test_ids is None:
         test_ids = load_test_manifest()
     return "test" if pair_id in test_ids else None
+
+
+def hashed_group(pair_id: str) -> str:
+    """The group of a hashed source's pair: its own id, or the redrawn character's (:data:`HASHED_TWINS`)."""
+    for prefix, twin in HASHED_TWINS.items():
+        if pair_id.startswith(prefix):
+            return twin + pair_id[len(prefix):]
+    return pair_id
 
 
 def _hashed_source(pair_id: str) -> bool | None:
@@ -149,7 +161,7 @@ def is_test_id(pair_id: str) -> bool:
     """True when ``pair_id`` is in the frozen test set (a hashed source's: hashes to test, or is held out)."""
     held_out = _hashed_source(pair_id)
     if held_out is not None:
-        return held_out or hashed_split(pair_id) == "test"
+        return held_out or hashed_split(hashed_group(pair_id)) == "test"
     return pair_id in load_test_manifest()
 
 

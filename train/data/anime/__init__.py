@@ -51,19 +51,20 @@ def _render(svg: str, size: int, crisp: bool = False) -> np.ndarray:
     return np.asarray(Image.open(io.BytesIO(png)).convert("RGB"))
 
 
-def render_svgs(seed: int, variant: int = 0) -> tuple[str, str, str]:
+def render_svgs(seed: int, variant: int = 0, headwear: str = "none", cape: bool = False) -> tuple[str, str, str]:
     """The ``(colour fills, ink, labels)`` SVG documents of one picture."""
-    spec = make_spec(seed)
+    spec = make_spec(seed, headwear, cape)
     pose = make_pose(seed, variant)
     scene = draw_character(spec, pose)
     return svgs(scene, spec.parts["background"].base)
 
 
-def generate(seed: int, size: int = 256, variant: int = 0) -> AnimeSample:
-    """Character ``seed`` in picture ``variant`` at ``size`` x ``size`` pixels."""
+def generate(seed: int, size: int = 256, variant: int = 0, headwear: str = "none", cape: bool = False) -> AnimeSample:
+    """Character ``seed`` in picture ``variant`` at ``size`` x ``size`` pixels, optionally wearing
+    ``headwear`` (see :data:`train.data.anime.spec.HEADWEAR`) and a ``cape``."""
     if not isinstance(size, int) or isinstance(size, bool) or not 16 <= size <= 4096:
         raise ValueError(f"size must be an integer in 16..4096, got {size!r}")
-    spec = make_spec(seed)
+    spec = make_spec(seed, headwear, cape)
     pose = make_pose(seed, variant)
     scene = draw_character(spec, pose)
     col_svg, ink_svg, lab_svg = svgs(scene, spec.parts["background"].base)

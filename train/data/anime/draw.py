@@ -216,6 +216,8 @@ class _Ctx:
     # ------------------------------------------------------------------ order
     def draw(self) -> None:
         arms = self._arm_layout()
+        if self.spec.cape:
+            self.cape()
         self.back_hair()
         self.tails_behind()
         for side, a in arms.items():
@@ -331,15 +333,20 @@ class _Ctx:
         self.nose_mouth()
         if "glasses" in sp.accessories:
             self.glasses()
-        if sp.tail == "buns":
+        if sp.tail == "buns" and sp.headwear == "none":
             self.buns()
         self.side_locks()
         self.front_hair(face)
         for args in self._brows:  # anime convention: the brows show over the fringe
             self._brow(*args)
-        if sp.ahoge:
+        if sp.ahoge and sp.headwear == "none":
             self.ahoge()
-        self.hair_accessories()
+        if sp.headwear == "none":
+            self.hair_accessories()
+        elif sp.headwear == "helmet":
+            self.helmet()
+        else:
+            self.hood_up(mask=sp.headwear == "hood_mask")
 
     def ears(self) -> None:
         fw, H, P = self.fw, self.H, self.P
@@ -846,6 +853,122 @@ class _Ctx:
             band = apply(rotate(tilt, c[0], c[1]), ellipse(c[0], c[1] + hr * 0.2, hr * 0.9, hr * 0.3, 20, 0.15, math.pi - 0.15))
             sc.shade(cp, [(H(np.concatenate([band, [(c[0] - hr, c[1] + 40), (c[0] + hr, c[1] + 40)]])), pc.shadow)])
             sc.fill(H(ellipse(c[0] + tilt * 10, c[1] - hr * 0.42, 3, 4, 8)), pc, outline=self.lw * 0.7)
+
+    def cape(self) -> None:
+        """A cape hanging from the shoulders behind the body, flaring towards a wavy hem (role outer)."""
+        sp, P, B, sc = self.spec, self.P, self.B, self.sc
+        pc = P["cape"]
+        r = random.Random(f"anime-cape-draw-{sp.seed}")
+        sw = self.sw
+        length = r.uniform(330, 690)
+        flare = r.uniform(0.8, 1.6) * sw
+        right = cubic((sw - 6, 94), (sw + 8, 110), (sw + flare * 0.7, length * 0.6), (sw + flare, length), 10)
+        n = r.randint(3, 6)
+        xs = np.linspace(sw + flare, -(sw + flare), 2 * n + 1)
+        hem = [(x, length + (r.uniform(-4, 10) if i % 2 else -r.uniform(8, 22))) for i, x in enumerate(xs[1:-1], 1)]
+        left = right[::-1] * np.array([-1.0, 1.0])
+        top = quad((-sw + 6, 94), (0, 74), (sw - 6, 94), 7)[1:-1]
+        cp = B(np.concatenate([top, right, np.array(hem), left]))
+        sc.fill(cp, pc, outline=self.lw)
+        L = sp.light
+        sc.shade(cp, [(B(np.array([(-L * sw * 0.6, 60), (-L * (sw + flare + 20), 60),
+                                   (-L * (sw + flare + 20), length + 30), (-L * sw * 0.4, length + 30)])), pc.shadow)])
+        for side in (-1, 1):
+            for k in range(r.randint(1, 2)):
+                x0 = side * (sw + r.uniform(0, 10))
+                x1 = side * (sw + flare * r.uniform(0.5, 0.95))
+                sc.line(B(quad((x0, 160 + 40 * k), ((x0 + x1) / 2, length * 0.55), (x1, length - 25), 8)), self.lw * 0.55,
+                        0.2, 0.5)
+
+    # ================================================================== headwear
+    def _headwear_rng(self) -> random.Random:
+        return random.Random(f"anime-headwear-draw-{self.spec.seed}")  # same shape in every variant
+
+    def helmet(self) -> None:
+        """A metal helmet over the crown with cheek guards and a rim over the brow (role accessory)."""
+        sp, P, H, sc = self.spec, self.P, self.H, self.sc
+        pc = P["helmet"]
+        r = self._headwear_rng()
+        hr, hcy, fw = self.hr, self.hcy, self.fw
+        R = hr * r.uniform(1.04, 1.12)
+        rim_y = r.uniform(-44, -26)           # lower edge of the brow rim
+        guard = r.random() < 0.7              # cheek guards down the sides of the face
+        y_bot = r.uniform(18, 40) if guard else hcy + r.uniform(4, 14)
+        inner_x = fw + r.uniform(0.5, 3.0)
+        t = np.linspace(math.pi - 0.08, 2 * math.pi + 0.08, 25)
+        dome = np.stack([R * np.cos(t), hcy + R * 1.04 * np.sin(t)], 1)
+        right = quad(dome[-1], (R * 1.01, (dome[-1][1] + y_bot) / 2), (R * 0.94, y_bot), 6)[1:]
+        inner_r = quad((inner_x, y_bot - 2), (inner_x + 1.5, (rim_y + y_bot) / 2), (fw - 5, rim_y), 6)
+        rim = cubic((fw - 5, rim_y), (fw * 0.45, rim_y - 7), (-fw * 0.45, rim_y - 7), (-fw + 5, rim_y), 9)[1:-1]
+        inner_l = inner_r[::-1] * np.array([-1.0, 1.0])
+        left = right[::-1] * np.array([-1.0, 1.0])
+        pts = np.concatenate([dome, right, inner_r, rim, inner_l, left[:-1]])
+        cp = H(pts)
+        sc.fill(cp, pc, outline=self.lw)
+        L = sp.light
+        shapes = [(H(np.array([(-L * R * 0.35, hcy - R * 1.2), (-L * (R + 10), hcy - R * 1.2), (-L * (R + 10), y_bot + 10),
+                               (-L * R * 0.55, y_bot + 10)])), pc.shadow)]
+        shine = apply(rotate(L * 0.5, L * R * 0.42, hcy - R * 0.62), ellipse(L * R * 0.42, hcy - R * 0.62, R * 0.2, R * 0.09, 14))
+        shapes.append((H(shine), pc.highlight))
+        sc.shade(cp, shapes)
+        # a band along the rim and, often, a ridge over the crown
+        band = cubic((fw + 1, rim_y + 1), (fw * 0.5, rim_y - 6.5), (-fw * 0.5, rim_y - 6.5), (-fw - 1, rim_y + 1), 12)
+        sc.fill(H(ribbon(band, r.uniform(4.5, 7.0))), pc, pc.shadow if r.random() < 0.5 else None, outline=self.lw * 0.8)
+        if r.random() < 0.6:
+            ridge = np.array([(0.0, rim_y - 9), (0.0, hcy - R * 0.7), (0.0, hcy - R * 1.02)])
+            sc.fill(H(_tube(ridge, r.uniform(5, 9))), pc, pc.highlight, outline=self.lw * 0.8)
+        if guard and r.random() < 0.5:
+            for side in (-1, 1):
+                sc.fill(H(ellipse(side * (inner_x + R) / 2, (hcy + y_bot) / 2, 2.4, 2.4, 8)), pc, pc.highlight,
+                        outline=self.lw * 0.5)
+
+    def hood_up(self, mask: bool = False) -> None:
+        """A cloth hood worn up, framing the face and falling to the shoulders (role outer), with an
+        optional mask over the lower face."""
+        sp, P, H, sc = self.spec, self.P, self.H, self.sc
+        pc = P["hood"]
+        r = self._headwear_rng()
+        hr, hcy, fw = self.hr, self.hcy, self.fw
+        Rx, Ry = hr * r.uniform(1.12, 1.25), hr * r.uniform(1.18, 1.3)
+        top = r.uniform(-66, -48)             # top of the face opening
+        low = r.uniform(85, 110)              # where the hood meets the shoulders
+        t = np.linspace(math.pi, 2 * math.pi, 25)
+        dome = np.stack([Rx * np.cos(t), hcy - 4 + Ry * np.sin(t)], 1)
+        flare = r.uniform(8, 24)
+        right = cubic(dome[-1], (Rx + 2, 30), (Rx + flare * 0.6, low - 30), (Rx + flare, low), 8)[1:]
+        hem_r = quad((Rx + flare, low), ((Rx + flare + fw * 0.5) / 2, low + 6), (fw * 0.5, low - 4), 5)[1:]
+        open_r = cubic((fw * 0.5, low - 4), (fw * 0.8, 52), (fw + 9, 28), (fw + 8, -8), 8)[1:]
+        arch = cubic((fw + 8, -8), (fw + 7, top - 4), (-fw - 7, top - 4), (-fw - 8, -8), 12)[1:-1]
+        open_l = open_r[::-1] * np.array([-1.0, 1.0])
+        hem_l = hem_r[::-1] * np.array([-1.0, 1.0])
+        left = right[::-1] * np.array([-1.0, 1.0])
+        pts = np.concatenate([dome, right, hem_r, open_r, arch, open_l[1:], hem_l[1:], left[1:-1]])
+        cp = H(pts)
+        sc.fill(cp, pc, outline=self.lw)
+        # the lining round the opening is in shadow, and so is the side away from the light
+        rim = np.concatenate([open_r, arch, open_l[1:]])
+        L = sp.light
+        shapes = [(H(ribbon(rim, r.uniform(8, 14))), pc.shadow),
+                  (H(np.array([(-L * Rx * 0.45, hcy - Ry - 10), (-L * (Rx + flare + 10), hcy - Ry - 10),
+                               (-L * (Rx + flare + 10), low + 10), (-L * (Rx * 0.6), low + 10)])), pc.shadow)]
+        sc.shade(cp, shapes)
+        for side in (-1, 1):
+            if r.random() < 0.8:
+                a = np.array([side * Rx * r.uniform(0.55, 0.8), hcy - Ry * r.uniform(0.5, 0.75)])
+                b = np.array([side * (Rx + flare * r.uniform(0.3, 0.7)), low - r.uniform(10, 30)])
+                sc.line(H(quad(a, (a + b) / 2 + (side * 6, 0), b, 7)), self.lw * 0.55, 0.2, 0.6)
+        if mask:
+            mpc = P["mask"]
+            my = r.uniform(12, 22)            # upper edge, under the eyes
+            m = (Pen(-fw - 8, my + 2).c(-fw * 0.4, my - 4, fw * 0.4, my - 4, fw + 8, my + 2)
+                 .c(fw + 9, 40, fw * 0.5, 62, 0, 66).c(-fw * 0.5, 62, -fw - 9, 40, -fw - 8, my + 2, 8).pts()[:-1])
+            cm = H(m)
+            sc.fill(cm, mpc, outline=self.lw)
+            sc.shade(cm, [(H(np.array([(-L * 4, my - 10), (-L * (fw + 20), my - 10), (-L * (fw + 20), 80), (-L * 8, 80)])),
+                           mpc.shadow)])
+            for k in range(r.randint(1, 3)):
+                y = my + 10 + 9 * k
+                sc.line(H(quad((-fw * 0.6, y), (0, y + 5), (fw * 0.6, y), 7)), self.lw * 0.5, 0.3, 0.3)
 
     def sunhat(self) -> None:
         P, H, sc = self.P, self.H, self.sc

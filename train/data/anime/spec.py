@@ -13,12 +13,18 @@ import random
 from dataclasses import dataclass, field
 
 __all__ = ["sheen", "PartColors", "AnimeSpec", "Pose", "make_spec", "make_pose", "EXPRESSIONS", "ARM_POSES", "FRAMINGS",
-           "OUTFITS", "shade", "lighten", "mix"]
+           "OUTFITS", "HEADWEAR", "shade", "lighten", "mix"]
 
 FRAMINGS = ("bust", "half", "full")
 EXPRESSIONS = ("smile", "neutral", "happy", "laugh", "content", "surprised", "angry", "sad", "wink", "sleepy", "shy")
 ARM_POSES = ("down", "wave", "hip", "clasp", "behind", "cheek")
 OUTFITS = ("sailor", "blazer", "dress", "hoodie", "tshirt", "shirt")
+# Head coverings that hide most of the hair (fantasy and game characters): a metal helmet with
+# cheek guards (role accessory), a cloth hood falling to the shoulders (role outer), the hood
+# with a cloth mask over the lower face (both outer). Only drawn when asked for (make_spec's
+# ``headwear``), so a seed's character without it is unchanged.
+HEADWEAR = ("helmet", "hood", "hood_mask")
+HELMET_COLORS = ("#b9bfcc", "#8d97ab", "#d4d8e0", "#c9a24e", "#a8743e", "#6f7a8c", "#a0343c", "#3e4a6a")
 
 
 # ----------------------------------------------------------------------------- colours
@@ -151,6 +157,8 @@ class AnimeSpec:
     light: int = -1  # -1 light from the left of the picture, +1 from the right
     shape_seed: int = 0
     wavy: bool = False  # long back hair falls in waves
+    headwear: str = "none"  # "none" or one of HEADWEAR
+    cape: bool = False  # a cape hanging behind the body from the shoulders (role outer)
 
     @property
     def role_colors(self) -> dict[str, str]:
@@ -192,10 +200,14 @@ def _weighted(rng: random.Random, weights: dict):
     return rng.choices(keys, weights=[weights[k] for k in keys])[0]
 
 
-def make_spec(seed: int) -> AnimeSpec:
-    """The identity of character ``seed`` (any integer >= 0)."""
+def make_spec(seed: int, headwear: str = "none", cape: bool = False) -> AnimeSpec:
+    """The identity of character ``seed`` (any integer >= 0), optionally wearing ``headwear``
+    (one of :data:`HEADWEAR`) and a ``cape``. Their colours come from a random stream of their
+    own, so every other draw, and so the rest of the character, is the same as without them."""
     if not isinstance(seed, int) or isinstance(seed, bool) or seed < 0:
         raise ValueError(f"seed must be a non-negative integer, got {seed!r}")
+    if headwear != "none" and headwear not in HEADWEAR:
+        raise ValueError(f"headwear must be 'none' or one of {HEADWEAR}, got {headwear!r}")
     rng = random.Random(f"anime-spec-{seed}")
     look = "girl" if rng.random() < 0.72 else "boy"
     girl = look == "girl"
@@ -344,6 +356,25 @@ def make_spec(seed: int) -> AnimeSpec:
         parts["cat_ears"] = _part("accessory", rng.choice([hair, "#2a2a30", "#f4f4f4", "#f0b0c8"]), 0.74,
                                   extra=("#f6b8c8",))
 
+    hw = random.Random(f"anime-headwear-{seed}")
+    if headwear != "none":
+        if headwear == "helmet":
+            parts["helmet"] = _part("accessory", _jitter(hw, hw.choice(HELMET_COLORS), 0.01, 0.05, 0.05), 0.7, 0.55)
+        else:
+            kind = hw.choice(["dark", "dark", "mid", "light"])
+            hood = _jitter(hw, hw.choice({"dark": CLOTH_DARK, "mid": CLOTH_MID, "light": CLOTH_LIGHT}[kind]),
+                           0.015, 0.08, 0.06)
+            parts["hood"] = _part("outer", hood, 0.72 if kind != "light" else 0.84)
+            if headwear == "hood_mask":
+                mask = hood if hw.random() < 0.6 else _jitter(hw, hw.choice(CLOTH_DARK + CLOTH_MID), 0.015, 0.08, 0.06)
+                parts["mask"] = _part("outer", mask, 0.74)
+    if cape:
+        if "hood" in parts and hw.random() < 0.7:  # a cloak: hood and cape of one cloth
+            cape_c = parts["hood"].base
+        else:
+            cape_c = _jitter(hw, hw.choice(CLOTH_DARK + CLOTH_MID + ACCENT), 0.015, 0.08, 0.06)
+        parts["cape"] = _part("outer", cape_c, 0.72)
+
     return AnimeSpec(
         seed=seed, look=look, bangs=bangs, bang_len=rng.uniform(-16, -3) if bangs != "hime" else rng.uniform(-12, -4),
         back=back, back_len=back_len, tail=tail, tail_len=tail_len, side_locks=side_locks,
@@ -356,7 +387,7 @@ def make_spec(seed: int) -> AnimeSpec:
         outfit=outfit, sleeves=sleeves, bottom=bottom, legwear=legwear, neckwear=neckwear, frills=frills,
         accessories=tuple(acc), shoulder=rng.uniform(54, 62) if girl else rng.uniform(62, 70),
         parts=parts, light=rng.choice([-1, 1]), shape_seed=rng.randrange(1 << 30),
-        wavy=back in ("medium", "long") and rng.random() < 0.3,
+        wavy=back in ("medium", "long") and rng.random() < 0.3, headwear=headwear, cape=bool(cape),
     )
 
 
