@@ -249,3 +249,16 @@ def test_fantasy_source_shares_the_plain_characters_split():
         hw.items(None, count=HELD_OUT_SEED + 1)
     sketch, color, labels = hw.make(items[2], 64)
     assert (sketch.mode, color.mode, labels.mode) == ("L", "RGB", "L")
+
+
+def test_contact_sheet_shows_the_fantasy_gear(tmp_path):
+    from train.data.anime.__main__ import main
+
+    out = tmp_path / "sheet.png"
+    assert main(["sheet", "--fantasy", "--n", "2", "--cols", "2", "--size", "64", "--out", str(out)]) == 0
+    plain = tmp_path / "plain.png"
+    assert main(["sheet", "--n", "2", "--cols", "2", "--size", "64", "--variant", "1", "--out", str(plain)]) == 0
+    from PIL import Image
+
+    a, b = np.asarray(Image.open(out)), np.asarray(Image.open(plain))
+    assert a.shape == b.shape and (a != b).any()

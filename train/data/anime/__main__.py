@@ -22,6 +22,8 @@ def main(argv: list[str] | None = None) -> int:
     s.add_argument("--size", type=int, default=192, help="tile side in pixels (default 192)")
     s.add_argument("--cols", type=int, default=4, help="samples per row (default 4)")
     s.add_argument("--variant", type=int, default=0)
+    s.add_argument("--fantasy", action="store_true",
+                   help="the characters in their fantasy gear, as the anime_fantasy source draws them")
     o = sub.add_parser("sample", help="write <out>_{color,sketch,labels}.png for one seed")
     o.add_argument("--seed", type=int, required=True)
     o.add_argument("--variant", type=int, default=0)
@@ -37,7 +39,8 @@ def main(argv: list[str] | None = None) -> int:
             ap.error("--n and --cols must be >= 1 and --size >= 32")
         if a.first < 0 or a.first + a.n > HELD_OUT_SEED:
             ap.error(f"seeds must lie in 0..{HELD_OUT_SEED - 1} (higher ones are the held-out check set)")
-        img = contact_sheet(range(a.first, a.first + a.n), size=a.size, cols=a.cols, variant=a.variant)
+        img = contact_sheet(range(a.first, a.first + a.n), size=a.size, cols=a.cols, variant=a.variant,
+                            fantasy=a.fantasy)
         out = Path(a.out)
         out.parent.mkdir(parents=True, exist_ok=True)
         img.save(out, optimize=True)

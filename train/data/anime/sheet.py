@@ -32,9 +32,12 @@ def labels_to_rgb(labels) -> Image.Image:
     return Image.fromarray(lut[np.asarray(labels)], "RGB")
 
 
-def contact_sheet(seeds, size: int = 192, cols: int = 3, variant: int = 0) -> Image.Image:
-    """One tile per seed (colour | line art | labels), ``cols`` tiles per row, with a role legend."""
+def contact_sheet(seeds, size: int = 192, cols: int = 3, variant: int = 0, fantasy: bool = False) -> Image.Image:
+    """One tile per seed (colour | line art | labels), ``cols`` tiles per row, with a role legend.
+    ``fantasy``: each character as :mod:`train.data.sources.anime_fantasy` draws it (its gear,
+    that source's pose; ``variant`` is then ignored)."""
     from train.data.anime import generate
+    from train.data.sources import anime_fantasy
 
     seeds = list(seeds)
     rows = -(-len(seeds) // cols)
@@ -54,10 +57,13 @@ def contact_sheet(seeds, size: int = 192, cols: int = 3, variant: int = 0) -> Im
         r, c = divmod(k, cols)
         x0 = gap + c * (tile_w + gap)
         y0 = legend_h + gap + r * (size + label_h + gap)
-        s = generate(seed, size=size, variant=variant)
+        gear = anime_fantasy.gear_of(seed) if fantasy else ("none", False)
+        s = generate(seed, size=size, variant=anime_fantasy.VARIANT if fantasy else variant, headwear=gear[0],
+                     cape=gear[1])
         sheet.paste(s.color, (x0, y0 + label_h))
         sheet.paste(s.sketch.convert("RGB"), (x0 + size + 2, y0 + label_h))
         sheet.paste(labels_to_rgb(s.labels), (x0 + 2 * size + 4, y0 + label_h))
         p = s.pose
-        d.text((x0, y0), f"seed {seed}  {p.framing}  {p.expression}  {s.spec.outfit}", fill=(30, 30, 30))
+        extra = (f"  {gear[0]}" if gear[0] != "none" else "") + ("  cape" if gear[1] else "")
+        d.text((x0, y0), f"seed {seed}  {p.framing}  {p.expression}  {s.spec.outfit}{extra}", fill=(30, 30, 30))
     return sheet
