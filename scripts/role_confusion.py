@@ -1,0 +1,143 @@
+"""Which role the shipped pipeline gives each part: slot confusion of the sketch segmentation.
+
+    python scripts/role_confusion.py --weights weights [more weights ...]
+        (--checkset data/checkset --subset ardentryst | --data data/val --prefix anime_fantasy-)
+        [--limit 0] [--size 512] [--net-size 256] [--sheet FILE.png] [--out FILE.md]
+
+Every picture's sketch goes through ``Colorizer.__call__`` as the app sends it (flat colours,
+no cel shading, constant noise, network at ``--net-size``); ``result.slots`` (the slot each
+pixel was painted with: a region's role from the summed role logits) is compared with the
+slots of the part labels over figure pixels (not line, not paper: ``train.slot_metrics.
+figure_mask``). The table gives, per true slot, its pixels, the share painted with its own slot
+(the recall the edit-steer figure follows) and the slot most of the rest went to; the pooled
+accuracy is over all figure pixels. The palette plays no part (slots, not colours, are scored).
+``--sheet`` draws sketch | true slots | painted slots per picture for the first weights.
+Check-set pictures are scaled to ``--size`` like the harness does; corpus pictures are used as
+they are.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+import time
+from pathlib import Path
+
+import numpy as np
+import torch
+from PIL import Image
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+from colorizer import Colorizer  # noqa: E402
+from colorizer.processing import load_image, target_size  # noqa: E402
+from colorizer.roles import NUM_SLOTS, SLOTS, labels_to_slots  # noqa: E402
+from train import slot_metrics as SM  # noqa: E402
+from train.evaluate import SIZE_MULTIPLE  # noqa: E402
+
+# A legible colour per slot for the sheet (index = slot).
+SLOT_SHOW = np.array([[255, 255, 255], [240, 200, 170], [200, 60, 40], [40, 90, 220], [60, 180, 60],
+                      [30, 30, 120], [230, 140, 0], [220, 80, 200], [120, 240, 240]], np.uint8)
+
+
+def pictures(checkset: str | None, subset: str, data: str | None, prefix: str, limit: int, size: int):
+    """``(id, sketch L, labels)`` of every picture to score, in name order (first ``limit``; 0 = all)."""
+    folder = Path(checkset) / subset if checkset else Path(data)
+    paths = sorted(p for p in (folder / "sketch").glob(f"{prefix}*.png") if (folder / "labels" / p.name).is_file())
+    if limit:
+        paths = paths[:limit]
+    for p in paths:
+        sketch = load_image(p).convert("L")
+        labels = Image.open(folder / "labels" / p.name)
+        if checkset:
+            tw, th = target_size(*sketch.size, size, multiple=SIZE_MULTIPLE)
+            sketch = sketch.resize((tw, th), Image.BILINEAR if tw < sketch.size[0] else Image.BICUBIC)
+            labels = labels.resize((tw, th), Image.NEAREST)
+        yield p.stem, sketch, np.asarray(labels, dtype=np.uint8)
+
+
+def confusion(colorizer: Colorizer, pics, net_size: int, sheet_rows: list | None = None) -> np.ndarray:
+    """(NUM_SLOTS, NUM_SLOTS) pixel counts: rows true slot, columns painted slot."""
+    conf = np.zeros((NUM_SLOTS, NUM_SLOTS), np.int64)
+    for _, sketch, labels in pics:
+        res = colorizer(sketch, flat=True, cel_shading=False, size=net_size, noise="const")
+        truth, painted = labels_to_slots(labels), np.asarray(res.slots)
+        ok = SM.figure_mask(labels) & (truth < NUM_SLOTS) & (painted < NUM_SLOTS)
+        np.add.at(conf, (truth[ok], painted[ok]), 1)
+        if sheet_rows is not None:
+            def show(s):
+                out = np.full(s.shape + (3,), 0, np.uint8)
+                m = s < NUM_SLOTS
+                out[m] = SLOT_SHOW[s[m]]
+                return out
+            tile = [np.asarray(sketch.convert("RGB")), show(truth), show(painted)]
+            sheet_rows.append(np.concatenate([np.asarray(Image.fromarray(t).resize((256, 256), Image.NEAREST))
+                                              for t in tile], 1))
+    return conf
+
+
+def table(name: str, conf: np.ndarray) -> list[str]:
+    total = conf.sum()
+    lines = [f"### `{name}`: pooled accuracy {np.trace(conf) / max(total, 1):.3f} over {total:,} figure pixels", "",
+             "| true slot | pixels | own slot | most of the rest to | share |", "|---|---:|---:|---|---:|"]
+    for s in range(NUM_SLOTS):
+        n = conf[s].sum()
+        if not n:
+            continue
+        rest = conf[s].copy()
+        rest[s] = 0
+        j = int(rest.argmax())
+        lines.append(f"| {SLOTS[s]} | {n:,} | {conf[s, s] / n:.2f} | {SLOTS[j] if rest[j] else '-'} | "
+                     f"{rest[j] / n:.2f} |")
+    return lines + [""]
+
+
+def main(argv=None) -> int:
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("--weights", nargs="+", default=[str(ROOT / "weights")])
+    src = ap.add_mutually_exclusive_group(required=True)
+    src.add_argument("--checkset", help="a check set folder (python -m train.data checkset)")
+    src.add_argument("--data", help="a corpus split folder with sketch/ and labels/ (e.g. data/val)")
+    ap.add_argument("--subset", default="ardentryst", help="check-set subset (default ardentryst)")
+    ap.add_argument("--prefix", default="", help="only pictures whose id starts with this (e.g. anime_fantasy-)")
+    ap.add_argument("--limit", type=int, default=0, help="first N pictures (default 0 = all)")
+    ap.add_argument("--size", type=int, default=512, help="check-set pictures' longer side (default 512)")
+    ap.add_argument("--net-size", type=int, default=256, help="network size (default 256)")
+    ap.add_argument("--threads", type=int, default=1)
+    ap.add_argument("--sheet", help="write sketch | true slots | painted slots for the first weights")
+    ap.add_argument("--out", help="also write the tables to this markdown file")
+    a = ap.parse_args(argv)
+    if a.limit < 0:
+        ap.error("--limit must be >= 0")
+    torch.set_num_threads(a.threads)
+    t0 = time.perf_counter()
+    where = f"--checkset {a.checkset} --subset {a.subset}" if a.checkset else f"--data {a.data}"
+    where += f" --prefix {a.prefix}" if a.prefix else ""
+    lines = [f"# Role confusion: {where}", "",
+             f"`python scripts/role_confusion.py --weights {' '.join(a.weights)} {where} --limit {a.limit} "
+             f"--size {a.size} --net-size {a.net_size}`", ""]
+    rows: list | None = [] if a.sheet else None
+    n_pics = 0
+    for k, w in enumerate(a.weights):
+        c = Colorizer.from_pretrained(w)
+        if not c.semantic:
+            raise SystemExit(f"{w}: weights without a role head")
+        pics = list(pictures(a.checkset, a.subset, a.data, a.prefix, a.limit, a.size))
+        if not pics:
+            raise SystemExit("no labelled pictures found")
+        n_pics = len(pics)
+        conf = confusion(c, pics, a.net_size, rows if k == 0 else None)
+        lines += table(w, conf)
+        print("\n".join(lines[-(NUM_SLOTS + 5):]), flush=True)
+    lines.append(f"{n_pics} pictures; runtime {time.perf_counter() - t0:.0f} s ({a.threads} thread(s)).")
+    if a.sheet and rows:
+        Image.fromarray(np.concatenate(rows, 0)).save(a.sheet, optimize=True)
+    if a.out:
+        Path(a.out).write_text("\n".join(lines) + "\n", encoding="utf-8")
+    print(lines[-1])
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
