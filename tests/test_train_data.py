@@ -158,3 +158,28 @@ def test_data_source_repeat_lists_a_source_more_often(tmp_path):
     for bad in ({"small": 0}, {"small": 1.5}, ["small"]):
         with pytest.raises(ValueError, match="data_source_repeat"):
             tiny_config(root, data_source_repeat=bad)
+
+
+def test_zoomed_crops_are_close_ups_of_the_figure(tmp_path):
+    from _train_helpers import make_labelled_pairs
+
+    root = make_labelled_pairs(tmp_path / "train", n=3, size=96)
+    over = dict(crop_size=32, scale_min=0.5, scale_max=0.75, generator_overrides={"hints": True, "num_roles": 11},
+                palette_mode="slots", recolor_prob=0.0, hue_shift_prob=0.0)
+    plain = build_dataset(tiny_config(root, **over))
+    zoom = build_dataset(tiny_config(root, zoom_prob=1.0, zoom_max=4.0, **over))
+
+    def figure_share(ds):
+        shares = []
+        for seed in range(24):
+            lab = ds[(seed % 3, seed)]["labels"].numpy()
+            shares.append(float(((lab != 0) & (lab != 10) & (lab != 255)).mean()))
+        return np.mean(shares)
+
+    assert figure_share(zoom) > figure_share(plain) + 0.2
+    a, b = zoom[(1, 5)], zoom[(1, 5)]
+    assert (a["sketch"] == b["sketch"]).all()  # still a function of the seed
+    with pytest.raises(ValueError, match="zoom"):
+        tiny_config(root, zoom_prob=1.5)
+    with pytest.raises(ValueError, match="zoom"):
+        tiny_config(root, scale_max=2.0, zoom_max=1.5)

@@ -47,6 +47,12 @@ class TrainConfig:
     # (always at least large enough to cover a crop).
     scale_min: float = 1.0
     scale_max: float = 1.25
+    # Close-ups: with probability zoom_prob a crop is taken from the pair scaled by a factor
+    # drawn log-uniformly from scale_max to zoom_max (lines as thick and soft as a small
+    # picture blown up), centred on a random figure pixel when the pair has part labels
+    # (not paper, line or unknown); a face filling the frame, as users' close-ups do.
+    zoom_prob: float = 0.0
+    zoom_max: float = 3.0
     # Random horizontal flips.
     flip: bool = True
     # Line-thickness jitter: with probability line_width_prob the sketch's lines are
@@ -217,6 +223,8 @@ class TrainConfig:
                 raise ValueError(f"role_weights: unknown roles {bad}; roles are {', '.join(ROLES)}")
             if any(not (float(v) >= 0) for v in self.role_weights.values()):
                 raise ValueError("role_weights must be non-negative numbers")
+        if not 0.0 <= self.zoom_prob <= 1.0 or self.zoom_max < self.scale_max:
+            raise ValueError("zoom_prob must be in [0, 1] and zoom_max >= scale_max")
         if self.data_source_repeat is not None:
             if not isinstance(self.data_source_repeat, dict) or any(
                     not isinstance(v, int) or isinstance(v, bool) or v < 1 for v in self.data_source_repeat.values()):

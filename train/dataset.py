@@ -24,7 +24,7 @@ from torch.utils.data import Dataset
 
 from colorizer.hints import HINT_RADIUS_FRAC, hint_planes_np
 from colorizer.palette import Palette, extract_palette, hex_to_rgb
-from colorizer.roles import DEFAULT_SLOT_COLORS, IGNORE, NUM_SLOTS, ROLE_INDEX, ROLE_TO_SLOT, labels_to_slots
+from colorizer.roles import DEFAULT_SLOT_COLORS, IGNORE, LINE, NUM_SLOTS, ROLE_INDEX, ROLE_TO_SLOT, labels_to_slots
 
 from .augment import recolor_clusters, shift_hue
 from .config import TrainConfig, resolve_palette_mode
@@ -299,6 +299,15 @@ class ColorizationDataset(Dataset):
         w, h = color.size
         fit = s / min(w, h)
         scale = fit if rng is None else max(fit, rng.uniform(self.cfg.scale_min, self.cfg.scale_max))
+        centre = None
+        if rng is not None and self.cfg.zoom_prob > 0 and rng.random() < self.cfg.zoom_prob:
+            scale = max(fit, float(np.exp(rng.uniform(np.log(self.cfg.scale_max), np.log(self.cfg.zoom_max)))))
+            if labels is not None:  # centre the close-up on the figure
+                lab0 = np.asarray(labels)
+                ys, xs = np.nonzero((lab0 != ROLE_INDEX["background"]) & (lab0 != LINE) & (lab0 != IGNORE))
+                if len(xs):
+                    i = int(rng.integers(len(xs)))
+                    centre = (xs[i] + 0.5) * scale, (ys[i] + 0.5) * scale
         nw, nh = max(s, round(w * scale)), max(s, round(h * scale))
         if (nw, nh) != (w, h):
             color = color.resize((nw, nh), Image.BICUBIC)
@@ -307,6 +316,9 @@ class ColorizationDataset(Dataset):
                 labels = labels.resize((nw, nh), Image.NEAREST)
         if rng is None:
             x, y = (nw - s) // 2, (nh - s) // 2
+        elif centre is not None:
+            x = int(np.clip(round(centre[0] - s / 2), 0, nw - s))
+            y = int(np.clip(round(centre[1] - s / 2), 0, nh - s))
         else:
             x, y = int(rng.integers(0, nw - s + 1)), int(rng.integers(0, nh - s + 1))
         box = (x, y, x + s, y + s)
