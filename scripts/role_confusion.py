@@ -11,7 +11,8 @@ slots of the part labels over figure pixels (not line, not paper: ``train.slot_m
 figure_mask``). The table gives, per true slot, its pixels, the share painted with its own slot
 (the recall the edit-steer figure follows) and the slot most of the rest went to; the pooled
 accuracy is over all figure pixels. The palette plays no part (slots, not colours, are scored).
-``--sheet`` draws sketch | true slots | painted slots per picture for the first weights.
+``--sheet`` draws sketch | true slots | painted slots per picture for the first weights;
+``--zoom Z`` scores close-ups instead (the top of each figure blown up Z times, :func:`close_up`).
 Check-set pictures are scaled to ``--size`` like the harness does; corpus pictures are used as
 they are.
 """
@@ -41,8 +42,29 @@ SLOT_SHOW = np.array([[255, 255, 255], [240, 200, 170], [200, 60, 40], [40, 90, 
                       [30, 30, 120], [230, 140, 0], [220, 80, 200], [120, 240, 240]], np.uint8)
 
 
-def pictures(checkset: str | None, subset: str, data: str | None, prefix: str, limit: int, size: int):
-    """``(id, sketch L, labels)`` of every picture to score, in name order (first ``limit``; 0 = all)."""
+def close_up(sketch: Image.Image, labels: Image.Image, zoom: float) -> tuple[Image.Image, Image.Image]:
+    """The top of the figure blown up ``zoom`` times: a square of 1/zoom of the picture's side
+    whose top edge is just above the figure's highest pixel, centred on the figure's pixels in
+    that band, scaled back to the picture's size (a face filling the frame, for bust shots)."""
+    w, h = sketch.size
+    side = max(8, round(min(w, h) / zoom))
+    fig = SM.figure_mask(np.asarray(labels, dtype=np.uint8))
+    ys, xs = np.nonzero(fig)
+    if not len(ys):
+        return sketch, labels
+    top = max(0, int(ys.min()) - side // 20)
+    band = ys < top + side
+    cx = float(xs[band].mean())
+    x0 = int(np.clip(round(cx - side / 2), 0, w - side))
+    y0 = int(np.clip(top, 0, h - side))
+    box = (x0, y0, x0 + side, y0 + side)
+    return sketch.crop(box).resize((w, h), Image.BICUBIC), labels.crop(box).resize((w, h), Image.NEAREST)
+
+
+def pictures(checkset: str | None, subset: str, data: str | None, prefix: str, limit: int, size: int,
+             zoom: float = 1.0):
+    """``(id, sketch L, labels)`` of every picture to score, in name order (first ``limit``; 0 = all);
+    ``zoom`` > 1: their close-ups (:func:`close_up`)."""
     folder = Path(checkset) / subset if checkset else Path(data)
     paths = sorted(p for p in (folder / "sketch").glob(f"{prefix}*.png") if (folder / "labels" / p.name).is_file())
     if limit:
@@ -54,6 +76,8 @@ def pictures(checkset: str | None, subset: str, data: str | None, prefix: str, l
             tw, th = target_size(*sketch.size, size, multiple=SIZE_MULTIPLE)
             sketch = sketch.resize((tw, th), Image.BILINEAR if tw < sketch.size[0] else Image.BICUBIC)
             labels = labels.resize((tw, th), Image.NEAREST)
+        if zoom > 1:
+            sketch, labels = close_up(sketch, labels, zoom)
         yield p.stem, sketch, np.asarray(labels, dtype=np.uint8)
 
 
@@ -104,16 +128,19 @@ def main(argv=None) -> int:
     ap.add_argument("--limit", type=int, default=0, help="first N pictures (default 0 = all)")
     ap.add_argument("--size", type=int, default=512, help="check-set pictures' longer side (default 512)")
     ap.add_argument("--net-size", type=int, default=256, help="network size (default 256)")
+    ap.add_argument("--zoom", type=float, default=1.0,
+                    help="score close-ups: the top of each figure blown up this many times (default 1: off)")
     ap.add_argument("--threads", type=int, default=1)
     ap.add_argument("--sheet", help="write sketch | true slots | painted slots for the first weights")
     ap.add_argument("--out", help="also write the tables to this markdown file")
     a = ap.parse_args(argv)
-    if a.limit < 0:
-        ap.error("--limit must be >= 0")
+    if a.limit < 0 or a.zoom < 1:
+        ap.error("--limit must be >= 0 and --zoom >= 1")
     torch.set_num_threads(a.threads)
     t0 = time.perf_counter()
     where = f"--checkset {a.checkset} --subset {a.subset}" if a.checkset else f"--data {a.data}"
     where += f" --prefix {a.prefix}" if a.prefix else ""
+    where += f" --zoom {a.zoom:g}" if a.zoom > 1 else ""
     lines = [f"# Role confusion: {where}", "",
              f"`python scripts/role_confusion.py --weights {' '.join(a.weights)} {where} --limit {a.limit} "
              f"--size {a.size} --net-size {a.net_size}`", ""]
@@ -123,7 +150,7 @@ def main(argv=None) -> int:
         c = Colorizer.from_pretrained(w)
         if not c.semantic:
             raise SystemExit(f"{w}: weights without a role head")
-        pics = list(pictures(a.checkset, a.subset, a.data, a.prefix, a.limit, a.size))
+        pics = list(pictures(a.checkset, a.subset, a.data, a.prefix, a.limit, a.size, a.zoom))
         if not pics:
             raise SystemExit("no labelled pictures found")
         n_pics = len(pics)

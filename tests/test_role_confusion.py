@@ -36,3 +36,16 @@ def test_confusion_of_the_shipped_weights_on_a_check_set(checkset, tmp_path):  #
     assert Image.open(sheet).size == (3 * 256, n * 256)
     with pytest.raises(SystemExit):
         RC.main(["--weights", str(ROOT / "weights"), "--data", str(tmp_path / "nothing")])
+
+
+def test_close_up_blows_up_the_top_of_the_figure():
+    lab = np.zeros((64, 64), np.uint8)
+    lab[10:20, 20:30] = 2          # a 10 px "head" near the top
+    lab[20:60, 14:36] = 6          # the body below it
+    sketch = Image.fromarray(np.where(lab > 0, 200, 255).astype(np.uint8), "L")
+    sk, lb = RC.close_up(sketch, Image.fromarray(lab), 4.0)
+    lb = np.asarray(lb)
+    assert sk.size == (64, 64) and lb.shape == (64, 64)
+    assert (lb == 2).mean() > 4 * (lab == 2).mean()   # the head fills far more of the frame
+    empty = Image.fromarray(np.zeros((64, 64), np.uint8))
+    assert RC.close_up(sketch, empty, 4.0)[0] is sketch  # no figure: unchanged
