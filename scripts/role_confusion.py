@@ -35,11 +35,12 @@ from colorizer import Colorizer  # noqa: E402
 from colorizer.processing import load_image, target_size  # noqa: E402
 from colorizer.roles import NUM_SLOTS, SLOTS, labels_to_slots  # noqa: E402
 from train import slot_metrics as SM  # noqa: E402
+from train.data.anime.sheet import LABEL_COLORS  # noqa: E402
+from train.dataset import SLOT_ROLE  # noqa: E402
 from train.evaluate import SIZE_MULTIPLE  # noqa: E402
 
-# A legible colour per slot for the sheet (index = slot).
-SLOT_SHOW = np.array([[255, 255, 255], [240, 200, 170], [200, 60, 40], [40, 90, 220], [60, 180, 60],
-                      [30, 30, 120], [230, 140, 0], [220, 80, 200], [120, 240, 240]], np.uint8)
+# The sheet shows each slot in the contact sheets' colour of its first role (train.data.anime.sheet).
+SLOT_SHOW = np.array([LABEL_COLORS[r] for r in SLOT_ROLE], np.uint8)
 
 
 def close_up(sketch: Image.Image, labels: Image.Image, zoom: float) -> tuple[Image.Image, Image.Image]:
@@ -81,6 +82,13 @@ def pictures(checkset: str | None, subset: str, data: str | None, prefix: str, l
         yield p.stem, sketch, np.asarray(labels, dtype=np.uint8)
 
 
+def _show(slots: np.ndarray) -> np.ndarray:
+    out = np.zeros(slots.shape + (3,), np.uint8)
+    m = slots < NUM_SLOTS
+    out[m] = SLOT_SHOW[slots[m]]
+    return out
+
+
 def confusion(colorizer: Colorizer, pics, net_size: int, sheet_rows: list | None = None) -> np.ndarray:
     """(NUM_SLOTS, NUM_SLOTS) pixel counts: rows true slot, columns painted slot."""
     conf = np.zeros((NUM_SLOTS, NUM_SLOTS), np.int64)
@@ -90,12 +98,7 @@ def confusion(colorizer: Colorizer, pics, net_size: int, sheet_rows: list | None
         ok = SM.figure_mask(labels) & (truth < NUM_SLOTS) & (painted < NUM_SLOTS)
         np.add.at(conf, (truth[ok], painted[ok]), 1)
         if sheet_rows is not None:
-            def show(s):
-                out = np.full(s.shape + (3,), 0, np.uint8)
-                m = s < NUM_SLOTS
-                out[m] = SLOT_SHOW[s[m]]
-                return out
-            tile = [np.asarray(sketch.convert("RGB")), show(truth), show(painted)]
+            tile = [np.asarray(sketch.convert("RGB")), _show(truth), _show(painted)]
             sheet_rows.append(np.concatenate([np.asarray(Image.fromarray(t).resize((256, 256), Image.NEAREST))
                                               for t in tile], 1))
     return conf
@@ -145,19 +148,17 @@ def main(argv=None) -> int:
              f"`python scripts/role_confusion.py --weights {' '.join(a.weights)} {where} --limit {a.limit} "
              f"--size {a.size} --net-size {a.net_size}`", ""]
     rows: list | None = [] if a.sheet else None
-    n_pics = 0
+    pics = list(pictures(a.checkset, a.subset, a.data, a.prefix, a.limit, a.size, a.zoom))  # once for all weights
+    if not pics:
+        raise SystemExit("no labelled pictures found")
     for k, w in enumerate(a.weights):
         c = Colorizer.from_pretrained(w)
         if not c.semantic:
             raise SystemExit(f"{w}: weights without a role head")
-        pics = list(pictures(a.checkset, a.subset, a.data, a.prefix, a.limit, a.size, a.zoom))
-        if not pics:
-            raise SystemExit("no labelled pictures found")
-        n_pics = len(pics)
         conf = confusion(c, pics, a.net_size, rows if k == 0 else None)
         lines += table(w, conf)
         print("\n".join(lines[-(NUM_SLOTS + 5):]), flush=True)
-    lines.append(f"{n_pics} pictures; runtime {time.perf_counter() - t0:.0f} s ({a.threads} thread(s)).")
+    lines.append(f"{len(pics)} pictures; runtime {time.perf_counter() - t0:.0f} s ({a.threads} thread(s)).")
     if a.sheet and rows:
         Image.fromarray(np.concatenate(rows, 0)).save(a.sheet, optimize=True)
     if a.out:
