@@ -32,7 +32,7 @@ from colorizer.lines import extract_lines
 from .sketch_styles import random_sketch
 
 from train.data.layouts import discover_pairs
-from train.data.splits import TestDataError, assert_not_test
+from train.data.splits import TestDataError, assert_not_test, source_of
 
 
 def discover(root, layout: str | None = None, split: str = "train") -> list:
@@ -407,11 +407,11 @@ def build_dataset(cfg: TrainConfig, split: str = "train", palette_size: int = 9)
         pairs = discover(cfg.data, cfg.layout)
         if cfg.data_sources:
             keep = set(cfg.data_sources)
-            pairs = [p for p in pairs if p.id.split("-", 1)[0] in keep]
+            pairs = [p for p in pairs if source_of(p.id) in keep]
             if not pairs:
                 raise FileNotFoundError(f"no training pairs of sources {sorted(keep)} in {cfg.data}")
         if cfg.data_source_repeat:
-            pairs = [p for p in pairs for _ in range(cfg.data_source_repeat.get(p.id.split("-", 1)[0], 1))]
+            pairs = [p for p in pairs for _ in range(cfg.data_source_repeat.get(source_of(p.id), 1))]
         return ColorizationDataset(pairs, cfg, True, palette_size)
     if cfg.val_data is None:
         raise ValueError("no val_data configured")

@@ -110,7 +110,7 @@ def pack(
     for split in ("val", "train"):
         pairs = discover_pairs(data / split, layout="folders")
         if sources:
-            pairs = [p for p in pairs if p.id.split("-", 1)[0] in sources]
+            pairs = [p for p in pairs if splits.source_of(p.id) in sources]
         if min_label_coverage is not None:
             pairs = [p for p in pairs if p.labels_path]
         pairs.sort(key=lambda p: _order_key(p.id))

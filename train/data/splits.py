@@ -45,6 +45,7 @@ __all__ = [
     "write_test_manifest",
     "is_test_id",
     "hashed_group",
+    "source_of",
     "is_test_path",
     "assert_not_test",
     "TestDataError",
@@ -100,6 +101,11 @@ def assign_split(pair_id: str, group_id: str, test_ids: frozenset[str] | None = 
     if test_ids is None:
         test_ids = load_test_manifest()
     return "test" if pair_id in test_ids else None
+
+
+def source_of(pair_id: str) -> str:
+    """The corpus source a pair belongs to: its id up to the first "-" ("anime-000123" -> "anime")."""
+    return pair_id.split("-", 1)[0]
 
 
 def hashed_group(pair_id: str) -> str:
