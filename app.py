@@ -12,9 +12,10 @@ from __future__ import annotations
 
 import argparse
 import os
+import threading
 
 from webapp import RANDOM_ENV, load_model
-from webapp.ui import ColorizerApp, debug_enabled
+from webapp.ui import PREVIEW_PRECISION, ColorizerApp, debug_enabled
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -32,6 +33,8 @@ def main(argv=None):
     model, message = load_model(args.weights, args.random_weights)
     if message:
         print("WARNING:", message, flush=True)
+    if model is not None:  # build the ONNX graphs (float, and the preview's int8) while the page loads
+        threading.Thread(target=model.warm_up, args=(("fp32", PREVIEW_PRECISION),), daemon=True).start()
     ColorizerApp(model, message, debug=debug_enabled()).launch(server_name=args.host, server_port=args.port)
 
 

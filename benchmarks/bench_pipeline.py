@@ -3,8 +3,9 @@
     python benchmarks/bench_pipeline.py [--weights weights] [--sketch PATH] [--threads 2] [--repeats 5]
 
 Times ``Colorizer(...)(sketch, palette=..., size=S)`` (image in, image out) on a
-512 px sketch for each backend: the app's live preview (network at 256 px, flat
-colours, result at 256 px), the raw network at 256 and 512 px, and flat colours
+512 px sketch for each backend: the live preview (network at 256 px, flat
+colours, result at 256 px; in float32, and in int8 as the app runs it - the torch
+backend has no int8 graph, so there it is float32 again), the raw network at 256 and 512 px, and flat colours
 at 512 px. Reports the max difference between the backends' raw images (0-255)
 and the max/mean |bf16 - fp32| of the network output on the same input
 (outputs in [-1, 1]).
@@ -45,6 +46,7 @@ def main() -> None:
     # (label, network size, keyword arguments): the app's live preview (flat, result capped at
     # 256 px), the raw network at 256 and 512, and the full result with flat colours.
     cases = [("preview 256 (flat)", 256, dict(flat=True, output_size=256)),
+             ("preview 256 (flat, int8 as the app)", 256, dict(flat=True, output_size=256, precision="int8")),
              ("256 raw", 256, dict(flat=False, keep_lines=False)),
              ("512 raw", 512, dict(flat=False, keep_lines=False)),
              ("512 flat", 512, dict(flat=True)),

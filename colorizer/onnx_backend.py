@@ -12,6 +12,11 @@ model serves every noise mode and a seed gives the same picture as PyTorch:
     outputs: rgb (N, 3, H, W) in [-1, 1]
              roles (N, R, H, W) role logits, only when the config has a role head
 
+``precision="int8"`` runs a copy of that graph whose convolutions are quantized
+to 8 bits (:func:`quantize_int8`: static QDQ, per-channel weights, activation
+ranges calibrated on synthetic line art drawn here, so no data is needed): about
+half the time of the float graph on CPUs with VNNI, for the app's live preview.
+
 :class:`OnnxGenerator` draws that noise with the same ``torch.Generator`` calls,
 in the same order, as :class:`colorizer.layers.NoiseInjection` does, pads
 inputs to the size multiple like :class:`colorizer.generator.Generator`, and
@@ -41,8 +46,14 @@ from torch import nn
 
 from .generator import Generator, GeneratorOutput
 from .layers import NOISE_MODES, NoiseInjection
+from .options import PRECISIONS
 
 DEFAULT_OPSET = 17
+# Bump when the int8 recipe (calibration pictures, excluded layers, formats) changes.
+INT8_FORMAT = 1
+# Calibration: this many synthetic sketches of CALIBRATION_SIZE px (see calibration_sketches).
+CALIBRATION_COUNT = 24
+CALIBRATION_SIZE = 256
 # Bump when the exported graph's inputs or layout change, so old cache files are not reused.
 EXPORT_FORMAT = 3  # 3: the stem without the constant palette planes (planeless_stem)
 CACHE_ENV = "COLORIZER_CACHE"
@@ -192,6 +203,110 @@ def export_onnx(model: Generator, path: str | os.PathLike, opset: int = DEFAULT_
     return path
 
 
+def calibration_sketches(count: int = CALIBRATION_COUNT, size: int = CALIBRATION_SIZE,
+                         seed: int = 0) -> list[np.ndarray]:
+    """``count`` synthetic line drawings, (size, size) uint8, black on white: ellipses, arcs and
+    polylines 1-3 px wide at random places (a fixed seed, so the int8 graph is reproducible).
+    Only the activations' ranges are taken from them, never a result."""
+    from PIL import Image, ImageDraw
+
+    rng = np.random.default_rng(seed)
+    out = []
+    for _ in range(count):
+        im = Image.new("L", (size, size), 255)
+        draw = ImageDraw.Draw(im)
+        for _ in range(int(rng.integers(6, 16))):
+            width = int(rng.integers(1, 4))
+            x0, y0 = (int(v) for v in rng.integers(-size // 6, size, 2))
+            x1, y1 = x0 + int(rng.integers(10, size * 3 // 4)), y0 + int(rng.integers(10, size * 3 // 4))
+            kind = int(rng.integers(3))
+            if kind == 0:
+                draw.ellipse([x0, y0, x1, y1], outline=0, width=width)
+            elif kind == 1:
+                draw.arc([x0, y0, x1, y1], int(rng.integers(0, 360)), int(rng.integers(0, 360)), fill=0, width=width)
+            else:
+                pts = [tuple(int(v) for v in p) for p in rng.integers(0, size, (int(rng.integers(2, 6)), 2))]
+                draw.line(pts, fill=0, width=width, joint="curve")
+        out.append(np.asarray(im))
+    return out
+
+
+def _int8_excluded(graph) -> list[str]:
+    """Convolutions kept in float: the stem (it sees the hint planes and the palette taps) and the
+    1x1 output layers (the role logits and the colours, and the attention gates' psi): all cheap."""
+    names = []
+    for node in graph.node:
+        if node.op_type != "Conv":
+            continue
+        if node.name in ("/Conv", "/Conv_1") or "head" in node.name or "psi" in node.name:
+            names.append(node.name)
+    return names
+
+
+def quantize_int8(model: Generator, src: str | os.PathLike, dst: str | os.PathLike) -> Path:
+    """Write an int8 copy of the float graph ``src`` (from :func:`export_onnx`) to ``dst``.
+
+    Static quantization in QDQ form of every convolution but :func:`_int8_excluded`'s, weights
+    per output channel (int8), activations per tensor (uint8) with min/max ranges over
+    :func:`calibration_sketches` run with the default slot palette (a third with random
+    colours), no hints (a quarter with one pin) and constant noise.
+    """
+    import onnx
+    from onnxruntime.quantization import CalibrationDataReader, QuantFormat, QuantType, quantize_static
+    from onnxruntime.quantization.shape_inference import quant_pre_process
+
+    from .hints import hint_planes_np
+    from .semantic import default_slot_palette
+
+    cfg = model.cfg
+    src, dst = Path(src), Path(dst)
+    palette = (np.asarray(default_slot_palette().colors, np.float32).reshape(1, -1) / 127.5 - 1.0)
+    if palette.shape[1] != 3 * cfg.palette_size:
+        palette = np.zeros((1, 3 * cfg.palette_size), np.float32)
+    feeds = []
+    rng = np.random.default_rng(1)
+    for i, sk in enumerate(calibration_sketches()):
+        h, w = sk.shape
+        x = np.repeat(sk[None, None].astype(np.float32) / 127.5 - 1.0, cfg.sketch_channels, axis=1)
+        pal = palette if i % 3 else rng.uniform(-1.0, 1.0, palette.shape).astype(np.float32)  # the user's colours
+        f = {"sketch": x, "palette": pal}
+        if cfg.hints:
+            pins = []
+            if i % 4 == 3:  # one pin in a random slot
+                x0, y0 = (int(v) for v in rng.integers(16, min(h, w) - 16, 2))
+                pins = [(x0, y0, int(rng.integers(cfg.palette_size)))]
+            f["hints"] = hint_planes_np(pins, w, h, cfg.palette_size)[None]
+        for k, a in enumerate(draw_noise(model, 1, h, w, "const", None, 1.0)):
+            f[f"noise{k}"] = a
+        feeds.append(f)
+
+    class _Reader(CalibrationDataReader):
+        def __init__(self):
+            self._it = iter(feeds)
+
+        def get_next(self):
+            return next(self._it, None)
+
+    dst.parent.mkdir(parents=True, exist_ok=True)
+    tag = f"{os.getpid()}.{threading.get_ident()}"
+    pre = dst.with_name(f".{dst.name}.{tag}.pre.onnx")
+    tmp = dst.with_name(f".{dst.name}.{tag}.tmp")
+    try:
+        quant_pre_process(str(src), str(pre), skip_symbolic_shape=True)
+        excluded = _int8_excluded(onnx.load(str(pre)).graph)
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            quantize_static(str(pre), str(tmp), _Reader(), quant_format=QuantFormat.QDQ,
+                            op_types_to_quantize=["Conv"], nodes_to_exclude=excluded, per_channel=True,
+                            activation_type=QuantType.QUInt8, weight_type=QuantType.QInt8)
+        os.replace(tmp, dst)
+    finally:
+        for p in (pre, tmp, Path(str(tmp) + ".data")):
+            if p.exists():
+                p.unlink()
+    return dst
+
+
 def draw_noise(model: Generator, n: int, h: int, w: int, mode: str, generator: torch.Generator | None,
                strength: float) -> list[np.ndarray]:
     """The noise the PyTorch generator would draw for a padded (h, w) input, as arrays.
@@ -220,8 +335,11 @@ class OnnxGenerator:
     """
 
     def __init__(self, model: Generator, cache_dir: str | os.PathLike | None = None,
-                 threads: int | None = None, opset: int = DEFAULT_OPSET):
+                 threads: int | None = None, opset: int = DEFAULT_OPSET, precision: str = "fp32"):
+        if precision not in PRECISIONS:
+            raise ValueError(f"precision must be one of {', '.join(PRECISIONS)}, got {precision!r}")
         self.model = model
+        self.precision = precision
         self.cache_dir = Path(cache_dir) if cache_dir is not None else default_cache_dir()
         self.threads = threads
         self.opset = opset
@@ -234,13 +352,19 @@ class OnnxGenerator:
     def _build(self) -> None:
         import onnxruntime as ort
 
-        path = self.cache_dir / f"generator-{weights_hash(self.model, self.opset)}.onnx"
-        if not path.is_file():
-            try:
+        stem = f"generator-{weights_hash(self.model, self.opset)}"
+        path = self.cache_dir / f"{stem}.onnx"
+        try:
+            if not path.is_file():
                 export_onnx(self.model, path, self.opset)
-            except OSError:  # cache folder not writable: export to a private temp folder
-                path = Path(tempfile.mkdtemp(prefix="colorizer-onnx-")) / path.name
-                export_onnx(self.model, path, self.opset)
+            if self.precision == "int8":
+                q = self.cache_dir / f"{stem}-int8v{INT8_FORMAT}.onnx"
+                path = q if q.is_file() else quantize_int8(self.model, path, q)
+        except OSError:  # cache folder not writable: export to a private temp folder
+            tmp = Path(tempfile.mkdtemp(prefix="colorizer-onnx-"))
+            path = export_onnx(self.model, tmp / f"{stem}.onnx", self.opset)
+            if self.precision == "int8":
+                path = quantize_int8(self.model, path, tmp / f"{stem}-int8v{INT8_FORMAT}.onnx")
         opts = ort.SessionOptions()
         opts.intra_op_num_threads = int(self.threads or torch.get_num_threads())
         opts.inter_op_num_threads = 1
@@ -310,5 +434,6 @@ class OnnxGenerator:
         return GeneratorOutput(rgb, roles)
 
 
-__all__ = ["DEFAULT_OPSET", "OnnxGenerator", "default_cache_dir", "draw_noise", "export_onnx",
-           "input_names", "noise_shapes", "output_names", "onnxruntime_available", "weights_hash"]
+__all__ = ["DEFAULT_OPSET", "PRECISIONS", "OnnxGenerator", "calibration_sketches", "default_cache_dir", "draw_noise",
+           "export_onnx", "input_names", "noise_shapes", "output_names", "onnxruntime_available", "quantize_int8",
+           "weights_hash"]

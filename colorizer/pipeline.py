@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import hashlib
 import os
+import threading
 import warnings
 from collections import OrderedDict
 from dataclasses import dataclass, field
@@ -108,8 +109,10 @@ class Colorizer:
         self.cfg: GeneratorConfig = model.cfg
         self.weights_id = weights_id
         self.requested_backend = backend
-        self._onnx = None
+        self._onnx: dict = {}   # precision -> OnnxGenerator
+        self._onnx_lock = threading.Lock()
         self.onnx_error: str | None = None  # why the ONNX path was given up, if it was
+        self.int8_error: str | None = None  # why int8 requests run in float32, if they do
         self.backend = self._choose_backend(backend)
         size = int(getattr(model, "inference", {}).get("size", DEFAULT_SIZE))
         self.default_options = ColorizeOptions(size=size)
@@ -142,19 +145,31 @@ class Colorizer:
         """"onnx" or "torch": what the next call will run on."""
         return "onnx" if self.backend == "onnx" and self.onnx_error is None else "torch"
 
-    def _run_onnx(self, sketch, palette, hints, noise, generator, noise_strength) -> GeneratorOutput | None:
+    def _run_onnx(self, sketch, palette, hints, noise, generator, noise_strength,
+                  precision: str = "fp32") -> GeneratorOutput | None:
         """The ONNX Runtime result, or None after disabling ONNX on an error."""
         from .onnx_backend import OnnxGenerator
 
-        if self._onnx is None:
-            self._onnx = OnnxGenerator(self.model)
-        self._onnx.check(sketch, palette, hints, noise)  # bad arguments raise here, as in the torch path
+        with self._onnx_lock:  # one runner per precision, also when the app warms up beside a call
+            if precision not in self._onnx:
+                self._onnx[precision] = OnnxGenerator(self.model, precision=precision)
+            runner = self._onnx[precision]
+        runner.check(sketch, palette, hints, noise)  # bad arguments raise here, as in the torch path
         state = generator.get_state() if generator is not None else None
         try:
-            return self._onnx(sketch, palette, hints, noise, generator, noise_strength)
-        except Exception as e:  # export or runtime failure: PyTorch from now on
+            return runner(sketch, palette, hints, noise, generator, noise_strength)
+        except Exception as e:
+            if precision != "fp32":  # the 8-bit graph failed: float ONNX from now on
+                self.int8_error = f"{type(e).__name__}: {e}"
+                self._onnx[precision] = self._onnx.setdefault("fp32", OnnxGenerator(self.model))
+                warnings.warn(f"int8 ONNX graph failed, using float32 instead ({self.int8_error})",
+                              RuntimeWarning, stacklevel=3)
+                if generator is not None:
+                    generator.set_state(state)
+                return self._run_onnx(sketch, palette, hints, noise, generator, noise_strength)
+            # export or runtime failure: PyTorch from now on
             self.onnx_error = f"{type(e).__name__}: {e}"
-            self._onnx = None
+            self._onnx = {}
             warnings.warn(f"ONNX Runtime backend failed, using PyTorch instead ({self.onnx_error})",
                           RuntimeWarning, stacklevel=3)
             if generator is not None:
@@ -248,15 +263,27 @@ class Colorizer:
             raise PaletteError(f"this model takes {self.cfg.palette_size} colours, got {len(palette)}")
         return palette
 
+    def warm_up(self, precisions: tuple[str, ...] = ("fp32",)) -> None:
+        """Build the ONNX sessions for ``precisions`` now (the export, and for "int8" the
+        quantized graph: about 10 s once per weights, then cached on disk) instead of on the
+        first call. Nothing to do on the torch backend."""
+        if self.active_backend != "onnx":
+            return
+        m = self.cfg.multiple
+        x = torch.ones(1, self.cfg.sketch_channels, m, m)
+        for p in precisions:
+            self.run(x, _palette_tensor(default_slot_palette()), None, noise="const", precision=p)
+
     # -- colouring -----------------------------------------------------------------------
     @torch.inference_mode()
     def run(self, sketches: torch.Tensor, palettes: torch.Tensor, hints: torch.Tensor | None = None,
             noise: str = "random", generator: torch.Generator | None = None,
-            noise_strength: float = 1.0) -> GeneratorOutput:
+            noise_strength: float = 1.0, precision: str = "fp32") -> GeneratorOutput:
         """Tensor interface: (N, 3, H, W) sketches, (N, 3K) palettes in [-1, 1], optional
-        (N, K, H, W) hint planes. Returns :class:`colorizer.generator.GeneratorOutput`."""
+        (N, K, H, W) hint planes. Returns :class:`colorizer.generator.GeneratorOutput`.
+        ``precision="int8"`` runs the 8-bit ONNX graph (the float model on the torch backend)."""
         if self.active_backend == "onnx":
-            y = self._run_onnx(sketches, palettes, hints, noise, generator, noise_strength)
+            y = self._run_onnx(sketches, palettes, hints, noise, generator, noise_strength, precision)
             if y is not None:
                 return y
         dev = self.device
@@ -279,7 +306,7 @@ class Colorizer:
 
         Options (:class:`colorizer.options.ColorizeOptions`, or any of its fields as
         keywords: ``seed``, ``size``, ``noise``, ``noise_strength``, ``keep_lines``,
-        ``flat``, ``cel_shading``, ``output_size``, ``allow_empty``). ``size`` is the
+        ``flat``, ``cel_shading``, ``output_size``, ``allow_empty``, ``precision``). ``size`` is the
         longer side the network runs at; the result has the sketch's own size (capped by
         ``output_size``). ``hints``: ``[(x, y, slot), ...]`` in the sketch's pixels, each
         pinning the region under the point to that palette slot (semantic weights).
@@ -325,12 +352,13 @@ class Colorizer:
             from .onnx_backend import weights_version
 
             key = hashlib.sha1(np.asarray(small).tobytes() + repr((small.size, pins, src.size, opts.noise, seed,
-                                                                     opts.noise_strength, weights_version(self.model))
+                                                                     opts.noise_strength, opts.precision,
+                                                                     weights_version(self.model))
                                                                     ).encode()).hexdigest()
             out = self._structure.get(key)
             if out is None:
                 out = self.run(x, _palette_tensor(default_slot_palette()), planes, noise=opts.noise,
-                               generator=gen, noise_strength=opts.noise_strength)
+                               generator=gen, noise_strength=opts.noise_strength, precision=opts.precision)
                 self._structure[key] = out
                 while len(self._structure) > STRUCTURE_CACHE:
                     self._structure.popitem(last=False)
@@ -338,7 +366,7 @@ class Colorizer:
                 self._structure.move_to_end(key)
         else:
             out = self.run(x, _palette_tensor(pal), planes, noise=opts.noise, generator=gen,
-                           noise_strength=opts.noise_strength)
+                           noise_strength=opts.noise_strength, precision=opts.precision)
         color = to_image(out.rgb[0])
         slots = base = shadow = None
         if opts.flat and out.roles is not None and self.semantic:

@@ -32,6 +32,7 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 from colorizer import Colorizer  # noqa: E402
+from colorizer.options import PRECISIONS  # noqa: E402
 from colorizer.processing import load_image, target_size  # noqa: E402
 from colorizer.roles import NUM_SLOTS, SLOTS, labels_to_slots  # noqa: E402
 from train import slot_metrics as SM  # noqa: E402
@@ -89,11 +90,12 @@ def _show(slots: np.ndarray) -> np.ndarray:
     return out
 
 
-def confusion(colorizer: Colorizer, pics, net_size: int, sheet_rows: list | None = None) -> np.ndarray:
+def confusion(colorizer: Colorizer, pics, net_size: int, sheet_rows: list | None = None,
+              precision: str = "fp32") -> np.ndarray:
     """(NUM_SLOTS, NUM_SLOTS) pixel counts: rows true slot, columns painted slot."""
     conf = np.zeros((NUM_SLOTS, NUM_SLOTS), np.int64)
     for _, sketch, labels in pics:
-        res = colorizer(sketch, flat=True, cel_shading=False, size=net_size, noise="const")
+        res = colorizer(sketch, flat=True, cel_shading=False, size=net_size, noise="const", precision=precision)
         truth, painted = labels_to_slots(labels), np.asarray(res.slots)
         ok = SM.figure_mask(labels) & (truth < NUM_SLOTS) & (painted < NUM_SLOTS)
         np.add.at(conf, (truth[ok], painted[ok]), 1)
@@ -134,6 +136,8 @@ def main(argv=None) -> int:
     ap.add_argument("--zoom", type=float, default=1.0,
                     help="score close-ups: the top of each figure blown up this many times (default 1: off)")
     ap.add_argument("--threads", type=int, default=1)
+    ap.add_argument("--precision", choices=PRECISIONS, nargs="+", default=["fp32"],
+                    help="network arithmetic(s) to score, each as its own table (int8: the live preview's)")
     ap.add_argument("--sheet", help="write sketch | true slots | painted slots for the first weights")
     ap.add_argument("--out", help="also write the tables to this markdown file")
     a = ap.parse_args(argv)
@@ -146,7 +150,8 @@ def main(argv=None) -> int:
     where += f" --zoom {a.zoom:g}" if a.zoom > 1 else ""
     lines = [f"# Role confusion: {where}", "",
              f"`python scripts/role_confusion.py --weights {' '.join(a.weights)} {where} --limit {a.limit} "
-             f"--size {a.size} --net-size {a.net_size}`", ""]
+             f"--size {a.size} --net-size {a.net_size}"
+             + (f" --precision {' '.join(a.precision)}" if a.precision != ["fp32"] else "") + "`", ""]
     rows: list | None = [] if a.sheet else None
     pics = list(pictures(a.checkset, a.subset, a.data, a.prefix, a.limit, a.size, a.zoom))  # once for all weights
     if not pics:
@@ -155,9 +160,10 @@ def main(argv=None) -> int:
         c = Colorizer.from_pretrained(w)
         if not c.semantic:
             raise SystemExit(f"{w}: weights without a role head")
-        conf = confusion(c, pics, a.net_size, rows if k == 0 else None)
-        lines += table(w, conf)
-        print("\n".join(lines[-(NUM_SLOTS + 5):]), flush=True)
+        for j, prec in enumerate(a.precision):
+            conf = confusion(c, pics, a.net_size, rows if k == 0 and j == 0 else None, prec)
+            lines += table(w if prec == "fp32" else f"{w} ({prec}, {c.active_backend})", conf)
+            print("\n".join(lines[-(NUM_SLOTS + 5):]), flush=True)
     lines.append(f"{len(pics)} pictures; runtime {time.perf_counter() - t0:.0f} s ({a.threads} thread(s)).")
     if a.sheet and rows:
         Image.fromarray(np.concatenate(rows, 0)).save(a.sheet, optimize=True)

@@ -362,8 +362,17 @@ def test_preview_is_small(app, tmp_path):
     big = Image.new("RGB", (600, 400), "white")
     ImageDraw.Draw(big).ellipse((50, 50, 550, 350), outline="black", width=6)
     pad = {"background": None, "layers": [], "composite": big}
-    img = app.preview("draw", pad, None, *DEFAULT, *settings())
+    seen = []
+    real = app.run
+    app.run = lambda sketch, swatches, options, pins=(): seen.append(options) or real(sketch, swatches, options, pins)
+    try:
+        img = app.preview("draw", pad, None, *DEFAULT, *settings())
+        app.colorize("draw", pad, None, *DEFAULT, *settings())
+    finally:
+        app.run = real
     assert max(img.size) == 256
+    # the preview runs the 8-bit graph, the Colour button's result stays float32
+    assert [o.precision for o in seen] == ["int8", "fp32"]
 
 
 def test_batch(app, sem, tmp_path):

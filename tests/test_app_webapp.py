@@ -200,7 +200,7 @@ def test_project_defaults_come_from_the_options():
     # the run-only fields are not written
     d = Project.create(PALETTE_PRESETS["Ocean"], ColorizeOptions(output_size=128), "w").to_dict()
     assert "output_size" not in d["options"] and "allow_empty" not in d["options"]
-    assert set(d["options"]) | {"output_size", "allow_empty"} == set(ColorizeOptions().to_dict())
+    assert set(d["options"]) | {"output_size", "allow_empty", "precision"} == set(ColorizeOptions().to_dict())
 
 
 @pytest.mark.parametrize("text, match", [

@@ -260,7 +260,7 @@ def test_colorizer_backends_agree_on_the_default_preset_with_hints(default_model
     monkeypatch.setenv("COLORIZER_CACHE", str(onnx_cache.parent / "colorizer-cache"))
     ct = Colorizer(default_model, device="cpu", backend="torch")
     co = Colorizer(default_model, device="cpu", backend="onnx")
-    co._onnx = OnnxGenerator(default_model, cache_dir=onnx_cache)  # the session exported above
+    co._onnx = {"fp32": OnnxGenerator(default_model, cache_dir=onnx_cache)}  # the session exported above
     assert ct.semantic and co.active_backend == "onnx"
     hints = [(50, 24, 2), (50, 64, 4)]
     a = ct(_figure(), hints=hints, seed=3, size=80)

@@ -34,7 +34,7 @@ PALETTE_FORMAT = "anime-sketch-colorizer-palette"
 # Largest project / palette JSON file the app reads.
 MAX_JSON_BYTES = 64 * 1024
 # Options that only shape a run, not the picture of a sketch: not kept in projects.
-_RUN_ONLY = ("output_size", "allow_empty")
+_RUN_ONLY = ("output_size", "allow_empty", "precision")
 # Version 1 kept these settings at the top level.
 _V1_FIELDS = ("seed", "size", "noise_strength", "keep_lines", "flat")
 
