@@ -16,7 +16,9 @@ Outputs: ``rgb`` (N, 3, H, W) float32 in [-1, 1], and ``roles`` (N, R, H, W) rol
 logits (colorizer.roles.ROLES) for weights with a role head (config ``num_roles``).
 A JSON sidecar (``model.json``) records the config, the input and output shapes and
 the weights hash. ``--check`` compares onnxruntime with PyTorch on a random input
-(every output) and fails above 1e-3.
+(every output) and fails above 1e-3. ``--int8`` writes the 8-bit graph the app's live
+preview runs instead (:func:`colorizer.onnx_backend.quantize_int8`: same inputs and
+outputs, QDQ convolutions; approximate, so ``--check`` does not apply).
 """
 
 from __future__ import annotations
@@ -37,16 +39,20 @@ def build_parser() -> argparse.ArgumentParser:
     ap.add_argument("--opset", type=int, default=None, help="ONNX opset (default: 17)")
     ap.add_argument("--check", action="store_true",
                     help="run the export with onnxruntime on a small input and compare with PyTorch")
+    ap.add_argument("--int8", action="store_true", help="write the 8-bit (quantized) graph instead")
     return ap
 
 
 def main(argv: list[str] | None = None) -> int:
-    args = build_parser().parse_args(argv)
+    ap = build_parser()
+    args = ap.parse_args(argv)
+    if args.int8 and args.check:
+        ap.error("--check compares the float graph with PyTorch; the int8 graph is approximate")
     import torch
 
     from . import ColorizerError, preset
     from .generator import Generator
-    from .onnx_backend import DEFAULT_OPSET, export_onnx, noise_shapes, weights_hash
+    from .onnx_backend import DEFAULT_OPSET, export_onnx, noise_shapes, quantize_int8, weights_hash
     from .weights import load_generator, resolve_weights
 
     try:
@@ -62,7 +68,14 @@ def main(argv: list[str] | None = None) -> int:
     opset = args.opset or DEFAULT_OPSET
     out = Path(args.out)
     try:
-        export_onnx(model, out, opset=opset)
+        if args.int8:
+            tmp = out.with_name(f".{out.name}.fp32.onnx")
+            try:
+                quantize_int8(model, export_onnx(model, tmp, opset=opset), out)
+            finally:
+                tmp.unlink(missing_ok=True)
+        else:
+            export_onnx(model, out, opset=opset)
     except Exception as e:  # an exporter limitation: say so, in one line
         print(f"error: ONNX export failed ({type(e).__name__}: {e})", file=sys.stderr)
         return 1
@@ -71,6 +84,7 @@ def main(argv: list[str] | None = None) -> int:
         "config": model.cfg.to_dict(),
         "weights_sha256_16": weights_hash(model, opset),
         "opset": opset,
+        "precision": "int8" if args.int8 else "fp32",
         "size_multiple": m,
         "inputs": {"sketch": ["N", model.cfg.sketch_channels, "H", "W"],
                    "palette": ["N", 3 * model.cfg.palette_size],
@@ -82,7 +96,7 @@ def main(argv: list[str] | None = None) -> int:
         "value_range": [-1.0, 1.0],
     }
     out.with_suffix(".json").write_text(json.dumps(meta, indent=2) + "\n")
-    print(f"wrote {out} (opset {opset}) and {out.with_suffix('.json').name}")
+    print(f"wrote {out} (opset {opset}{', int8' if args.int8 else ''}) and {out.with_suffix('.json').name}")
     if args.check:
         diff = check(model, out)
         print(f"max |onnxruntime - pytorch| on a 64x96 input: {diff:.2e}")

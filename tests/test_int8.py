@@ -5,8 +5,11 @@ weights are checked for what the preview shows (every region's slot) and for spe
 as a ratio to the float graph within one run on one thread.
 """
 
+import json
 import platform
 import statistics
+import subprocess
+import sys
 import time
 import warnings
 from pathlib import Path
@@ -18,9 +21,10 @@ from PIL import Image
 
 from colorizer import Colorizer, ColorizerError, ColorizeOptions, preset
 from colorizer.generator import Generator
-from colorizer.weights import load_generator
+from colorizer.weights import load_generator, save_pretrained
 
-pytest.importorskip("onnxruntime")
+ort = pytest.importorskip("onnxruntime")
+onnx = pytest.importorskip("onnx")
 
 from colorizer import onnx_backend  # noqa: E402
 from colorizer.onnx_backend import OnnxGenerator, calibration_sketches  # noqa: E402
@@ -70,7 +74,6 @@ def test_int8_graph_is_quantized_cached_and_close_on_tiny(tmp_path, monkeypatch)
     a, b = f(x, pv, None, "const"), q(x, pv, None, "const")
     assert b.rgb.shape == a.rgb.shape and b.roles.shape == a.roles.shape
     assert q.path.name.endswith(f"-int8v{onnx_backend.INT8_FORMAT}.onnx") and q.path != f.path
-    import onnx
     ops = {n.op_type for n in onnx.load(str(q.path)).graph.node}
     assert "QuantizeLinear" in ops and "DequantizeLinear" in ops
     assert float((a.rgb - b.rgb).abs().mean()) < 0.1    # 8-bit rounding, not another network
@@ -106,6 +109,21 @@ def test_warm_up_builds_the_sessions(monkeypatch):
     c.warm_up(("fp32", "int8"))
     assert set(c._onnx) == {"fp32", "int8"} and all(r._session is not None for r in c._onnx.values())
     Colorizer(_tiny_semantic(), device="cpu", backend="torch").warm_up(("int8",))  # nothing to build
+
+
+def test_cli_exports_the_int8_graph(tmp_path):
+    save_pretrained(_tiny_semantic(), tmp_path / "w", dtype=torch.float32)
+    out = tmp_path / "m8.onnx"
+    cmd = [sys.executable, "-m", "colorizer.export_onnx", "--weights", str(tmp_path / "w"), "--out", str(out), "--int8"]
+    proc = subprocess.run(cmd, cwd=ROOT, capture_output=True, text=True, timeout=300)
+    assert proc.returncode == 0, proc.stderr
+    assert json.loads(out.with_suffix(".json").read_text())["precision"] == "int8"
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["m8.json", "m8.onnx", "w"]  # no temporary files left
+    sess = ort.InferenceSession(str(out), providers=["CPUExecutionProvider"])
+    assert "QuantizeLinear" in {n.op_type for n in onnx.load(str(out)).graph.node}
+    assert [o.name for o in sess.get_outputs()] == ["rgb", "roles"]
+    bad = subprocess.run(cmd + ["--check"], cwd=ROOT, capture_output=True, text=True, timeout=120)
+    assert bad.returncode == 2 and "approximate" in bad.stderr
 
 
 # -- the shipped weights -------------------------------------------------------------------
