@@ -79,8 +79,10 @@ def _reference_regions() -> None:
 def _flip(sketches: bool, references: bool) -> None:
     run = P.Colorizer.run
 
-    def flipped_run(self, x, palettes, hints=None, noise="random", generator=None, noise_strength=1.0):
-        out = run(self, x, palettes, hints, noise=noise, generator=generator, noise_strength=noise_strength)
+    def flipped_run(self, x, palettes, hints=None, noise="random", generator=None, noise_strength=1.0,
+                    precision="fp32"):
+        out = run(self, x, palettes, hints, noise=noise, generator=generator, noise_strength=noise_strength,
+                  precision=precision)
         is_reference = noise == "const"   # Colorizer.segment; sketches run with the pipeline's noise
         if out.roles is None or not (references if is_reference else sketches):
             return out
@@ -89,7 +91,7 @@ def _flip(sketches: bool, references: bool) -> None:
             return None if t is None else torch.flip(t, dims=[-1])
 
         other = run(self, mirror(x), palettes, mirror(hints), noise=noise, generator=generator,
-                    noise_strength=noise_strength)
+                    noise_strength=noise_strength, precision=precision)
         return GeneratorOutput(out.rgb, (out.roles + mirror(other.roles)) / 2)
 
     P.Colorizer.run = flipped_run
