@@ -12,7 +12,8 @@ figure_mask``). The table gives, per true slot, its pixels, the share painted wi
 (the recall the edit-steer figure follows) and the slot most of the rest went to; the pooled
 accuracy is over all figure pixels. The palette plays no part (slots, not colours, are scored).
 ``--sheet`` draws sketch | true slots | painted slots per picture for the first weights;
-``--zoom Z`` scores close-ups instead (the top of each figure blown up Z times, :func:`close_up`).
+``--oracle`` adds the region oracle's table (each region its true majority slot: the ceiling of
+the own-slot share, which a flat fill of these regions cannot pass); ``--zoom Z`` scores close-ups instead (the top of each figure blown up Z times, :func:`close_up`).
 Check-set pictures are scaled to ``--size`` like the harness does; corpus pictures are used as
 they are.
 """
@@ -38,7 +39,7 @@ from colorizer.roles import NUM_SLOTS, SLOTS, labels_to_slots  # noqa: E402
 from train import slot_metrics as SM  # noqa: E402
 from train.data.anime.sheet import LABEL_COLORS  # noqa: E402
 from train.dataset import SLOT_ROLE  # noqa: E402
-from train.evaluate import SIZE_MULTIPLE  # noqa: E402
+from train.evaluate import SIZE_MULTIPLE, region_slots  # noqa: E402
 
 # The sheet shows each slot in the contact sheets' colour of its first role (train.data.anime.sheet).
 SLOT_SHOW = np.array([LABEL_COLORS[r] for r in SLOT_ROLE], np.uint8)
@@ -106,6 +107,20 @@ def confusion(colorizer: Colorizer, pics, net_size: int, sheet_rows: list | None
     return conf
 
 
+def oracle_confusion(pics) -> np.ndarray:
+    """The same counts for the region oracle: every region of the sketch (the harness's and the
+    pipeline's regions, cut at necks: ``train.evaluate.region_slots``) painted with its true
+    majority slot - the most a flat fill of these regions can get right, slot by slot."""
+    conf = np.zeros((NUM_SLOTS, NUM_SLOTS), np.int64)
+    for _, sketch, labels in pics:
+        truth = labels_to_slots(labels)
+        regions, major = region_slots(sketch, truth)
+        painted = np.where(regions > 0, major[regions], -1)
+        ok = SM.figure_mask(labels) & (truth < NUM_SLOTS) & (painted >= 0)
+        np.add.at(conf, (truth[ok], painted[ok]), 1)
+    return conf
+
+
 def table(name: str, conf: np.ndarray) -> list[str]:
     total = conf.sum()
     lines = [f"### `{name}`: pooled accuracy {np.trace(conf) / max(total, 1):.3f} over {total:,} figure pixels", "",
@@ -138,6 +153,8 @@ def main(argv=None) -> int:
     ap.add_argument("--threads", type=int, default=1)
     ap.add_argument("--precision", choices=PRECISIONS, nargs="+", default=["fp32"],
                     help="network arithmetic(s) to score, each as its own table (int8: the live preview's)")
+    ap.add_argument("--oracle", action="store_true",
+                    help="also the region oracle's table (each region its true majority slot: the ceiling of flat fills)")
     ap.add_argument("--sheet", help="write sketch | true slots | painted slots for the first weights")
     ap.add_argument("--out", help="also write the tables to this markdown file")
     a = ap.parse_args(argv)
@@ -164,6 +181,9 @@ def main(argv=None) -> int:
             conf = confusion(c, pics, a.net_size, rows if k == 0 and j == 0 else None, prec)
             lines += table(w if prec == "fp32" else f"{w} ({prec}, {c.active_backend})", conf)
             print("\n".join(lines[-(NUM_SLOTS + 5):]), flush=True)
+    if a.oracle:
+        lines += table("region oracle", oracle_confusion(pics))
+        print("\n".join(lines[-(NUM_SLOTS + 5):]), flush=True)
     lines.append(f"{len(pics)} pictures; runtime {time.perf_counter() - t0:.0f} s ({a.threads} thread(s)).")
     if a.sheet and rows:
         Image.fromarray(np.concatenate(rows, 0)).save(a.sheet, optimize=True)

@@ -49,3 +49,20 @@ def test_close_up_blows_up_the_top_of_the_figure():
     assert (lb == 2).mean() > 4 * (lab == 2).mean()   # the head fills far more of the frame
     empty = Image.fromarray(np.zeros((64, 64), np.uint8))
     assert RC.close_up(sketch, empty, 4.0)[0] is sketch  # no figure: unchanged
+
+
+def test_region_oracle_paints_each_region_its_majority_slot():
+    # two boxes of ink outline: the left one all hair, the right one 3/4 skin and 1/4 top
+    ink = np.full((64, 64), 255, np.uint8)
+    ink[4:60, 4] = ink[4:60, 30] = ink[4:60, 34] = ink[4:60, 60] = 0
+    ink[4, 4:31] = ink[59, 4:31] = ink[4, 34:61] = ink[59, 34:61] = 0
+    lab = np.zeros((64, 64), np.uint8)
+    lab[5:59, 5:30] = 2
+    lab[5:59, 35:60] = 1
+    lab[45:59, 35:60] = 6
+    lab[ink == 0] = 10                                  # the lines
+    conf = RC.oracle_confusion([("p", Image.fromarray(ink, "L"), lab)])
+    # pixels in the seal band beside the ink belong to no region and are not counted
+    assert 0.8 * (lab == 2).sum() < conf[2, 2] == conf[2].sum()           # the hair box is all hair
+    assert 0.8 * (lab == 1).sum() < conf[1, 1] == conf[1].sum()           # the skin keeps its slot
+    assert 0.8 * (lab == 6).sum() < conf[6, 1] == conf[6].sum()           # the top takes the skin's
