@@ -103,6 +103,32 @@ def test_sigterm_and_time_budget_end_with_a_checkpoint(tmp_path):
     assert len(saved) == 1 and 1 <= int(saved[0][len("checkpoint-"):-3]) <= 5, saved
 
 
+def test_a_signal_to_the_whole_process_group_still_ends_with_a_checkpoint(tmp_path):
+    """Ctrl-C in a terminal, ``timeout`` or a scheduler signal every process of the group, the
+    data-loading workers too: the trainer, not a dying worker, must decide how the run ends."""
+    import signal
+    import time
+
+    data = make_pairs(tmp_path / "data", 4, 32)
+    env = dict(os.environ, PYTHONPATH=str(REPO), OMP_NUM_THREADS="1", PYTHONUNBUFFERED="1")
+    cmd = [sys.executable, "-m", "train", "--set", f"data={data}", "--set", "val_data=null",
+           "--set", "generator_preset=tiny", "--set", "crop_size=32", "--set", "num_workers=1",
+           "--set", "feature_net=none", "--set", "d_channels=8", "--set", "checkpoint_every=100000",
+           "--set", "log_every=1", "--set", "sample_every=0", "--set", "steps=100000", "--no-progress",
+           "--out", str(tmp_path / "run")]
+    proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, cwd=REPO, env=env,
+                            start_new_session=True)   # its own process group, as a terminal gives
+    for line in proc.stdout:
+        if line.startswith("step 3/"):
+            break
+    time.sleep(0.5)
+    os.killpg(proc.pid, signal.SIGTERM)
+    out, _ = proc.communicate(timeout=60)
+    assert proc.returncode == 0, out[-2000:]
+    assert "DataLoader worker" not in out
+    assert list((tmp_path / "run" / "checkpoints").glob("checkpoint-*.pt"))
+
+
 def test_model_card_records_what_the_weights_started_from(tmp_path):
     from train.export import export
     from train.trainer import train

@@ -78,6 +78,16 @@ def validation_l1(model: Pix2PixModel, batch: dict, chunk: int = 4) -> float:
     return total / max(count, 1)
 
 
+
+def _ignore_stop_signals(_worker_id: int) -> None:
+    """DataLoader workers leave SIGINT / SIGTERM to the trainer: a signal sent to the whole process
+    group (Ctrl-C in a terminal, ``timeout``, ``kill -- -PGID``, a job scheduler) then ends the step
+    and writes a checkpoint instead of killing a worker under the loader. The loader still shuts
+    its workers down when training ends."""
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    signal.signal(signal.SIGTERM, signal.SIG_IGN)
+
+
 def train(cfg: TrainConfig, out: str | Path, resume: bool = False, init_from: str | None = None,
           dry_run: bool = False, progress: bool = True) -> dict:
     """Train (or, with ``dry_run``, run and describe one step). Returns the last losses."""
@@ -113,6 +123,7 @@ def train(cfg: TrainConfig, out: str | Path, resume: bool = False, init_from: st
                           cfg.seed, model.step, info.rank, info.world_size)
     loader = DataLoader(train_set, batch_sampler=sampler, collate_fn=collate, num_workers=cfg.num_workers,
                         pin_memory=info.device.type == "cuda", persistent_workers=False,
+                        worker_init_fn=_ignore_stop_signals if cfg.num_workers else None,
                         generator=torch.Generator().manual_seed(cfg.seed),  # keep the global RNG untouched
                         prefetch_factor=4 if cfg.num_workers else None)
     val_batch = None
