@@ -38,10 +38,16 @@ def main() -> None:
     ap.add_argument("--palette", default="#ffffff,#f6d7c3,#3b3a4f,#c8553d,#5b7db1,#f2c14e,#8fb996,#e8a0b4,#2b2b2b")
     ap.add_argument("--threads", type=int, default=2)
     ap.add_argument("--repeats", type=int, default=5)
+    ap.add_argument("--ab", type=int, default=0, metavar="N",
+                    help="only the live preview on ONNX Runtime, float32 and int8 interleaved N times each "
+                         "(the machine's speed drifts between sequential cases)")
     a = ap.parse_args()
     torch.set_num_threads(a.threads)
     sketch = Image.open(a.sketch).convert("L").resize((512, 512))
     pal = Palette.from_hex(a.palette)
+    if a.ab:
+        preview_ab(a.weights, sketch, pal, a.ab, a.threads)
+        return
     images = {}
     # (label, network size, keyword arguments): the app's live preview (flat, result capped at
     # 256 px), the raw network at 256 and 512, and the full result with flat colours.
@@ -84,6 +90,27 @@ def main() -> None:
             yb = c.model(sk.contiguous(memory_format=torch.channels_last), pv, noise_mode="const").rgb.float()
     diff = (yb - y32).abs()
     print(f"bf16 vs fp32 on these weights at 512 px: max {float(diff.max()):.4f}, mean {float(diff.mean()):.5f}")
+
+
+def preview_ab(weights: str, sketch: Image.Image, pal: Palette, n: int, threads: int) -> None:
+    """The app's live preview (network and flat colours at 256 px, a new sketch each call) in
+    float32 and in int8, alternating, ``n`` times each: median and fastest, and their ratio."""
+    c = Colorizer.from_pretrained(weights, backend="onnx")
+    kw = dict(palette=pal, size=256, flat=True, output_size=256, seed=0)
+    for p in ("fp32", "int8"):
+        c(sketch, precision=p, **kw)   # the exports and the int8 graph are built here
+    times: dict[str, list[float]] = {"fp32": [], "int8": []}
+    for _ in range(n):
+        for p in times:
+            c._structure.clear()
+            t0 = time.perf_counter()
+            c(sketch, precision=p, **kw)
+            times[p].append(time.perf_counter() - t0)
+    print(f"live preview, {c.active_backend}, {threads} threads, {n} alternating calls each\n")
+    print("| precision | median (s) | fastest (s) |\n|---|---|---|")
+    for p, ts in times.items():
+        print(f"| {p} | {statistics.median(ts):.3f} | {min(ts):.3f} |")
+    print(f"\nint8 / fp32 (medians): {statistics.median(times['int8']) / statistics.median(times['fp32']):.2f}")
 
 
 if __name__ == "__main__":
