@@ -14,8 +14,9 @@ model serves every noise mode and a seed gives the same picture as PyTorch:
 
 ``precision="int8"`` runs a copy of that graph whose convolutions are quantized
 to 8 bits (:func:`quantize_int8`: static QDQ, per-channel weights, activation
-ranges calibrated on synthetic line art drawn here, so no data is needed): about
-half the time of the float graph on CPUs with VNNI, for the app's live preview.
+ranges calibrated on synthetic line art drawn here, so no data is needed), for the
+app's live preview: on the project's 2-core CPU (AVX-512 VNNI) the 256 px network takes
+0.6-0.75 of the float graph's time (``tests/test_int8.py``, ``benchmarks/bench_pipeline.py --ab``).
 
 :class:`OnnxGenerator` draws that noise with the same ``torch.Generator`` calls,
 in the same order, as :class:`colorizer.layers.NoiseInjection` does, pads
@@ -233,7 +234,8 @@ def calibration_sketches(count: int = CALIBRATION_COUNT, size: int = CALIBRATION
 
 def _int8_excluded(graph) -> list[str]:
     """Convolutions kept in float: the stem (it sees the hint planes and the palette taps) and the
-    1x1 output layers (the role logits and the colours, and the attention gates' psi): all cheap."""
+    1x1 output layers (the role logits and the colours, and the attention gates' psi): all cheap.
+    Found by the names the PyTorch exporter gives them; a renamed one is simply quantized too."""
     names = []
     for node in graph.node:
         if node.op_type != "Conv":

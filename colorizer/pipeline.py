@@ -271,8 +271,9 @@ class Colorizer:
             return
         m = self.cfg.multiple
         x = torch.ones(1, self.cfg.sketch_channels, m, m)
+        palette = torch.zeros(1, 3 * self.cfg.palette_size)
         for p in precisions:
-            self.run(x, _palette_tensor(default_slot_palette()), None, noise="const", precision=p)
+            self.run(x, palette, None, noise="const", precision=p)
 
     # -- colouring -----------------------------------------------------------------------
     @torch.inference_mode()
