@@ -362,9 +362,10 @@ class OnnxGenerator:
             if self.precision == "int8":
                 q = self.cache_dir / f"{stem}-int8v{INT8_FORMAT}.onnx"
                 path = q if q.is_file() else quantize_int8(self.model, path, q)
-        except OSError:  # cache folder not writable: export to a private temp folder
+        except OSError:  # cache folder not writable: write what is missing to a private temp folder
             tmp = Path(tempfile.mkdtemp(prefix="colorizer-onnx-"))
-            path = export_onnx(self.model, tmp / f"{stem}.onnx", self.opset)
+            if not path.is_file():  # a float export already in the cache is used as it is
+                path = export_onnx(self.model, tmp / f"{stem}.onnx", self.opset)
             if self.precision == "int8":
                 path = quantize_int8(self.model, path, tmp / f"{stem}-int8v{INT8_FORMAT}.onnx")
         opts = ort.SessionOptions()

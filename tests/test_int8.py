@@ -82,6 +82,16 @@ def test_int8_graph_is_quantized_cached_and_close_on_tiny(tmp_path, monkeypatch)
     assert calls == [1]  # the second runner found the file
 
 
+def test_an_unwritable_cache_builds_both_graphs_in_a_temp_folder(tmp_path):
+    blocker = tmp_path / "not-a-folder"
+    blocker.write_text("x")                      # the cache folder would have to be made inside a file
+    q = OnnxGenerator(_tiny_semantic(), cache_dir=blocker / "cache", precision="int8")
+    y = q(torch.zeros(1, 3, 32, 32), torch.zeros(1, 27), None, "const")
+    assert y.roles.shape == (1, 11, 32, 32)
+    assert q.path.name.endswith(f"-int8v{onnx_backend.INT8_FORMAT}.onnx") and blocker not in q.path.parents
+    assert q.path.with_name(q.path.name.replace(f"-int8v{onnx_backend.INT8_FORMAT}", "")).is_file()
+
+
 def test_int8_on_the_torch_backend_is_the_float_model(sketch_image):
     c = Colorizer(_tiny_semantic(), device="cpu", backend="torch")
     a = c(sketch_image, seed=2, size=64)

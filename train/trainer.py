@@ -78,7 +78,6 @@ def validation_l1(model: Pix2PixModel, batch: dict, chunk: int = 4) -> float:
     return total / max(count, 1)
 
 
-
 def _ignore_stop_signals(_worker_id: int) -> None:
     """DataLoader workers leave SIGINT / SIGTERM to the trainer: a signal sent to the whole process
     group (Ctrl-C in a terminal, ``timeout``, ``kill -- -PGID``, a job scheduler) then ends the step
