@@ -98,7 +98,9 @@ def preview_ab(weights: str, sketch: Image.Image, pal: Palette, n: int, threads:
     c = Colorizer.from_pretrained(weights, backend="onnx")
     kw = dict(palette=pal, size=256, flat=True, output_size=256, seed=0)
     for p in ("fp32", "int8"):
-        c(sketch, precision=p, **kw)   # the exports and the int8 graph are built here
+        t0 = time.perf_counter()
+        c(sketch, precision=p, **kw)   # the exports and the int8 graph are built here (or read from the cache)
+        print(f"first {p} call (export / quantization unless cached): {time.perf_counter() - t0:.1f} s")
     times: dict[str, list[float]] = {"fp32": [], "int8": []}
     for _ in range(n):
         for p in times:

@@ -15,8 +15,8 @@ model serves every noise mode and a seed gives the same picture as PyTorch:
 ``precision="int8"`` runs a copy of that graph whose convolutions are quantized
 to 8 bits (:func:`quantize_int8`: static QDQ, per-channel weights, activation
 ranges calibrated on synthetic line art drawn here, so no data is needed), for the
-app's live preview: on the project's 2-core CPU (AVX-512 VNNI) the 256 px network takes
-0.6-0.75 of the float graph's time (``tests/test_int8.py``, ``benchmarks/bench_pipeline.py --ab``).
+app's live preview: on the project's 2-core CPU (AVX-512 VNNI) the whole 256 px preview
+takes 0.69-0.89 of the float time (``benchmarks/bench_pipeline.py --ab``, 1 and 2 threads).
 
 :class:`OnnxGenerator` draws that noise with the same ``torch.Generator`` calls,
 in the same order, as :class:`colorizer.layers.NoiseInjection` does, pads

@@ -59,8 +59,8 @@ class ColorizeOptions:
     # Colour a sketch with no lines instead of raising an error.
     allow_empty: bool = False
     # Arithmetic of the network: "fp32", or "int8" (8-bit convolutions through ONNX Runtime: the
-    # app's live preview; on the project's 2-core CPU the 256 px network takes 0.6-0.75 of the
-    # float time and the flat colours' slots agree on more than 97 % of pixels). int8 runs in
+    # app's live preview; on the project's 2-core CPU the whole 256 px preview takes 0.69-0.89 of
+    # the float time and its slots agree on more than 97 % of pixels). int8 runs in
     # float32 where the ONNX backend is not in use.
     precision: str = "fp32"
 

@@ -265,7 +265,7 @@ class Colorizer:
 
     def warm_up(self, precisions: tuple[str, ...] = ("fp32",)) -> None:
         """Build the ONNX sessions for ``precisions`` now (the export, and for "int8" the
-        quantized graph: about 10 s once per weights, then cached on disk) instead of on the
+        quantized graph: a few seconds once per weights, then cached on disk) instead of on the
         first call. Nothing to do on the torch backend."""
         if self.active_backend != "onnx":
             return

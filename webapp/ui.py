@@ -54,7 +54,7 @@ DEFAULTS = ColorizeOptions()
 # The settings the UI shows, in the order the callbacks take them (all ColorizeOptions fields).
 SETTINGS = ("seed", "size", "noise_strength", "keep_lines", "flat", "cel_shading")
 PREVIEW_SIZE = 256
-# The live preview's network arithmetic (ColorizeOptions.precision): 8-bit (the network in 0.6-0.75 of the float time here);
+# The live preview's network arithmetic (ColorizeOptions.precision): 8-bit (0.69-0.89 of the float time here);
 # the Colour button's result stays float32.
 PREVIEW_PRECISION = "int8"
 MAX_FILE_SIZE = "10mb"
