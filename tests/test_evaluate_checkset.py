@@ -138,7 +138,9 @@ def test_evaluate_checkset_end_to_end_and_cli(checkset, tmp_path):
     for subset, block in summary["subsets"].items():
         assert block["n"] == 2 and block["oracle"] == 1.0
         rows = {r["method"]: r for r in block["rows"]}
-        assert set(rows) == {"sem", "plain", "baseline: sketch", "baseline: flat fill"}
+        assert set(rows) == {E.ROLE_CEILING, "sem", "plain", "baseline: sketch", "baseline: flat fill"}
+        ceiling = rows.pop(E.ROLE_CEILING)    # no model: edits only
+        assert math.isfinite(ceiling["steer"]) and math.isfinite(ceiling["leak"]) and math.isnan(ceiling["slot"])
         for name, row in rows.items():
             for k in ("slot", "steer", "leak", "psnr", "ssim"):
                 assert math.isfinite(row[k]), (subset, name, k)
@@ -148,7 +150,7 @@ def test_evaluate_checkset_end_to_end_and_cli(checkset, tmp_path):
         assert (out / f"grid_{subset}.png").is_file()
     md = (out / "results.md").read_text()
     assert "## ardentryst (2 pictures)" in md and "## generator (2 pictures)" in md
-    assert "| region oracle (ceiling) | 1.000 |" in md and "| sem |" in md
+    assert "| region oracle (ceiling) | 1.000 |" in md and "| sem |" in md and f"| {E.ROLE_CEILING} |" in md
     saved = json.loads((out / "results.json").read_text())
     assert saved["config"]["edits"] == 0 and len(saved["per_picture"]["generator"]["sem"]) == 2
     grid = Image.open(out / "grid_generator.png")
@@ -230,6 +232,44 @@ def test_known_answers_on_a_built_check_set(tmp_path):
     assert block["n"] == 2 and block["oracle"] == pytest.approx(1.0)
     assert rows["perfect"]["slot"] == pytest.approx(1.0) and rows["perfect"]["cross"] == pytest.approx(1.0)
     assert rows["blank"]["slot"] == pytest.approx(0.5) and rows["blank"]["cross"] == pytest.approx(0.5)
+
+
+@pytest.mark.parametrize("gap", [False, True])
+def test_role_ceiling_edits_move_what_a_region_shares(tmp_path, gap):
+    """Perfect roles, flat colours: with the line between skin (left, 5/8) and hair closed, each
+    edit moves its own part only; with a gap in it, skin and hair are one region, which takes its
+    majority slot (skin), so a skin edit moves all of the hair too and a hair edit moves nothing
+    (its steer then only says whether the skin's red is nearer the new colour than the old)."""
+    from types import SimpleNamespace
+
+    from train.data.checkset import build_checkset
+
+    def generate(seed, size, variant):
+        cut = size * 5 // 8
+        col = np.full((size, size, 3), (220, 30, 30), np.uint8)
+        col[:, cut:] = (40, 60, 220)
+        sk = np.full((size, size), 255, np.uint8)
+        sk[:, cut - 1:cut + 1] = 0
+        if gap:
+            sk[size // 3: 2 * size // 3, cut - 1:cut + 1] = 255
+        col[sk < 128] = 0
+        lab = np.full((size, size), ROLE_INDEX["skin"], np.uint8)
+        lab[:, cut:] = ROLE_INDEX["hair"]
+        lab[sk < 128] = ROLE_INDEX["line"]
+        return SimpleNamespace(color=Image.fromarray(col), sketch=Image.fromarray(sk, "L"),
+                               labels=Image.fromarray(lab, "L"))
+
+    root = tmp_path / "cs"
+    build_checkset(root, size=64, generator_count=1, subsets=["generator"], generate=generate)
+    pid = E._check_ids(root, "generator")[0]
+    pic = E.load_check_picture(root, "generator", pid, 64, 0, 0)
+    r = E.role_oracle_edits(pic)
+    skin, hair = r["edits"]["skin"], r["edits"]["hair"]
+    assert skin["steer"] == pytest.approx(1.0)
+    if gap:
+        assert skin["leak"] == pytest.approx(1.0) and hair["leak"] == 0.0
+    else:
+        assert skin["leak"] == 0.0 and hair["steer"] == pytest.approx(1.0) and hair["leak"] == 0.0
 
 
 class PartColourer:

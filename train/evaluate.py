@@ -603,6 +603,44 @@ def load_check_picture(root: Path, subset: str, pid: str, size: int, index: int,
     return pic
 
 
+def role_oracle_edits(pic: CheckPicture, keep_lines: bool = True) -> dict:
+    """Edit steer and leak of flat colours with perfect roles: every line-enclosed region takes
+    its true majority slot (``region_slots``; the ink its nearest region's slot, as
+    ``colorizer.render.render_roles`` gives it), each slot its true colour (absent slots the
+    default), lines multiplied on top like the pipeline. Every edited slot's colour is replaced
+    as in :func:`score_check_picture`; the figures are the ceiling of a flat fill of this line
+    art for any role head: pixels a region shares with another part move with that region's slot.
+    Returns ``{"edits": {slot name: {"steer", "leak"}}, "steer", "leak"}``."""
+    from colorizer.regions import nearest_paper
+    from colorizer.roles import DEFAULT_SLOT_COLORS
+
+    regions, major = region_slots(pic.sketch, labels_to_slots(pic.labels))
+    slot_of = np.maximum(major, 0).astype(np.int64)
+    pix = slot_of[regions]
+    if int(regions.max()) > 0 and (regions == 0).any():
+        pix = pix.ravel()[nearest_paper(regions)].reshape(regions.shape)
+    colours = Palette.from_hex(list(DEFAULT_SLOT_COLORS), NUM_SLOTS).colors.astype(np.uint8)
+    for s, c in pic.true_colors.items():
+        colours[s] = c
+
+    def render(cols: np.ndarray) -> np.ndarray:
+        img = Image.fromarray(cols[pix], "RGB")
+        return np.asarray(overlay_lines(img, pic.sketch) if keep_lines else img)
+
+    before = render(colours)
+    out: dict = {"edits": {}}
+    for s in pic.edit_slots:
+        old = colours[s].copy()
+        new = M.far_color(old)
+        edited = colours.copy()
+        edited[s] = new
+        steer, leak = SM.edit_steer_leak(before, render(edited), pic.slot_regions[s], pic.figure, new, old)
+        out["edits"][SLOTS[s]] = {"steer": steer, "leak": leak}
+    out["steer"] = _mean(e["steer"] for e in out["edits"].values())
+    out["leak"] = _mean(e["leak"] for e in out["edits"].values())
+    return out
+
+
 def _edit_index(m: Method, pal: Palette, pic: CheckPicture, slot: int) -> int:
     """The palette swatch that stands for ``slot``: the slot itself (semantic weights), else the
     swatch nearest (CIEDE2000) to the slot's true colour."""
@@ -663,6 +701,9 @@ def score_check_picture(m: Method, pic: CheckPicture) -> tuple[dict, np.ndarray]
     return r, out0
 
 
+# The row of :func:`role_oracle_edits` in the check-set tables.
+ROLE_CEILING = "perfect roles (flat ceiling)"
+
 CHECK_COLUMNS = [("slot", "Slot acc.", 3), ("cross", "Cross-ref role acc.", 3), ("steer", "Edit steer", 3),
                  ("leak", "Edit leak", 3), ("hint1", "Hint +1", 3), ("hint3", "Hint +3", 3),
                  ("hint10", "Hint +10", 3), ("headroom", "Oracle − slot acc.", 3), ("click_follow", "Click follow", 3),
@@ -706,6 +747,10 @@ def markdown_checkset(summary: dict) -> str:
              f"- edits: {cfg['edits_desc']}; steer: share of the slot's pixels nearer the new colour than the "
              f"old; leak: share of the rest of the figure that moved by > {SM.LEAK_DELTA_E:g} (CIE76); "
              "weights without slots edit the swatch nearest the slot's true colour",
+             f"- {ROLE_CEILING}: edit steer / leak of flat colours with every region given its true majority "
+             "slot and each slot its true colour (no model): pixels a region shares with another part (a gap "
+             "in the ink, a part the lines do not close) move with the region, so no role head can do better "
+             "with these regions",
              "- hint +N: slot accuracy with the N largest figure regions pinned to their true slot, minus "
              "without (semantic weights only); with one colour per region it cannot exceed the region oracle minus the "
              "slot accuracy (column 'Oracle − slot acc.')",
@@ -768,7 +813,10 @@ def evaluate_checkset(models: dict[str, Colorizer], root: str | Path, out: str |
                 if p.id in shown:
                     shown_out.setdefault(m.name, {})[p.id] = o
             per[m.name] = res
-        rows = []
+        ceiling = [role_oracle_edits(p, keep_lines) for p in pics]
+        rows = [{"method": ROLE_CEILING, **{k: math.nan for k, _, _ in CHECK_COLUMNS},
+                 "steer": _mean(c["steer"] for c in ceiling), "leak": _mean(c["leak"] for c in ceiling),
+                 "per_slot": _per_slot(ceiling, "edits", ("steer", "leak"))}]
         for m in methods:
             res = per[m.name]
             row = {"method": m.name, **{k: _mean(r[k] for r in res) for k, _, _ in CHECK_COLUMNS},
@@ -780,6 +828,7 @@ def evaluate_checkset(models: dict[str, Colorizer], root: str | Path, out: str |
             rows.append(row)
         summary["subsets"][subset] = {"n": len(pics), "oracle": _mean(p.oracle_acc for p in pics), "rows": rows}
         summary["per_picture"][subset] = {"ids": [p.id for p in pics], "oracle": [p.oracle_acc for p in pics],
+                                          ROLE_CEILING: ceiling,
                                           **{k: v for k, v in per.items()}}
         out_dir = Path(out)
         out_dir.mkdir(parents=True, exist_ok=True)
