@@ -146,7 +146,8 @@ def test_evaluate_checkset_end_to_end_and_cli(checkset, tmp_path):
                 assert math.isfinite(row[k]), (subset, name, k)
             assert math.isfinite(row["cross"]) == (subset == "generator")
             assert math.isfinite(row["hint3"]) == (name == "sem")
-            assert set(row["per_slot"]) == {"background", "skin", "hair", "top"}
+            assert set(row["per_slot"]) == {"background", "skin", "hair", "top", E.MAIN_CLOTHING}
+            assert row["per_slot"][E.MAIN_CLOTHING] == row["per_slot"]["top"]  # the only clothing
         assert (out / f"grid_{subset}.png").is_file()
     md = (out / "results.md").read_text()
     assert "## ardentryst (2 pictures)" in md and "## generator (2 pictures)" in md
@@ -270,6 +271,29 @@ def test_role_ceiling_edits_move_what_a_region_shares(tmp_path, gap):
         assert skin["leak"] == pytest.approx(1.0) and hair["leak"] == 0.0
     else:
         assert skin["leak"] == 0.0 and hair["steer"] == pytest.approx(1.0) and hair["leak"] == 0.0
+
+
+def test_main_clothing_is_the_largest_edited_clothing_slot():
+    from types import SimpleNamespace
+
+    m = np.zeros((8, 8), bool)
+    big, small = m.copy(), m.copy()
+    big[:4], small[6:] = True, True
+    regions = {SLOT_INDEX["skin"]: big, SLOT_INDEX["top"]: small, SLOT_INDEX["outer"]: big}
+    pic = SimpleNamespace(slot_regions=regions, edit_slots=sorted(regions))
+    assert E.main_clothing(pic) == "outer"           # an open jacket over a shirt: the jacket
+    pic.edit_slots = [SLOT_INDEX["skin"], SLOT_INDEX["top"]]
+    assert E.main_clothing(pic) == "top"
+    pic.edit_slots = [SLOT_INDEX["skin"]]
+    assert E.main_clothing(pic) is None
+    res = [{"edits": {"top": {"steer": 1.0, "leak": 0.0}, "outer": {"steer": 0.5, "leak": 0.2}},
+            "main_clothing": "outer"},
+           {"edits": {"top": {"steer": 0.0, "leak": 0.1}}, "main_clothing": "top"}, {"edits": {}}]
+    per = E._per_slot(res, "edits", ("steer", "leak"))
+    assert per[E.MAIN_CLOTHING] == {"steer": 0.25, "leak": pytest.approx(0.15), "n": 2}
+    assert per["top"]["n"] == 2 and per["outer"]["n"] == 1
+    clicks = [{"clicks": {"top": {"follow": 1.0, "leak": 0.0}}, "main_clothing": "top"}]
+    assert set(E._per_slot(clicks, "clicks", ("follow", "leak"))) == {"top"}
 
 
 class PartColourer:

@@ -603,6 +603,18 @@ def load_check_picture(root: Path, subset: str, pid: str, size: int, index: int,
     return pic
 
 
+# Clothing slots; a picture's "main clothing" is the one of them with the most pixels (a jacket
+# worn open over a shirt: the jacket), the issue's "main clothing slot" in the per-slot tables.
+CLOTHING = ("top", "bottom", "outer")
+MAIN_CLOTHING = "main clothing"
+
+
+def main_clothing(pic: CheckPicture) -> str | None:
+    """Name of the picture's largest edited clothing slot (:data:`CLOTHING`), or None."""
+    sizes = {SLOTS[s]: int(pic.slot_regions[s].sum()) for s in pic.edit_slots if SLOTS[s] in CLOTHING}
+    return max(sizes, key=sizes.get) if sizes else None
+
+
 def role_oracle_edits(pic: CheckPicture, keep_lines: bool = True) -> dict:
     """Edit steer and leak of flat colours with perfect roles: every line-enclosed region takes
     its true majority slot (``region_slots``; the ink its nearest region's slot, as
@@ -638,6 +650,7 @@ def role_oracle_edits(pic: CheckPicture, keep_lines: bool = True) -> dict:
         out["edits"][SLOTS[s]] = {"steer": steer, "leak": leak}
     out["steer"] = _mean(e["steer"] for e in out["edits"].values())
     out["leak"] = _mean(e["leak"] for e in out["edits"].values())
+    out["main_clothing"] = main_clothing(pic)
     return out
 
 
@@ -668,6 +681,7 @@ def score_check_picture(m: Method, pic: CheckPicture) -> tuple[dict, np.ndarray]
         for (s, k, old, new), after in zip(plan, outs):
             steer, leak = SM.edit_steer_leak(out0, after, pic.slot_regions[s], pic.figure, new, old)
             r["edits"][SLOTS[s]] = {"steer": steer, "leak": leak, "swatch": k}
+    r["main_clothing"] = main_clothing(pic)
     r["steer"] = _mean(e["steer"] for e in r["edits"].values())
     r["leak"] = _mean(e["leak"] for e in r["edits"].values())
     # hints: semantic weights only
@@ -715,8 +729,11 @@ def _per_slot(res: list[dict], key: str, fields: tuple[str, str]) -> dict:
     """Per-slot means of ``fields`` over the pictures' ``key`` entries ("edits" or "clicks"), with
     how many pictures had one; slots no picture had are left out."""
     out = {}
-    for s in SLOTS:
-        vals = [r[key][s] for r in res if s in r[key]]
+    for s in SLOTS + ((MAIN_CLOTHING,) if key == "edits" else ()):
+        if s == MAIN_CLOTHING:  # each picture's own largest clothing slot
+            vals = [r[key][r["main_clothing"]] for r in res if r.get("main_clothing") in r[key]]
+        else:
+            vals = [r[key][s] for r in res if s in r[key]]
         if vals:
             out[s] = {**{f: _mean(v[f] for v in vals) for f in fields}, "n": len(vals)}
     return out
@@ -766,8 +783,9 @@ def markdown_checkset(summary: dict) -> str:
         lines.append("| region oracle (ceiling) | " + _fmt(block["oracle"]) + " |" + " – |" * (len(CHECK_COLUMNS) - 1))
         for row in block["rows"]:
             lines.append(f"| {row['method']} | " + " | ".join(_fmt(row[k], d) for k, _, d in CHECK_COLUMNS) + " |")
-        lines += ["", "Edit steer / leak per slot:", ""] + _per_slot_table(block["rows"], "per_slot", SLOTS,
-                                                                         ("steer", "leak"))
+        title = f"Edit steer / leak per slot ({MAIN_CLOTHING}: each picture's largest of {' / '.join(CLOTHING)}):"
+        lines += ["", title, ""] + _per_slot_table(block["rows"], "per_slot", SLOTS + (MAIN_CLOTHING,),
+                                                   ("steer", "leak"))
         clicked = [row for row in block["rows"] if row.get("per_slot_click")]
         if clicked:
             lines += ["", "Click follow / leak per slot (clicks):", ""] + _per_slot_table(
