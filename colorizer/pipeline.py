@@ -13,6 +13,7 @@ import os
 import threading
 import warnings
 from collections import OrderedDict
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -26,8 +27,8 @@ from .hints import HintError, hint_planes, parse_hints, scale_hints
 from .options import ColorizeOptions
 from .palette import PALETTE_SIZE, Palette, extract_palette, palette_planes
 from .processing import MAX_SIZE, MIN_SIZE, line_mask, load_image, overlay_lines, target_size, to_image, to_tensor
-from .regions import FLAT_MAX_SIDE, flat_neck, flat_seal, flatten_image
-from .render import render_roles, slot_probabilities
+from .regions import flat_neck, flat_seal, flat_size, flatten_image
+from .render import RegionMap, region_map, render_roles, slot_probabilities
 from .roles import DEFAULT_SLOT_COLORS, NUM_SLOTS
 from .semantic import assign_slots, default_slot_palette
 from .weights import load_generator, resolve_weights
@@ -117,7 +118,9 @@ class Colorizer:
         size = int(getattr(model, "inference", {}).get("size", DEFAULT_SIZE))
         self.default_options = ColorizeOptions(size=size)
         self._references: OrderedDict[str, Palette] = OrderedDict()
-        self._structure: OrderedDict[str, GeneratorOutput] = OrderedDict()
+        # per sketch: the network's output and the sketch's regions (see _flat_regions)
+        self._structure: OrderedDict[str, tuple[GeneratorOutput, tuple]] = OrderedDict()
+        self._pool: ThreadPoolExecutor | None = None
 
     @property
     def semantic(self) -> bool:
@@ -356,22 +359,30 @@ class Colorizer:
                                                                      opts.noise_strength, opts.precision,
                                                                      weights_version(self.model))
                                                                     ).encode()).hexdigest()
-            out = self._structure.get(key)
-            if out is None:
-                out = self.run(x, _palette_tensor(default_slot_palette()), planes, noise=opts.noise,
-                               generator=gen, noise_strength=opts.noise_strength, precision=opts.precision)
-                self._structure[key] = out
+            hit = self._structure.get(key)
+            if hit is None:
+                # The sketch's regions depend on its lines only: found in a worker thread while
+                # the network runs (ONNX Runtime and OpenCV leave the interpreter lock free).
+                job = self._worker().submit(self._flat_regions, lines)
+                try:
+                    out = self.run(x, _palette_tensor(default_slot_palette()), planes, noise=opts.noise,
+                                   generator=gen, noise_strength=opts.noise_strength, precision=opts.precision)
+                finally:
+                    regions = job.result()
+                hit = self._structure[key] = (out, regions)
                 while len(self._structure) > STRUCTURE_CACHE:
                     self._structure.popitem(last=False)
             else:
                 self._structure.move_to_end(key)
+            out, regions = hit
         else:
+            regions = None
             out = self.run(x, _palette_tensor(pal), planes, noise=opts.noise, generator=gen,
                            noise_strength=opts.noise_strength, precision=opts.precision)
         color = to_image(out.rgb[0])
         slots = base = shadow = None
         if opts.flat and out.roles is not None and self.semantic:
-            color, base, slots, shadow = self._render_semantic(color, out.roles[0], lines, pal, pins, opts)
+            color, base, slots, shadow = self._render_semantic(color, out.roles[0], lines, pal, pins, opts, regions)
         else:
             if color.size != src.size:
                 color = color.resize(src.size, Image.BICUBIC)
@@ -381,21 +392,37 @@ class Colorizer:
         return ColorizeResult(image=image, color=color, lines=lines, palette=pal, seed=seed, size=(tw, th),
                               slots=slots, base=base, shadow=shadow, hints=pins, options=opts)
 
+    def _worker(self) -> ThreadPoolExecutor:
+        """One worker thread for the work that can run beside the network."""
+        with self._onnx_lock:
+            if self._pool is None:
+                self._pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="colorizer")
+            return self._pool
+
+    @staticmethod
+    def _flat_regions(lines: Image.Image) -> tuple[np.ndarray, RegionMap]:
+        """The line darkness and the :class:`colorizer.render.RegionMap` of the sketch at the size
+        flat colours are rendered at (:func:`flat_size`)."""
+        fw, fh = flat_size(*lines.size)
+        ske = lines.resize((fw, fh), Image.BILINEAR) if lines.size != (fw, fh) else lines
+        dark = line_mask(ske)
+        return dark, region_map(dark, flat_seal(fh, fw), flat_neck(fh, fw))
+
     def _render_semantic(self, color: Image.Image, roles: torch.Tensor, lines: Image.Image, pal: Palette,
-                         pins: list, opts: ColorizeOptions):
-        """Flat colours by role at the sketch's size (at most FLAT_MAX_SIDE, then scaled)."""
+                         pins: list, opts: ColorizeOptions, regions: tuple[np.ndarray, RegionMap]):
+        """Flat colours by role at the sketch's size (at most FLAT_MAX_SIDE, then scaled);
+        ``regions``: :meth:`_flat_regions` of ``lines``."""
         w, h = lines.size
-        scale = min(1.0, FLAT_MAX_SIDE / max(w, h))
-        fw, fh = max(1, round(w * scale)), max(1, round(h * scale))
+        fw, fh = flat_size(w, h)
         col = color.resize((fw, fh), Image.BICUBIC) if color.size != (fw, fh) else color
         logits = roles.float()[None]
         if logits.shape[-2:] != (fh, fw):
             logits = torch.nn.functional.interpolate(logits, size=(fh, fw), mode="bilinear", align_corners=False)
         probs = slot_probabilities(logits[0].numpy(), self.cfg.palette_size)
-        ske = lines.resize((fw, fh), Image.BILINEAR) if lines.size != (fw, fh) else lines
-        r = render_roles(np.asarray(col.convert("RGB")), line_mask(ske), probs, pal.colors,
+        dark, rmap = regions
+        r = render_roles(np.asarray(col.convert("RGB")), dark, probs, pal.colors,
                          pins=scale_hints(pins, (w, h), (fw, fh)), seal=flat_seal(fh, fw),
-                         neck=flat_neck(fh, fw), cel_shading=opts.cel_shading)
+                         neck=flat_neck(fh, fw), cel_shading=opts.cel_shading, regions=rmap)
         image, base = Image.fromarray(r.image, "RGB"), Image.fromarray(r.base, "RGB")
         slots, shadow = r.slots, r.shadow
         if (fw, fh) != (w, h):

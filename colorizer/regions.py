@@ -135,6 +135,13 @@ def nearest_paper(labels: np.ndarray) -> np.ndarray:
     return (near[0] * labels.shape[1] + near[1]).ravel()
 
 
+def flat_size(width: int, height: int) -> tuple[int, int]:
+    """(width, height) flat colours are rendered at for a sketch of this size: the sketch's own,
+    scaled down to at most FLAT_MAX_SIDE on the longer side."""
+    scale = min(1.0, FLAT_MAX_SIDE / max(width, height))
+    return max(1, round(width * scale)), max(1, round(height * scale))
+
+
 def flat_seal(height: int, width: int) -> int:
     """Default gap sealing for a picture of this size: one step per 256 px of the longer side."""
     return max(1, round(max(height, width) / 256))
@@ -277,5 +284,5 @@ def flatten_image(color: Image.Image, sketch: Image.Image, max_side: int = FLAT_
     return img if img.size == sketch.size else img.resize(sketch.size, Image.BICUBIC)
 
 
-__all__ = ["FLAT_MAX_SIDE", "flatten_image", "FlatFillStats", "flat_fill", "flat_neck", "flat_seal", "region_labels",
-           "split_necks"]
+__all__ = ["FLAT_MAX_SIDE", "flatten_image", "FlatFillStats", "flat_fill", "flat_neck", "flat_seal", "flat_size",
+           "region_labels", "split_necks"]

@@ -16,10 +16,11 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+import cv2
 import numpy as np
 from scipy import ndimage
 
-from .regions import region_labels
+from .regions import _CROSS, region_labels
 from .roles import NUM_SLOTS, ROLE_TO_SLOT, ROLES
 
 # A pixel is shadow when its luma is this much (0..255) below the region's median.
@@ -32,6 +33,32 @@ SHADOW_MIN_REGION = 48
 SHADOW_RATIO = (0.55, 0.88)
 # Regions smaller than this (pixels) with no pin take the slot of their largest neighbour
 # region over the ink (specks inside hatching): not needed, they keep their own vote.
+
+
+@dataclass(frozen=True)
+class RegionMap:
+    """The regions of a sketch, which depend on its lines only (not on the network): computed
+    once per sketch, beside the network run, and reused for every swatch edit."""
+    labels: np.ndarray       # (H, W) int32 region labels (0 = ink / seal band)
+    n: int                   # number of regions
+    nearest: np.ndarray      # (H * W,) flat index of every pixel's nearest region pixel
+    has_ink: bool            # some pixel is ink or seal band (label 0)
+
+
+def region_map(darkness: np.ndarray, seal: int = 1, neck: int = 0, threshold: float = 0.5) -> RegionMap:
+    """The :class:`RegionMap` of a line darkness map ((H, W) in [0, 1]): regions enclosed by the
+    ink (darkness > ``threshold``), gaps sealed and regions cut at necks
+    (:func:`colorizer.regions.region_labels`)."""
+    darkness = np.asarray(darkness)
+    labels, n = region_labels(darkness > threshold, seal, neck)
+    w = labels.shape[1]
+    ink = labels == 0
+    if n > 0 and ink.any():
+        near = ndimage.distance_transform_edt(ink, return_distances=False, return_indices=True)
+        nearest = (near[0] * w + near[1]).ravel()
+    else:
+        nearest = np.arange(labels.size)
+    return RegionMap(labels=labels, n=int(n), nearest=nearest, has_ink=bool(ink.any()))
 
 
 @dataclass
@@ -71,6 +98,25 @@ def slot_probabilities(role_logits: np.ndarray, num_slots: int = NUM_SLOTS) -> n
     return out.reshape((num_slots,) + z.shape[1:])
 
 
+def _open_cross(mask: np.ndarray) -> np.ndarray:
+    """``scipy.ndimage.binary_opening(mask)`` (3x3 cross, outside the picture counts as empty),
+    on OpenCV: the same pixels, some fifty times faster."""
+    u = np.ascontiguousarray(mask, dtype=bool).view(np.uint8)
+    e = cv2.erode(u, _CROSS, borderType=cv2.BORDER_CONSTANT, borderValue=0)
+    return cv2.dilate(e, _CROSS, borderType=cv2.BORDER_CONSTANT, borderValue=0).view(bool)
+
+
+def _argmax0(p: np.ndarray) -> np.ndarray:
+    """``p.argmax(axis=0)`` of a (K, N) array, row by row (contiguous passes; the first maximum
+    wins ties, as in NumPy)."""
+    best = p[0].copy()
+    idx = np.zeros(p.shape[1], np.intp)
+    for j in range(1, p.shape[0]):
+        idx[p[j] > best] = j
+        np.maximum(best, p[j], out=best)
+    return idx
+
+
 def _luma(rgb: np.ndarray) -> np.ndarray:
     c = rgb.astype(np.float32)
     return 0.299 * c[..., 0] + 0.587 * c[..., 1] + 0.114 * c[..., 2]
@@ -79,7 +125,7 @@ def _luma(rgb: np.ndarray) -> np.ndarray:
 def render_roles(color: np.ndarray, darkness: np.ndarray, slot_probs: np.ndarray, palette: np.ndarray,
                  pins: list[tuple[int, int, int]] = (), seal: int = 1, neck: int = 0,
                  cel_shading: bool = True,
-                 threshold: float = 0.5) -> RoleRender:
+                 threshold: float = 0.5, regions: RegionMap | None = None) -> RoleRender:
     """Fill each region of the sketch with its slot's colour.
 
     ``color``: (H, W, 3) uint8, the network's colour output at this size;
@@ -87,6 +133,8 @@ def render_roles(color: np.ndarray, darkness: np.ndarray, slot_probs: np.ndarray
     (:func:`slot_probabilities`); ``palette``: (K, 3) uint8 slot colours;
     ``pins``: ``(x, y, slot)`` in this picture's pixels - the region under each
     point takes that slot (a point on the ink pins the nearest region).
+    ``regions``: the sketch's :func:`region_map` when already computed (it must be the one
+    of ``darkness``, ``seal``, ``neck`` and ``threshold``); else it is computed here.
     """
     color = np.asarray(color)
     h, w = darkness.shape
@@ -94,11 +142,14 @@ def render_roles(color: np.ndarray, darkness: np.ndarray, slot_probs: np.ndarray
     if color.shape != (h, w, 3) or slot_probs.shape[1:] != (h, w) or palette.shape != (k, 3):
         raise ValueError(f"render_roles: shapes disagree: colour {color.shape}, darkness {darkness.shape}, "
                          f"slot probabilities {slot_probs.shape}, palette {palette.shape}")
-    labels, n = region_labels(darkness > threshold, seal, neck)
+    if regions is None:
+        regions = region_map(darkness, seal, neck, threshold)
+    elif regions.labels.shape != (h, w):
+        raise ValueError(f"render_roles: region map {regions.labels.shape} for a {h}x{w} picture")
+    labels, n = regions.labels, regions.n
     flat = labels.ravel()
     # Nearest region pixel of every pixel (ink and seal band take their nearest region's colour).
-    near = ndimage.distance_transform_edt(labels == 0, return_distances=False, return_indices=True)
-    nearest = (near[0] * w + near[1]).ravel()
+    nearest = regions.nearest
     votes = np.zeros((n + 1, k), np.float64)
     for s in range(k):
         votes[:, s] = np.bincount(flat, weights=slot_probs[s].ravel(), minlength=n + 1)
@@ -113,7 +164,7 @@ def render_roles(color: np.ndarray, darkness: np.ndarray, slot_probs: np.ndarray
         pix_slots = slot_probs.argmax(axis=0).astype(np.uint8).ravel()
     else:
         pix_slots = region_slots[flat]
-        pix_slots = pix_slots[nearest] if (flat == 0).any() else pix_slots
+        pix_slots = pix_slots[nearest] if regions.has_ink else pix_slots
     slots = pix_slots.reshape(h, w)
     base = palette.astype(np.uint8)[slots]
 
@@ -127,8 +178,10 @@ def render_roles(color: np.ndarray, darkness: np.ndarray, slot_probs: np.ndarray
         starts = np.concatenate([[0], np.cumsum(counts[1:])[:-1]])
         med = np.zeros(n + 1, np.float32)
         has = counts[1:] > 0
-        # per-region median luma in 1/8 steps: one sort of (region, luma) keys
-        keys = np.sort(reg.astype(np.int64) * 4096 + np.round(luma[inside] * 8).astype(np.int64))
+        # per-region median luma in 1/8 steps: one sort of (region, luma) keys (32-bit while they fit:
+        # half the time of a 64-bit sort)
+        kt = np.int32 if n < 2**31 // 4096 - 1 else np.int64
+        keys = np.sort(reg.astype(kt) * 4096 + np.round(luma[inside] * 8).astype(kt))
         mid = starts + (counts[1:] - 1) // 2
         med[1:][has] = (keys[mid[has]] % 4096) / 8.0
         dark = np.zeros(h * w, bool)
@@ -136,8 +189,8 @@ def render_roles(color: np.ndarray, darkness: np.ndarray, slot_probs: np.ndarray
         # A darker patch the role head gives to another part (hair painted into a face) is a
         # part boundary the lines do not show, not a shadow: shade only where the pixel's own
         # most likely slot is its region's.
-        dark &= slot_probs.reshape(k, -1).argmax(axis=0) == pix_slots
-        dark = ndimage.binary_opening(dark.reshape(h, w), iterations=1).ravel()
+        dark &= _argmax0(slot_probs.reshape(k, -1)) == pix_slots
+        dark = _open_cross(dark.reshape(h, w)).ravel()
         dark &= flat > 0
         dcount = np.bincount(flat[dark], minlength=n + 1)
         dsum = np.bincount(flat[dark], weights=luma[dark], minlength=n + 1)
@@ -156,4 +209,4 @@ def render_roles(color: np.ndarray, darkness: np.ndarray, slot_probs: np.ndarray
                       regions=labels.astype(np.int32), region_slots=region_slots)
 
 
-__all__ = ["RoleRender", "render_roles", "role_to_slot_matrix", "slot_probabilities"]
+__all__ = ["RegionMap", "RoleRender", "region_map", "render_roles", "role_to_slot_matrix", "slot_probabilities"]

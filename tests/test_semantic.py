@@ -446,3 +446,61 @@ def test_reference_views_are_averaged_and_checked(sem):
         sem.segment(ref, views=("crayon",))
     with pytest.raises(ValueError, match="at least one view"):
         sem.segment(ref, views=())
+
+
+def test_render_helpers_match_numpy_and_scipy():
+    """The fast cel-shading helpers give exactly what NumPy's argmax and SciPy's opening give."""
+    from scipy import ndimage
+
+    from colorizer.render import _argmax0, _open_cross
+
+    rng = np.random.default_rng(3)
+    for _ in range(20):
+        h, w = (int(v) for v in rng.integers(1, 70, 2))
+        m = rng.random((h, w)) < rng.random()
+        assert (_open_cross(m) == ndimage.binary_opening(m, iterations=1)).all()
+        p = rng.integers(0, 3, (int(rng.integers(1, 9)), h * w)).astype(np.float32)  # many ties
+        assert (_argmax0(p) == p.argmax(axis=0)).all()
+
+
+def test_render_roles_with_a_precomputed_region_map():
+    from colorizer.render import region_map
+
+    ink, left, right = boxes()
+    ink = ink.astype(np.float32)
+    probs = probs_everywhere(SLOT_INDEX["skin"])
+    probs[:, 9:55, 33:55] = 0.02
+    probs[SLOT_INDEX["hair"], 9:55, 33:55] = 0.84
+    color = np.full((64, 64, 3), 200, np.uint8)
+    color[10:28, 10:30] = 100                   # a shadow for the cel shading
+    r1 = render_roles(color, ink, probs, PALETTE, pins=[(20, 30, SLOT_INDEX["top"])], seal=1, neck=2)
+    rm = region_map(ink, seal=1, neck=2)
+    r2 = render_roles(color, ink, probs, PALETTE, pins=[(20, 30, SLOT_INDEX["top"])], seal=1, neck=2, regions=rm)
+    for a, b in ((r1.image, r2.image), (r1.slots, r2.slots), (r1.shadow, r2.shadow), (r1.regions, r2.regions)):
+        assert (a == b).all()
+    assert rm.n == int(rm.labels.max()) and rm.has_ink
+    with pytest.raises(ValueError, match="region map"):
+        render_roles(color[:32, :32], ink[:32, :32], probs[:, :32, :32], PALETTE, regions=rm)
+
+
+def test_regions_found_beside_the_network_and_kept_for_swatch_edits(sem, monkeypatch):
+    """Flat colours: the sketch's regions are computed in the worker thread while the network
+    runs, once per sketch: a swatch edit re-renders from the cache without either."""
+    import threading
+
+    from colorizer import pipeline as P
+    from colorizer.pipeline import DEFAULT_PALETTE
+
+    sem._structure.clear()
+    sketch = Image.new("L", (64, 64), 255)
+    ImageDraw.Draw(sketch).ellipse([8, 8, 56, 56], outline=0, width=2)
+    threads, runs = [], []
+    real_map, real_run = P.region_map, sem.run
+    monkeypatch.setattr(P, "region_map", lambda *a, **k: threads.append(threading.current_thread().name)
+                        or real_map(*a, **k))
+    monkeypatch.setattr(sem, "run", lambda *a, **k: runs.append(1) or real_run(*a, **k))
+    a = sem(sketch, palette=DEFAULT_PALETTE, flat=True, seed=0)
+    used = int(np.bincount(a.slots.ravel()).argmax())
+    b = sem(sketch, palette=Palette.from_hex(DEFAULT_PALETTE).replace(used, "#00ff00"), flat=True, seed=0)
+    assert len(threads) == 1 and threads[0].startswith("colorizer") and len(runs) == 1
+    assert (a.slots == b.slots).all() and a.image.tobytes() != b.image.tobytes()
