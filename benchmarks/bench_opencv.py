@@ -39,9 +39,9 @@ from scipy import ndimage  # noqa: E402
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from colorizer import regions  # noqa: E402
+from colorizer import regions, render  # noqa: E402
 from colorizer.processing import line_mask  # noqa: E402
-from train import lines  # noqa: E402
+from colorizer import lines  # noqa: E402
 
 cv2.setNumThreads(1)
 try:
@@ -54,10 +54,11 @@ except ImportError:  # torch is not needed here
 
 # -- the old code -------------------------------------------------------------------------
 
-def old_region_labels(ink, seal=1):
+def old_region_labels(ink, seal=1, neck=0):
     if seal > 0:
         ink = ndimage.binary_dilation(ink, structure=ndimage.generate_binary_structure(2, 1), iterations=seal)
-    return ndimage.label(~ink)
+    labels, n = ndimage.label(~ink)
+    return regions.split_necks(labels.astype(np.int32), n, neck) if neck > 0 and n > 1 else (labels, n)
 
 
 def old_nearest_paper(labels):
@@ -216,7 +217,19 @@ def main() -> None:
             patched(old_regions_patches())(lambda: regions.flat_fill(color, dark, seal=seal)[0]),
             lambda: regions.flat_fill(color, dark, seal=seal)[0])
 
-        # train/lines.py (line extraction, line-width augmentation)
+        # colorizer/render.py (cel shading of semantic flat colours)
+        shade = dark < 0.2
+        probs = np.random.default_rng(0).random((9, size * size), dtype=np.float32)
+        keys = labels[labels > 0].astype(np.int64) * 4096 + np.random.default_rng(1).integers(
+            0, 2041, int((labels > 0).sum()))
+        row("render: shadow opening (cross), scipy vs cv2", size,
+            lambda: ndimage.binary_opening(shade, iterations=1), lambda: render._open_cross(shade))
+        row("render: argmax of 9 slot probabilities, axis 0 vs row by row", size,
+            lambda: probs.argmax(axis=0), lambda: render._argmax0(probs))
+        row("render: region median sort, 64- vs 32-bit keys", size,
+            lambda: np.sort(keys), lambda: np.sort(keys.astype(np.int32)))
+
+        # colorizer/lines.py (line extraction, line-width augmentation)
         for sigma in (0.6, 1.8):
             row(f"lines: gaussian sigma {sigma} (float32)", size,
                 lambda: old_gaussian(gray, sigma), lambda: lines.gaussian(gray, sigma))
@@ -267,7 +280,8 @@ def main() -> None:
     notes = [
         "",
         "Rows without *(candidate)* are what ships (`colorizer.regions.region_labels`, `colorizer.lines.gaussian`, "
-        "`grey_dilate`, `grey_erode`, `binary_open`, `binary_dilate`).",
+        "`grey_dilate`, `grey_erode`, `binary_open`, `binary_dilate`, `colorizer.render._open_cross`, `_argmax0`, "
+        "the 32-bit median keys of `render_roles`).",
         "*(candidate)* rows were not adopted: OpenCV's distance transform with labels only approximates the",
         "Euclidean distance (mask 5), so ink pixels take the colour of a different (sometimes farther) region",
         "pixel; OpenCV's resizes use other kernels than PIL's (INTER_CUBIC a = -0.75 vs PIL's a = -0.5 and no",

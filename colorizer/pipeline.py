@@ -121,6 +121,7 @@ class Colorizer:
         # per sketch: the network's output and the sketch's regions (see _flat_regions)
         self._structure: OrderedDict[str, tuple[GeneratorOutput, tuple]] = OrderedDict()
         self._pool: ThreadPoolExecutor | None = None
+        self._pool_lock = threading.Lock()
 
     @property
     def semantic(self) -> bool:
@@ -394,7 +395,7 @@ class Colorizer:
 
     def _worker(self) -> ThreadPoolExecutor:
         """One worker thread for the work that can run beside the network."""
-        with self._onnx_lock:
+        with self._pool_lock:
             if self._pool is None:
                 self._pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="colorizer")
             return self._pool
