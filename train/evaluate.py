@@ -616,27 +616,33 @@ def main_clothing(pic: CheckPicture) -> str | None:
 
 
 def role_oracle_edits(pic: CheckPicture, keep_lines: bool = True) -> dict:
-    """Edit steer and leak of flat colours with perfect roles: every line-enclosed region takes
-    its true majority slot (``region_slots``; the ink its nearest region's slot, as
-    ``colorizer.render.render_roles`` gives it), each slot its true colour (absent slots the
-    default), lines multiplied on top like the pipeline. Every edited slot's colour is replaced
-    as in :func:`score_check_picture`; the figures are the ceiling of a flat fill of this line
-    art for any role head: pixels a region shares with another part move with that region's slot.
-    Returns ``{"edits": {slot name: {"steer", "leak"}}, "steer", "leak"}``."""
-    from colorizer.regions import nearest_paper
+    """Edit steer and leak of flat colours with perfect roles: the pipeline's region rendering
+    (``colorizer.render.render_roles``, no cel shading) fed the true slots as its role
+    probabilities, so every line-enclosed region takes its true majority slot and the ink its
+    nearest region's; each slot its true colour (absent slots the default), lines multiplied on top
+    like the pipeline. Every edited slot's colour is replaced as in :func:`score_check_picture`; the
+    figures are the ceiling of a flat fill of this line art for any role head: pixels a region
+    shares with another part move with that region's slot.
+    Returns ``{"edits": {slot name: {"steer", "leak"}}, "steer", "leak", "main_clothing"}``."""
+    from colorizer.processing import line_mask
+    from colorizer.regions import flat_neck, flat_seal
+    from colorizer.render import region_map, render_roles
     from colorizer.roles import DEFAULT_SLOT_COLORS
 
-    regions, major = region_slots(pic.sketch, labels_to_slots(pic.labels))
-    slot_of = np.maximum(major, 0).astype(np.int64)
-    pix = slot_of[regions]
-    if int(regions.max()) > 0 and (regions == 0).any():
-        pix = pix.ravel()[nearest_paper(regions)].reshape(regions.shape)
+    dark = line_mask(pic.sketch)
+    h, w = dark.shape
+    slots = labels_to_slots(pic.labels)
+    truth = (slots[None] == np.arange(NUM_SLOTS)[:, None, None]).astype(np.float32)  # unknown, line: none
+    regions = region_map(dark, flat_seal(h, w), flat_neck(h, w), LINE_THRESHOLD)
     colours = Palette.from_hex(list(DEFAULT_SLOT_COLORS), NUM_SLOTS).colors.astype(np.uint8)
     for s, c in pic.true_colors.items():
         colours[s] = c
+    no_shading = np.zeros((h, w, 3), np.uint8)
 
     def render(cols: np.ndarray) -> np.ndarray:
-        img = Image.fromarray(cols[pix], "RGB")
+        r = render_roles(no_shading, dark, truth, cols, cel_shading=False, threshold=LINE_THRESHOLD,
+                         regions=regions)
+        img = Image.fromarray(r.image, "RGB")
         return np.asarray(overlay_lines(img, pic.sketch) if keep_lines else img)
 
     before = render(colours)
