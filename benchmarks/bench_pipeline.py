@@ -34,7 +34,7 @@ from colorizer.processing import to_tensor  # noqa: E402
 
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    ap.add_argument("--weights", default=str(ROOT / "weights"))
+    ap.add_argument("--weights", default=str(ROOT / "colorizer" / "pretrained"))
     ap.add_argument("--sketch", default=str(ROOT / "examples/sketches/girl.png"))
     ap.add_argument("--palette", default="#ffffff,#f6d7c3,#3b3a4f,#c8553d,#5b7db1,#f2c14e,#8fb996,#e8a0b4,#2b2b2b")
     ap.add_argument("--threads", type=int, default=2)

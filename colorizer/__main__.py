@@ -62,7 +62,7 @@ def build_parser() -> argparse.ArgumentParser:
                     help="one colour per region enclosed by the lines (--no-flat: the raw network)")
     ap.add_argument("--cel-shading", action=argparse.BooleanOptionalAction, default=DEFAULTS.cel_shading,
                     help="with flat colours, a shadow tone where the network painted one")
-    ap.add_argument("--weights", help="weights folder (default: COLORIZER_WEIGHTS, then weights/)")
+    ap.add_argument("--weights", help="weights folder (default: COLORIZER_WEIGHTS, then the packaged colorizer/pretrained/)")
     ap.add_argument("--random-weights", metavar="PRESET",
                     help="use untrained weights of a preset (tests and benchmarks only)")
     ap.add_argument("--device", help="cpu or cuda (default: cuda when available)")

@@ -33,7 +33,7 @@ def build_parser() -> argparse.ArgumentParser:
     ap = argparse.ArgumentParser(prog="python -m colorizer.export_onnx", description=__doc__,
                                  formatter_class=argparse.RawDescriptionHelpFormatter)
     src = ap.add_mutually_exclusive_group()
-    src.add_argument("--weights", help="weights folder (default: COLORIZER_WEIGHTS, then weights/)")
+    src.add_argument("--weights", help="weights folder (default: COLORIZER_WEIGHTS, then the packaged colorizer/pretrained/)")
     src.add_argument("--random-weights", metavar="PRESET", help="untrained weights of a preset (for tests)")
     ap.add_argument("--out", required=True, help="the .onnx file to write")
     ap.add_argument("--opset", type=int, default=None, help="ONNX opset (default: 17)")

@@ -3,7 +3,7 @@
 Lookup order for :func:`resolve_weights`:
   1. an explicit path (a folder, or a ``.safetensors`` file beside a config.json),
   2. the ``COLORIZER_WEIGHTS`` environment variable,
-  3. the ``weights/`` folder shipped with this repository,
+  3. the ``colorizer/pretrained/`` folder shipped inside the package,
   4. a Hugging Face Hub repository at a pinned revision (through huggingface_hub,
      which also finds it in the local Hub cache when offline).
 Loading is strict (every key and shape must match the config) and never
@@ -25,14 +25,14 @@ from .generator import Generator
 CONFIG_NAME = "config.json"
 WEIGHTS_NAME = "model.safetensors"
 ENV_VAR = "COLORIZER_WEIGHTS"
-REPO_WEIGHTS = Path(__file__).resolve().parent.parent / "weights"
+REPO_WEIGHTS = Path(__file__).resolve().parent / "pretrained"
 HUB_REPO = "anime-sketch-colorizer/colorizer-default"
 # Pinned revision of HUB_REPO that this version of the library was tested with.
 HUB_REVISION = "v0.1.0"
 
 HOW_TO_GET = (
     "Pass a weights folder (config.json + model.safetensors), set COLORIZER_WEIGHTS, "
-    "keep the repository's weights/ folder, or train your own with `python -m train` "
+    "reinstall the package (it ships colorizer/pretrained/), or train your own with `python -m train` "
     "and export them with `python -m train.export`."
 )
 

@@ -139,7 +139,7 @@ def table(name: str, conf: np.ndarray) -> list[str]:
 
 def main(argv=None) -> int:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    ap.add_argument("--weights", nargs="+", default=[str(ROOT / "weights")])
+    ap.add_argument("--weights", nargs="+", default=[str(ROOT / "colorizer" / "pretrained")])
     src = ap.add_mutually_exclusive_group(required=True)
     src.add_argument("--checkset", help="a check set folder (python -m train.data checkset)")
     src.add_argument("--data", help="a corpus split folder with sketch/ and labels/ (e.g. data/val)")

@@ -29,7 +29,7 @@ from train.evaluate import kmeans_palette  # noqa: E402
 
 def main(argv=None) -> int:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    ap.add_argument("--weights", default=str(ROOT / "weights"))
+    ap.add_argument("--weights", default=str(ROOT / "colorizer" / "pretrained"))
     ap.add_argument("--data", default=str(ROOT / "data/val"))
     ap.add_argument("--limit", type=int, default=40)
     ap.add_argument("--drops", type=float, nargs="+", default=[14.0, 22.0, 30.0])

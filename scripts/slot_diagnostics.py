@@ -44,7 +44,7 @@ from train.evaluate import CHECK_SUBSETS, _check_ids, figure_hints, load_check_p
 
 def main(argv=None) -> int:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    ap.add_argument("--weights", default=str(ROOT / "weights"))
+    ap.add_argument("--weights", default=str(ROOT / "colorizer" / "pretrained"))
     ap.add_argument("--checkset", default=str(ROOT / "data/checkset"))
     ap.add_argument("--limit", type=int, default=30)
     ap.add_argument("--views", nargs="+", default=["colour", "xdog", "outline", "xdog+outline"])

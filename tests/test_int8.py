@@ -30,7 +30,7 @@ from colorizer import onnx_backend  # noqa: E402
 from colorizer.onnx_backend import OnnxGenerator, calibration_sketches  # noqa: E402
 
 ROOT = Path(__file__).resolve().parents[1]
-SHIPPED = ROOT / "weights"
+SHIPPED = ROOT / "colorizer" / "pretrained"
 EXAMPLES = sorted((ROOT / "examples" / "sketches").glob("*.png"))
 
 

@@ -29,7 +29,7 @@ from colorizer.onnx_backend import (OnnxGenerator, draw_noise, input_names, outp
                                     weights_hash)
 
 ROOT = Path(__file__).resolve().parents[1]
-SHIPPED = ROOT / "weights"
+SHIPPED = ROOT / "colorizer" / "pretrained"
 
 
 @pytest.fixture(autouse=True)

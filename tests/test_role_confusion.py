@@ -28,14 +28,14 @@ def test_table_reports_recall_and_the_main_confusion():
 
 def test_confusion_of_the_shipped_weights_on_a_check_set(checkset, tmp_path):  # noqa: F811
     out, sheet = tmp_path / "rc.md", tmp_path / "rc.png"
-    assert RC.main(["--weights", str(ROOT / "weights"), "--checkset", str(checkset), "--subset", "generator",
+    assert RC.main(["--weights", str(ROOT / "colorizer" / "pretrained"), "--checkset", str(checkset), "--subset", "generator",
                     "--size", "96", "--net-size", "96", "--out", str(out), "--sheet", str(sheet)]) == 0
     text = out.read_text()
     assert "pooled accuracy" in text and "| true slot |" in text
     n = len(list((checkset / "generator" / "sketch").glob("*.png")))
     assert Image.open(sheet).size == (3 * 256, n * 256)
     with pytest.raises(SystemExit):
-        RC.main(["--weights", str(ROOT / "weights"), "--data", str(tmp_path / "nothing")])
+        RC.main(["--weights", str(ROOT / "colorizer" / "pretrained"), "--data", str(tmp_path / "nothing")])
 
 
 def test_close_up_blows_up_the_top_of_the_figure():
