@@ -1,4 +1,4 @@
-"""The layered exports in real painting programs (slow; each is skipped when its program is missing).
+"""The layered exports in real painting programs (integration tier; each is skipped when its program is missing).
 
 Install them with ``apt-get install -y gimp krita xvfb`` (Debian). GIMP 2.10 runs headless
 (``gimp -i -b '(script-fu ...)'``): it opens the PSD, lists its layers and flattens the
@@ -21,7 +21,7 @@ from PIL import Image
 from colorizer import Colorizer, preset
 from colorizer.layered import layer_stack, save_layered
 
-pytestmark = pytest.mark.slow
+pytestmark = pytest.mark.integration
 
 ROOT = Path(__file__).resolve().parent.parent
 SKETCH = ROOT / "examples" / "sketches" / "girl.png"
