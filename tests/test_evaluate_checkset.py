@@ -1,4 +1,4 @@
-"""train.evaluate --checkset: slot accuracy, oracle, cross-reference, edits and hints through the
+"""python -m train.eval checkset: slot accuracy, oracle, cross-reference, edits and hints through the
 pipeline, on a hand-made check set with known answers."""
 
 from __future__ import annotations
@@ -14,7 +14,10 @@ from PIL import Image, ImageDraw
 from colorizer import Colorizer, preset
 from colorizer.generator import Generator
 from colorizer.roles import NUM_ROLES, NUM_SLOTS, ROLE_INDEX, SLOT_INDEX, SLOTS as SLOTS_NAMES, labels_to_slots
-from train import evaluate as E
+from train.eval import checkset as E
+from train.eval import report as R
+from train.eval.cli import main as cli_main
+from train.eval.methods import build_methods, kmeans_palette
 
 SIZE = 96
 SKIN, HAIR, TOP = (240, 200, 180), (120, 60, 40), (40, 120, 200)
@@ -97,7 +100,7 @@ def test_loading_a_check_picture(checkset):
 
 def test_known_answers_for_the_flat_fill_baseline(checkset):
     pic = E.load_check_picture(checkset, "generator", "g0", SIZE, index=0, edits=0)
-    flat = next(m for m in E.build_methods({}, SIZE) if m.name == "baseline: flat fill")
+    flat = next(m for m in build_methods({}, SIZE) if m.name == "baseline: flat fill")
     r, out = E.score_check_picture(flat, pic)
     # flat fill paints every enclosed region in the most common non-white colour: the top's
     fig = pic.figure
@@ -114,7 +117,7 @@ def test_known_answers_for_the_flat_fill_baseline(checkset):
 def test_hints_pin_regions_to_their_true_slots(checkset):
     pic = E.load_check_picture(checkset, "generator", "g0", SIZE, index=0, edits=1)
     c = semantic_colorizer(true_segmentation=True)
-    m = E.build_methods({"sem": c}, SIZE, baselines=False)[0]
+    m = build_methods({"sem": c}, SIZE, baselines=False)[0]
     m.options = m.options.replace(cel_shading=False)  # the untrained network's shading would move colours
     pal = m.palette(pic.reference_self, "x")
     assert [pal.to_hex()[SLOT_INDEX[s]] for s in ("skin", "hair", "top")] == ["#f0c8b4", "#783c28", "#2878c8"]
@@ -138,33 +141,33 @@ def test_evaluate_checkset_end_to_end_and_cli(checkset, tmp_path):
     for subset, block in summary["subsets"].items():
         assert block["n"] == 2 and block["oracle"] == 1.0
         rows = {r["method"]: r for r in block["rows"]}
-        assert set(rows) == {E.ROLE_CEILING, "sem", "plain", "baseline: sketch", "baseline: flat fill"}
-        ceiling = rows.pop(E.ROLE_CEILING)    # no model: edits only
+        assert set(rows) == {R.ROLE_CEILING, "sem", "plain", "baseline: sketch", "baseline: flat fill"}
+        ceiling = rows.pop(R.ROLE_CEILING)    # no model: edits only
         assert math.isfinite(ceiling["steer"]) and math.isfinite(ceiling["leak"]) and math.isnan(ceiling["slot"])
         for name, row in rows.items():
             for k in ("slot", "steer", "leak", "psnr", "ssim"):
                 assert math.isfinite(row[k]), (subset, name, k)
             assert math.isfinite(row["cross"]) == (subset == "generator")
             assert math.isfinite(row["hint3"]) == (name == "sem")
-            assert set(row["per_slot"]) == {"background", "skin", "hair", "top", E.MAIN_CLOTHING}
-            assert row["per_slot"][E.MAIN_CLOTHING] == row["per_slot"]["top"]  # the only clothing
+            assert set(row["per_slot"]) == {"background", "skin", "hair", "top", R.MAIN_CLOTHING}
+            assert row["per_slot"][R.MAIN_CLOTHING] == row["per_slot"]["top"]  # the only clothing
         assert (out / f"grid_{subset}.png").is_file()
     md = (out / "results.md").read_text()
     assert "## ardentryst (2 pictures)" in md and "## generator (2 pictures)" in md
-    assert "| region oracle (ceiling) | 1.000 |" in md and "| sem |" in md and f"| {E.ROLE_CEILING} |" in md
+    assert "| region oracle (ceiling) | 1.000 |" in md and "| sem |" in md and f"| {R.ROLE_CEILING} |" in md
     saved = json.loads((out / "results.json").read_text())
     assert saved["config"]["edits"] == 0 and len(saved["per_picture"]["generator"]["sem"]) == 2
     grid = Image.open(out / "grid_generator.png")
     assert grid.size == (48 * (3 + 4 + 1), 16 + 2 * 48)   # sketch, palette, oracle, 4 methods, truth
     # the command line
-    assert E.main(["--random-weights", "tiny", "--checkset", str(checkset), "--size", str(SIZE), "--subsets",
+    assert cli_main(["checkset", "--random-weights", "tiny", "--checkset", str(checkset), "--size", str(SIZE), "--subsets",
                    "generator", "--out", str(tmp_path / "cli"), "--no-progress", "--threads", "1"]) == 0
     assert "## generator (2 pictures)" in (tmp_path / "cli" / "results.md").read_text()
     # --no-shading: a row with cel shading off, whose options say so
-    methods = E.build_methods({"sem": models["sem"]}, SIZE, no_shading=True, baselines=False)
+    methods = build_methods({"sem": models["sem"]}, SIZE, no_shading=True, baselines=False)
     assert [m.name for m in methods] == ["sem", "sem (no cel shading)"]
     assert methods[0].options.cel_shading and not methods[1].options.cel_shading
-    assert E.main(["--random-weights", "tiny", "--checkset", str(checkset), "--size", str(SIZE), "--subsets",
+    assert cli_main(["checkset", "--random-weights", "tiny", "--checkset", str(checkset), "--size", str(SIZE), "--subsets",
                    "generator", "--out", str(tmp_path / "ns"), "--no-progress", "--threads", "1", "--no-shading"]) == 0
     assert "| random tiny (no cel shading) |" in (tmp_path / "ns" / "results.md").read_text()
     with pytest.raises(SystemExit, match="not a check set"):
@@ -187,7 +190,7 @@ class HalvesColourer:
         return ColorizeOptions(**kw)
 
     def extract_palette(self, reference):
-        return E.kmeans_palette(reference)
+        return kmeans_palette(reference)
 
     def batch(self, sketches, palettes=None, options=None, hints=None):
         from types import SimpleNamespace
@@ -262,7 +265,7 @@ def test_role_ceiling_edits_move_what_a_region_shares(tmp_path, gap):
 
     root = tmp_path / "cs"
     build_checkset(root, size=64, generator_count=1, subsets=["generator"], generate=generate)
-    pid = E._check_ids(root, "generator")[0]
+    pid = E.check_ids(root, "generator")[0]
     pic = E.load_check_picture(root, "generator", pid, 64, 0, 0)
     r = E.role_oracle_edits(pic)
     skin, hair = r["edits"]["skin"], r["edits"]["hair"]
@@ -289,11 +292,11 @@ def test_main_clothing_is_the_largest_edited_clothing_slot():
     res = [{"edits": {"top": {"steer": 1.0, "leak": 0.0}, "outer": {"steer": 0.5, "leak": 0.2}},
             "main_clothing": "outer"},
            {"edits": {"top": {"steer": 0.0, "leak": 0.1}}, "main_clothing": "top"}, {"edits": {}}]
-    per = E._per_slot(res, "edits", ("steer", "leak"))
-    assert per[E.MAIN_CLOTHING] == {"steer": 0.25, "leak": pytest.approx(0.15), "n": 2}
+    per = E.per_slot(res, "edits", ("steer", "leak"))
+    assert per[R.MAIN_CLOTHING] == {"steer": 0.25, "leak": pytest.approx(0.15), "n": 2}
     assert per["top"]["n"] == 2 and per["outer"]["n"] == 1
     clicks = [{"clicks": {"top": {"follow": 1.0, "leak": 0.0}}, "main_clothing": "top"}]
-    assert set(E._per_slot(clicks, "clicks", ("follow", "leak"))) == {"top"}
+    assert set(E.per_slot(clicks, "clicks", ("follow", "leak"))) == {"top"}
 
 
 class PartColourer:
@@ -322,7 +325,7 @@ class PartColourer:
     def batch(self, sketches, palettes=None, options=None, hints=None):
         from types import SimpleNamespace
 
-        from train.slot_metrics import sketch_regions
+        from train.eval.slot_metrics import sketch_regions
 
         out = []
         for i, (s, p) in enumerate(zip(sketches, palettes)):
@@ -360,16 +363,16 @@ def test_click_follow_known_answers(tmp_path):
     assert not (slots == b).any() and 8 < x < 26      # an absent slot; the click in the larger (left) box
     rows = {}
     for spread in (True, False):
-        m = E.build_methods({"c": PartColourer(slots, spread)}, SIZE, baselines=False)[0]
+        m = build_methods({"c": PartColourer(slots, spread)}, SIZE, baselines=False)[0]
         rows[spread], _ = E.score_check_picture(m, pic)
     assert rows[True]["clicks"]["hair"]["follow"] == pytest.approx(1.0)
     assert rows[False]["clicks"]["hair"]["follow"] == pytest.approx(0.0)
     assert rows[True]["click_leak"] == pytest.approx(0.0) and rows[False]["click_leak"] == pytest.approx(0.0)
     assert rows[True]["slot"] == pytest.approx(1.0)
-    md = E.markdown_checkset({"config": {"checkset": "x", "size": SIZE, "net_size": SIZE, "options": "-",
+    md = R.markdown_checkset({"config": {"checkset": "x", "size": SIZE, "net_size": SIZE, "options": "-",
                                          "edits_desc": "all"}, "runtime_s": 0.0,
                               "subsets": {"ardentryst": {"n": 1, "oracle": 1.0, "rows": [
-                                  {"method": "c", **{k: rows[True].get(k, math.nan) for k, _, _ in E.CHECK_COLUMNS},
+                                  {"method": "c", **{k: rows[True].get(k, math.nan) for k, _, _ in R.CHECK_COLUMNS},
                                    "per_slot": {}, "per_slot_click": {"hair": {"follow": 1.0, "leak": 0.0, "n": 1}}}]}}})
     assert "| Click follow | Click leak |" in md and "Click follow / leak per slot" in md
     assert "| c | – | 1.00 / 0.00 (1) | – |" in md     # the click table: skin, hair, eyes, ...

@@ -7,8 +7,8 @@ import numpy as np
 import pytest
 from PIL import Image, ImageDraw
 
-from train import metrics as M
-from train.baselines import background_mask, fill_color, flat_fill, line_pixels, sketch_baseline
+from train.eval import metrics as M
+from train.eval.baselines import background_mask, fill_color, flat_fill, line_pixels, sketch_baseline
 
 RED, GREEN, BLUE, WHITE, BLACK = (220, 30, 30), (30, 180, 60), (40, 60, 200), (255, 255, 255), (0, 0, 0)
 
@@ -153,7 +153,8 @@ def write_pairs(root, n=3, size=64):
 
 def test_harness_end_to_end(tmp_path):
     from colorizer import Colorizer, preset
-    from train.evaluate import evaluate, main
+    from train.eval.cli import main
+    from train.eval.pairs import evaluate_pairs as evaluate
 
     data = write_pairs(tmp_path)
     out = tmp_path / "eval"
@@ -180,7 +181,7 @@ def test_harness_end_to_end(tmp_path):
     assert data_json["n_images"] == 3
     assert "| tiny | matched |" in (out / "results.md").read_text()
     # the command line, with --random-weights
-    assert main(["--random-weights", "tiny", "--data", str(data), "--size", "64", "--out", str(tmp_path / "cli"),
+    assert main(["pairs", "--random-weights", "tiny", "--data", str(data), "--size", "64", "--out", str(tmp_path / "cli"),
                  "--no-progress", "--threads", "1"]) == 0
     assert (tmp_path / "cli" / "grid.png").is_file()
 
@@ -189,7 +190,8 @@ def test_harness_scores_exactly_what_the_pipeline_returns(tmp_path):
     """Every model row is Colorizer.batch with the weights' defaults (flat colours, lines on top):
     the harness neither resizes nor overlays lines itself."""
     from colorizer import Colorizer, preset
-    from train.evaluate import build_methods, find_pairs, load_sample
+    from train.eval.methods import build_methods
+    from train.eval.pairs import find_pairs, load_sample
 
     data = write_pairs(tmp_path, n=2, size=80)
     c = Colorizer.from_random(preset("tiny"))
@@ -213,7 +215,7 @@ def test_harness_scores_exactly_what_the_pipeline_returns(tmp_path):
 
 def test_harness_keep_lines_rows(tmp_path):
     from colorizer import Colorizer, preset
-    from train.evaluate import evaluate
+    from train.eval.pairs import evaluate_pairs as evaluate
 
     data = write_pairs(tmp_path, n=2)
     summary = evaluate({"tiny": Colorizer.from_random(preset("tiny"))}, data, tmp_path / "e", size=64,
@@ -224,7 +226,8 @@ def test_harness_keep_lines_rows(tmp_path):
 
 def test_harness_flat_rows_net_size_and_grid(tmp_path):
     from colorizer import Colorizer, preset
-    from train.evaluate import evaluate, main
+    from train.eval.cli import main
+    from train.eval.pairs import evaluate_pairs as evaluate
 
     data = write_pairs(tmp_path, n=2, size=128)
     out = tmp_path / "e"
@@ -239,6 +242,6 @@ def test_harness_flat_rows_net_size_and_grid(tmp_path):
     # flat fill of the circle drawings: the ground truth is flat, so flattening moves the
     # untrained network's output towards it on PSNR
     assert by[("tiny + flat", "matched")]["psnr"] >= by[("tiny (raw)", "matched")]["psnr"] - 0.5
-    assert main(["--random-weights", "tiny", "--data", str(data), "--size", "128", "--net-size", "64",
+    assert main(["pairs", "--random-weights", "tiny", "--data", str(data), "--size", "128", "--net-size", "64",
                  "--flat", "--out", str(tmp_path / "cli"), "--no-progress", "--threads", "1"]) == 0
     assert "models ran at 64 px" in (tmp_path / "cli" / "results.md").read_text()

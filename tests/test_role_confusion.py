@@ -1,8 +1,7 @@
-"""scripts/role_confusion.py on the hand-made check set of test_evaluate_checkset, shipped weights."""
+"""python -m train.eval role-confusion on the hand-made check set of test_evaluate_checkset, shipped weights."""
 
 from __future__ import annotations
 
-import importlib.util
 from pathlib import Path
 
 import numpy as np
@@ -11,10 +10,10 @@ from PIL import Image
 
 from test_evaluate_checkset import checkset  # noqa: F401  (the fixture)
 
+from train.eval import confusion as RC
+from train.eval.cli import main
+
 ROOT = Path(__file__).resolve().parents[1]
-spec = importlib.util.spec_from_file_location("role_confusion", ROOT / "scripts" / "role_confusion.py")
-RC = importlib.util.module_from_spec(spec)
-spec.loader.exec_module(RC)
 
 
 def test_table_reports_recall_and_the_main_confusion():
@@ -28,14 +27,14 @@ def test_table_reports_recall_and_the_main_confusion():
 
 def test_confusion_of_the_shipped_weights_on_a_check_set(checkset, tmp_path):  # noqa: F811
     out, sheet = tmp_path / "rc.md", tmp_path / "rc.png"
-    assert RC.main(["--weights", str(ROOT / "colorizer" / "pretrained"), "--checkset", str(checkset), "--subset", "generator",
+    assert main(["role-confusion", "--weights", str(ROOT / "colorizer" / "pretrained"), "--checkset", str(checkset), "--subset", "generator",
                     "--size", "96", "--net-size", "96", "--out", str(out), "--sheet", str(sheet)]) == 0
     text = out.read_text()
     assert "pooled accuracy" in text and "| true slot |" in text
     n = len(list((checkset / "generator" / "sketch").glob("*.png")))
     assert Image.open(sheet).size == (3 * 256, n * 256)
     with pytest.raises(SystemExit):
-        RC.main(["--weights", str(ROOT / "colorizer" / "pretrained"), "--data", str(tmp_path / "nothing")])
+        main(["role-confusion", "--weights", str(ROOT / "colorizer" / "pretrained"), "--data", str(tmp_path / "nothing")])
 
 
 def test_close_up_blows_up_the_top_of_the_figure():
@@ -66,3 +65,14 @@ def test_region_oracle_paints_each_region_its_majority_slot():
     assert 0.8 * (lab == 2).sum() < conf[2, 2] == conf[2].sum()           # the hair box is all hair
     assert 0.8 * (lab == 1).sum() < conf[1, 1] == conf[1].sum()           # the skin keeps its slot
     assert 0.8 * (lab == 6).sum() < conf[4, 1] == conf[4].sum()           # the top (slot 4) takes the skin's
+
+
+def test_slot_confusion_counts_figure_pixels_only():
+    lab = np.zeros((4, 4), np.uint8)          # background
+    lab[:, 1:] = 2                              # hair
+    lab[:, 3] = 10                              # line: not figure
+    painted = np.full((4, 4), 2, np.uint8)
+    painted[0, 1] = 1                           # one hair pixel painted as skin
+    painted[1, 2] = 255                         # one painted with no slot: left out
+    conf = RC.slot_confusion(lab, painted)
+    assert conf.sum() == 7 and conf[2, 2] == 6 and conf[2, 1] == 1

@@ -1,4 +1,4 @@
-"""train.slot_metrics on tiny hand-made arrays whose right answers are known."""
+"""train.eval.slot_metrics on tiny hand-made arrays whose right answers are known."""
 
 import math
 
@@ -6,7 +6,7 @@ import numpy as np
 import pytest
 
 from colorizer.roles import IGNORE, LINE, ROLE_INDEX
-from train.slot_metrics import (cross_role_accuracy, edit_steer_leak, figure_mask, hint_points,
+from train.eval.slot_metrics import (cross_role_accuracy, edit_steer_leak, figure_mask, hint_points,
                                 nearest_palette, region_oracle, role_colors, slot_accuracy)
 
 RED, GREEN, BLUE, WHITE, BLACK = (220, 30, 30), (30, 180, 60), (40, 60, 220), (255, 255, 255), (0, 0, 0)

@@ -1,9 +1,6 @@
-"""scripts/slot_pictures.py: the README grid and swatch-edit pictures, on a tiny hand-made check set."""
+"""python -m train.eval slot-pictures: the README grid and swatch-edit pictures, on a tiny hand-made check set."""
 
 from __future__ import annotations
-
-import importlib.util
-from pathlib import Path
 
 import numpy as np
 import pytest
@@ -11,10 +8,8 @@ from PIL import Image, ImageDraw
 
 from colorizer.roles import ROLE_INDEX
 
-ROOT = Path(__file__).resolve().parents[1]
-spec = importlib.util.spec_from_file_location("slot_pictures", ROOT / "scripts" / "slot_pictures.py")
-SP = importlib.util.module_from_spec(spec)
-spec.loader.exec_module(SP)
+from train.eval import pictures as SP
+from train.eval.cli import main
 
 SIZE = 64
 
@@ -72,7 +67,7 @@ def test_edit_shares_known_answer():
 
 def test_main_writes_the_three_pictures(checkset, tmp_path, capsys):
     out = tmp_path / "out"
-    rc = SP.main(["--random-weights", "--checkset", str(checkset), "--out", str(out), "--cell", "48",
+    rc = main(["slot-pictures", "--random-weights", "--checkset", str(checkset), "--out", str(out), "--cell", "48",
                   "--edit-slot", "details", "--backend", "torch"])
     assert rc == 0
     grid = Image.open(out / "slots_grid.png")
@@ -101,13 +96,13 @@ def test_click_needs_a_part_of_two_regions(checkset, tmp_path):
 
 def test_bad_input_is_a_clear_error(checkset, tmp_path, capsys):
     out = ["--out", str(tmp_path / "o")]
-    assert SP.main(["--random-weights", "--checkset", str(tmp_path)] + out) == 2
+    assert main(["slot-pictures", "--random-weights", "--checkset", str(tmp_path)] + out) == 2
     assert "not a check set" in capsys.readouterr().err
-    assert SP.main(["--random-weights", "--checkset", str(checkset), "--ids", "generator:nope"] + out) == 2
+    assert main(["slot-pictures", "--random-weights", "--checkset", str(checkset), "--ids", "generator:nope"] + out) == 2
     assert "missing check-set files" in capsys.readouterr().err
-    assert SP.main(["--weights", str(tmp_path / "none"), "--checkset", str(checkset)] + out) == 2
+    assert main(["slot-pictures", "--weights", str(tmp_path / "none"), "--checkset", str(checkset)] + out) == 2
     assert "does not exist" in capsys.readouterr().err
-    assert SP.main(["--random-weights", "--checkset", str(checkset), "--edit-color", "blue!"] + out) == 2
-    assert SP.main(["--random-weights", "--checkset", str(checkset), "--edit", "generator:g0,generator:g1"] + out) == 2
+    assert main(["slot-pictures", "--random-weights", "--checkset", str(checkset), "--edit-color", "blue!"] + out) == 2
+    assert main(["slot-pictures", "--random-weights", "--checkset", str(checkset), "--edit", "generator:g0,generator:g1"] + out) == 2
     assert "one SUBSET:ID" in capsys.readouterr().err
     assert not (tmp_path / "o").exists()

@@ -1,4 +1,5 @@
-"""Command line of the data package: ``build``, ``pack``, ``make-test-manifest``, ``licences`` and ``checkset``."""
+"""Command line of the data package: ``build``, ``pack``, ``palettes``, ``make-test-manifest``, ``licences`` and
+``checkset``."""
 
 from __future__ import annotations
 
@@ -37,6 +38,11 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--max-val", type=int, default=None, help="at most this many val pairs (default: all)")
     p.add_argument("--workers", type=int, default=2)
 
+    pl = sub.add_parser("palettes", help="precompute the self-reference palette (K-means of the colour picture) of "
+                        "every train/val pair, which the trainer reads through its palette cache")
+    pl.add_argument("--data", default="data", help="built corpus folder (default: data)")
+    pl.add_argument("--out", default=".pack/palettes", help="palette cache folder (default: .pack/palettes)")
+
     m = sub.add_parser("make-test-manifest", help="(maintainers) freeze the test split ids")
     m.add_argument("--cache", default="data/.cache")
     m.add_argument("--sources", type=_csv, default=["openmoji", "dicebear", "openclipart"])
@@ -73,6 +79,17 @@ def main(argv: list[str] | None = None) -> int:
 
         pack(args.data, args.out, max_mib=args.max_mib, size=args.size, sketch_levels=args.sketch_levels,
              workers=args.workers, sources=args.sources, min_label_coverage=args.min_label_coverage, max_val=args.max_val)
+    elif args.command == "palettes":
+        from pathlib import Path
+
+        from tqdm import tqdm
+
+        from train.dataset import PaletteCache, discover
+
+        cache = PaletteCache(args.out)
+        for split in ("train", "val"):
+            for pair in tqdm(discover(Path(args.data) / split), desc=split, mininterval=10):
+                cache.get(pair.id, pair.load()[1].convert("RGB"))
     elif args.command == "make-test-manifest":
         from train.data.build import make_test_manifest
 

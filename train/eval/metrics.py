@@ -6,7 +6,7 @@ subsample. Colour differences are CIEDE2000 in CIELAB (D65) of the sRGB values, 
 from :mod:`colorizer.color` (which agrees with ``skimage.color.rgb2lab`` to about 0.01
 in Lab and with ``skimage.color.deltaE_ciede2000`` to float precision).
 
-Definitions (the harness, ``train/evaluate.py``, averages every per-image value
+Definitions (the harness, ``python -m train.eval``, averages every per-image value
 over the evaluated images):
 
 * **PSNR** - ``10 log10(255^2 / MSE)`` with MSE over all pixels and the three RGB

@@ -1,7 +1,7 @@
-"""The README pictures of semantic-slot weights, from the held-out anime check set.
+"""The README pictures of weights that name parts, from the held-out anime check set.
 
-    python scripts/slot_pictures.py --weights DIR [--checkset data/checkset] [--out docs]
-    python scripts/slot_pictures.py --random-weights            # layout check: writes /tmp/slot_pictures
+    python -m train.eval slot-pictures --weights colorizer/pretrained [--checkset data/checkset] [--out docs]
+    python -m train.eval slot-pictures --random-weights     # layout check: writes /tmp/slot_pictures
 
 Writes three pictures to ``--out``:
 
@@ -22,7 +22,7 @@ Writes three pictures to ``--out``:
   swatch is set to ``--edit-color``: before | after the click (its marker drawn) | the changed
   pixels (blue inside the true part, red outside). The pin fills the clicked region exactly;
   the rest of the part follows only if the network spreads the click, as
-  ``train.evaluate``'s click follow measures. Printed: the share of the part's other pixels
+  the check-set harness's click follow measures. Printed: the share of the part's other pixels
   that changed, and of the rest of the figure.
 """
 
@@ -33,13 +33,15 @@ import math
 import sys
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(ROOT))
+import numpy as np
+from PIL import Image, ImageDraw
 
-import numpy as np  # noqa: E402
-from PIL import Image, ImageDraw  # noqa: E402
+from colorizer.roles import SLOT_INDEX, SLOTS
 
-from colorizer.roles import SLOT_INDEX, SLOTS  # noqa: E402
+from train.eval.methods import names_parts
+
+__all__ = ["PictureError", "pick_ids", "parse_ids", "load_row", "sheet", "save_small", "edit_shares",
+           "change_picture", "slots_grid", "make_edit", "make_click", "add_arguments", "run"]
 
 SUBSETS = ("ardentryst", "generator")
 PER_SUBSET = 3
@@ -164,7 +166,7 @@ def change_picture(changed: np.ndarray, region: np.ndarray, lines: Image.Image) 
     return Image.fromarray(img.clip(0, 255).astype(np.uint8))
 
 
-def make_grid(colorizer, root: Path, picks: list[tuple[str, str]], cell: int, opts: dict) -> tuple[Image.Image, list]:
+def slots_grid(colorizer, root: Path, picks: list[tuple[str, str]], cell: int, opts: dict) -> tuple[Image.Image, list]:
     rows, captions, info = [], [], []
     for subset, pid in picks:
         r = load_row(root, subset, pid)
@@ -184,7 +186,7 @@ def make_edit(colorizer, root: Path, pick: tuple[str, str], color: str, cell: in
     r = load_row(root, *pick)
     before = colorizer(r["sketch"], reference=r["reference"], **opts)
     if before.slots is None:
-        raise PictureError("the result has no slot map: these weights have no semantic slots "
+        raise PictureError("the result has no slot map: these weights name no parts "
                            "(or flat colours are off)")
     old = before.palette.colors[slot]
     if rgb_distance(old, hex_to_rgb(color)) < MIN_EDIT_DISTANCE:
@@ -211,8 +213,8 @@ def make_edit(colorizer, root: Path, pick: tuple[str, str], color: str, cell: in
 def make_click(colorizer, root: Path, pick: tuple[str, str], color: str, cell: int, opts: dict,
                slot_name: str = "hair"):
     from colorizer.roles import labels_to_slots
-    from train.evaluate import click_plans
-    from train.slot_metrics import figure_mask
+    from train.eval.checkset import click_plans
+    from train.eval.slot_metrics import figure_mask
     from webapp.pins import draw_markers
 
     slot = SLOT_INDEX[slot_name]
@@ -246,11 +248,10 @@ def make_click(colorizer, root: Path, pick: tuple[str, str], color: str, cell: i
     return pic, stats
 
 
-def parse_args(argv=None) -> argparse.Namespace:
-    ap = argparse.ArgumentParser(prog="scripts/slot_pictures.py", description=__doc__,
-                                 formatter_class=argparse.RawDescriptionHelpFormatter)
+def add_arguments(ap: argparse.ArgumentParser) -> None:
+    """The ``slot-pictures`` command's options."""
     src = ap.add_mutually_exclusive_group(required=True)
-    src.add_argument("--weights", help="semantic weights folder (config.json + model.safetensors)")
+    src.add_argument("--weights", help="weights folder with a role head (config.json + model.safetensors)")
     src.add_argument("--random-weights", action="store_true",
                      help='untrained Colorizer.from_random(preset("default")), for layout checks '
                           "(default --out /tmp/slot_pictures)")
@@ -270,18 +271,17 @@ def parse_args(argv=None) -> argparse.Namespace:
     ap.add_argument("--seed", type=int, default=0, help="noise seed (default 0)")
     ap.add_argument("--threads", type=int, default=1, help="torch CPU threads (default 1)")
     ap.add_argument("--backend", default="auto", choices=("auto", "torch", "onnx"))
-    return ap.parse_args(argv)
 
 
-def main(argv=None) -> int:
-    args = parse_args(argv)
+def run(args: argparse.Namespace) -> int:
+    """The ``slot-pictures`` command: writes the three pictures; 2 on bad input."""
     import torch
 
     from colorizer import Colorizer, ColorizerError, preset
     from colorizer.palette import hex_to_rgb
 
     torch.set_num_threads(max(1, args.threads))
-    out = Path(args.out or ("/tmp/slot_pictures" if args.random_weights else ROOT / "docs"))
+    out = Path(args.out or ("/tmp/slot_pictures" if args.random_weights else "docs"))
     root = Path(args.checkset)
     try:
         if not 32 <= args.cell <= 1024:
@@ -300,13 +300,13 @@ def main(argv=None) -> int:
             c = Colorizer.from_random(preset("default"), backend=args.backend)
         else:
             c = Colorizer.from_pretrained(args.weights, use_hub=False, backend=args.backend)
-        if not c.semantic:
-            raise PictureError(f"{c.weights_id}: these weights have no semantic slots (config num_roles)")
+        if not names_parts(c):
+            raise PictureError(f"{c.weights_id}: these weights name no parts (no role head: config num_roles)")
         opts = {"seed": args.seed}
         if args.size is not None:
             opts["size"] = args.size
         print(f"weights {c.weights_id} ({c.active_backend}); options {c.options(**opts)}")
-        grid, info = make_grid(c, root, picks, args.cell, opts)
+        grid, info = slots_grid(c, root, picks, args.cell, opts)
         n = save_small(grid, out / "slots_grid.png")
         sizes = sorted({r.image.size for *_, r in info})
         print(f"wrote {out / 'slots_grid.png'} ({n / 1e3:.0f} kB): {len(info)} rows, results at {sizes} px, "
@@ -333,6 +333,3 @@ def main(argv=None) -> int:
         return 2
     return 0
 
-
-if __name__ == "__main__":
-    sys.exit(main())

@@ -1,45 +1,46 @@
-"""Which role the shipped pipeline gives each part: slot confusion of the sketch segmentation.
+"""Which part the pipeline gives each part of a figure: the slot confusion of the sketch segmentation.
 
-    python scripts/role_confusion.py --weights weights [more weights ...]
+    python -m train.eval role-confusion --weights colorizer/pretrained [more weights ...]
         (--checkset data/checkset --subset ardentryst | --data data/val --prefix anime_fantasy-)
         [--limit 0] [--size 512] [--net-size 256] [--sheet FILE.png] [--out FILE.md]
 
 Every picture's sketch goes through ``Colorizer.__call__`` as the app sends it (flat colours,
 no cel shading, constant noise, network at ``--net-size``); ``result.slots`` (the slot each
 pixel was painted with: a region's role from the summed role logits) is compared with the
-slots of the part labels over figure pixels (not line, not paper: ``train.slot_metrics.
-figure_mask``). The table gives, per true slot, its pixels, the share painted with its own slot
-(the recall the edit-steer figure follows) and the slot most of the rest went to; the pooled
-accuracy is over all figure pixels. The palette plays no part (slots, not colours, are scored).
-``--sheet`` draws sketch | true slots | painted slots per picture for the first weights;
-``--oracle`` adds the region oracle's table (each region its true majority slot: the ceiling of
-the own-slot share, which a flat fill of these regions cannot pass); ``--zoom Z`` scores close-ups instead (the top of each figure blown up Z times, :func:`close_up`).
-Check-set pictures are scaled to ``--size`` like the harness does; corpus pictures are used as
+slots of the part labels over figure pixels (not line, not paper:
+``train.eval.slot_metrics.figure_mask``). The table gives, per true slot, its pixels, the share
+painted with its own slot (the recall the edit-steer figure follows) and the slot most of the rest
+went to; the pooled accuracy is over all figure pixels. The palette plays no part (slots, not
+colours, are scored). ``--sheet`` draws sketch | true slots | painted slots per picture for the
+first weights; ``--oracle`` adds the region oracle's table (each region its true majority slot:
+the ceiling of the own-slot share, which a flat fill of these regions cannot pass); ``--zoom Z``
+scores close-ups instead (the top of each figure blown up Z times, :func:`close_up`). Check-set
+pictures are scaled to ``--size`` like the check-set harness does; corpus pictures are used as
 they are.
 """
 
 from __future__ import annotations
 
 import argparse
-import sys
 import time
 from pathlib import Path
 
 import numpy as np
-import torch
 from PIL import Image
 
-ROOT = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(ROOT))
+from colorizer import Colorizer
+from colorizer.options import PRECISIONS
+from colorizer.processing import load_image, target_size
+from colorizer.roles import NUM_SLOTS, SLOTS, labels_to_slots
 
-from colorizer import Colorizer  # noqa: E402
-from colorizer.options import PRECISIONS  # noqa: E402
-from colorizer.processing import load_image, target_size  # noqa: E402
-from colorizer.roles import NUM_SLOTS, SLOTS, labels_to_slots  # noqa: E402
-from train import slot_metrics as SM  # noqa: E402
-from train.data.anime.sheet import LABEL_COLORS  # noqa: E402
-from train.dataset import SLOT_ROLE  # noqa: E402
-from train.evaluate import SIZE_MULTIPLE, region_slots  # noqa: E402
+from train.data.anime.sheet import LABEL_COLORS
+from train.dataset import SLOT_ROLE
+from train.eval import slot_metrics as SM
+from train.eval.checkset import region_slots
+from train.eval.methods import SIZE_MULTIPLE, names_parts
+
+__all__ = ["close_up", "pictures", "confusion", "slot_confusion", "oracle_confusion", "table",
+           "add_arguments", "run"]
 
 # The sheet shows each slot in the contact sheets' colour of its first role (train.data.anime.sheet).
 SLOT_SHOW = np.array([LABEL_COLORS[r] for r in SLOT_ROLE], np.uint8)
@@ -91,6 +92,17 @@ def _show(slots: np.ndarray) -> np.ndarray:
     return out
 
 
+def slot_confusion(labels: np.ndarray, painted: np.ndarray) -> np.ndarray:
+    """(NUM_SLOTS, NUM_SLOTS) pixel counts over the figure of ``labels`` (role indices): rows the
+    true slot, columns the slot ``painted`` gives there (pixels painted with no slot, any value
+    outside 0..NUM_SLOTS-1, are left out)."""
+    truth, painted = labels_to_slots(labels), np.asarray(painted)
+    ok = SM.figure_mask(labels) & (truth < NUM_SLOTS) & (painted >= 0) & (painted < NUM_SLOTS)
+    conf = np.zeros((NUM_SLOTS, NUM_SLOTS), np.int64)
+    np.add.at(conf, (truth[ok], painted[ok].astype(np.int64)), 1)
+    return conf
+
+
 def confusion(colorizer: Colorizer, pics, net_size: int, sheet_rows: list | None = None,
               precision: str = "fp32") -> np.ndarray:
     """(NUM_SLOTS, NUM_SLOTS) pixel counts: rows true slot, columns painted slot."""
@@ -98,8 +110,7 @@ def confusion(colorizer: Colorizer, pics, net_size: int, sheet_rows: list | None
     for _, sketch, labels in pics:
         res = colorizer(sketch, flat=True, cel_shading=False, size=net_size, noise="const", precision=precision)
         truth, painted = labels_to_slots(labels), np.asarray(res.slots)
-        ok = SM.figure_mask(labels) & (truth < NUM_SLOTS) & (painted < NUM_SLOTS)
-        np.add.at(conf, (truth[ok], painted[ok]), 1)
+        conf += slot_confusion(labels, painted)
         if sheet_rows is not None:
             tile = [np.asarray(sketch.convert("RGB")), _show(truth), _show(painted)]
             sheet_rows.append(np.concatenate([np.asarray(Image.fromarray(t).resize((256, 256), Image.NEAREST))
@@ -109,15 +120,12 @@ def confusion(colorizer: Colorizer, pics, net_size: int, sheet_rows: list | None
 
 def oracle_confusion(pics) -> np.ndarray:
     """The same counts for the region oracle: every region of the sketch (the harness's and the
-    pipeline's regions, cut at necks: ``train.evaluate.region_slots``) painted with its true
+    pipeline's regions, cut at necks: ``train.eval.checkset.region_slots``) painted with its true
     majority slot - the most a flat fill of these regions can get right, slot by slot."""
     conf = np.zeros((NUM_SLOTS, NUM_SLOTS), np.int64)
     for _, sketch, labels in pics:
-        truth = labels_to_slots(labels)
-        regions, major = region_slots(sketch, truth)
-        painted = np.where(regions > 0, major[regions], -1)
-        ok = SM.figure_mask(labels) & (truth < NUM_SLOTS) & (painted >= 0)
-        np.add.at(conf, (truth[ok], painted[ok]), 1)
+        regions, major = region_slots(sketch, labels_to_slots(labels))
+        conf += slot_confusion(labels, np.where(regions > 0, major[regions], -1))
     return conf
 
 
@@ -137,9 +145,9 @@ def table(name: str, conf: np.ndarray) -> list[str]:
     return lines + [""]
 
 
-def main(argv=None) -> int:
-    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    ap.add_argument("--weights", nargs="+", default=[str(ROOT / "colorizer" / "pretrained")])
+def add_arguments(ap: argparse.ArgumentParser) -> None:
+    """The ``role-confusion`` command's options."""
+    ap.add_argument("--weights", nargs="+", default=["colorizer/pretrained"])
     src = ap.add_mutually_exclusive_group(required=True)
     src.add_argument("--checkset", help="a check set folder (python -m train.data checkset)")
     src.add_argument("--data", help="a corpus split folder with sketch/ and labels/ (e.g. data/val)")
@@ -157,16 +165,21 @@ def main(argv=None) -> int:
                     help="also the region oracle's table (each region its true majority slot: the ceiling of flat fills)")
     ap.add_argument("--sheet", help="write sketch | true slots | painted slots for the first weights")
     ap.add_argument("--out", help="also write the tables to this markdown file")
-    a = ap.parse_args(argv)
+
+
+def run(a: argparse.Namespace) -> int:
+    """The ``role-confusion`` command."""
+    import torch
+
     if a.limit < 0 or a.zoom < 1:
-        ap.error("--limit must be >= 0 and --zoom >= 1")
+        raise SystemExit("--limit must be >= 0 and --zoom >= 1")
     torch.set_num_threads(a.threads)
     t0 = time.perf_counter()
     where = f"--checkset {a.checkset} --subset {a.subset}" if a.checkset else f"--data {a.data}"
     where += f" --prefix {a.prefix}" if a.prefix else ""
     where += f" --zoom {a.zoom:g}" if a.zoom > 1 else ""
     lines = [f"# Role confusion: {where}", "",
-             f"`python scripts/role_confusion.py --weights {' '.join(a.weights)} {where} --limit {a.limit} "
+             f"`python -m train.eval role-confusion --weights {' '.join(a.weights)} {where} --limit {a.limit} "
              f"--size {a.size} --net-size {a.net_size}"
              + (f" --precision {' '.join(a.precision)}" if a.precision != ["fp32"] else "") + "`", ""]
     rows: list | None = [] if a.sheet else None
@@ -175,7 +188,7 @@ def main(argv=None) -> int:
         raise SystemExit("no labelled pictures found")
     for k, w in enumerate(a.weights):
         c = Colorizer.from_pretrained(w)
-        if not c.semantic:
+        if not names_parts(c):
             raise SystemExit(f"{w}: weights without a role head")
         for j, prec in enumerate(a.precision):
             conf = confusion(c, pics, a.net_size, rows if k == 0 and j == 0 else None, prec)
@@ -191,7 +204,3 @@ def main(argv=None) -> int:
         Path(a.out).write_text("\n".join(lines) + "\n", encoding="utf-8")
     print(lines[-1])
     return 0
-
-
-if __name__ == "__main__":
-    sys.exit(main())
