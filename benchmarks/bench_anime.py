@@ -1,6 +1,6 @@
 """Speed of the procedural anime source: ``generate`` in one process, and the corpus build.
 
-    python benchmarks/bench_anime.py [--n 200] [--size 256] [--workers 2] [--skip-build]
+    python -m benchmarks.bench_anime [--n 200] [--size 256] [--workers 2] [--skip-build]
 
 Rows:
 
@@ -28,11 +28,11 @@ import tempfile
 import time
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(ROOT))
+from train.data.anime import generate, make_pose, make_spec, rasterize
+from train.data.anime.draw import draw_character
+from train.data.anime.scene import svgs
 
-from train.data.anime import _render, generate, make_pose, make_spec  # noqa: E402
-from train.data.anime.draw import draw_character, svgs  # noqa: E402
+ROOT = Path(__file__).resolve().parents[1]
 
 
 def _load() -> str:
@@ -56,11 +56,11 @@ def bench_generate(n: int, size: int) -> None:
         t1 = time.process_time()
         col, ink, lab = svgs(scene, spec.parts["background"].base)
         t2 = time.process_time()
-        _render(col, size)
+        rasterize(col, size)
         t3 = time.process_time()
-        _render(ink, size)
+        rasterize(ink, size)
         t4 = time.process_time()
-        _render(lab, size, crisp=True)
+        rasterize(lab, size, crisp=True)
         t5 = time.process_time()
         for k, v in zip(stages, (t1 - t0, t2 - t1, t3 - t2, t4 - t3, t5 - t4)):
             stages[k] += v

@@ -15,7 +15,7 @@ import numpy as np
 
 __all__ = [
     "Pen", "cubic", "quad", "affine", "rotate", "scale", "translate", "apply", "ribbon", "taper",
-    "outline_widths", "ellipse", "resample", "svg_d", "UNITS", "clip_rect",
+    "outline_widths", "ellipse", "svg_d", "UNITS", "clip_rect", "tube", "unit_normals",
 ]
 
 # SVG user units per canvas unit: coordinates are written as integers of 1/16 canvas unit.
@@ -187,15 +187,6 @@ def outline_widths(p: np.ndarray, w: float, rng=None, wobble: float = 0.25, corn
     return w * f
 
 
-def resample(p: np.ndarray, step: float) -> np.ndarray:
-    """Points spaced about ``step`` apart along the polyline."""
-    p = np.asarray(p, float)
-    seg = np.hypot(*(p[1:] - p[:-1]).T)
-    s = np.concatenate([[0.0], np.cumsum(seg)])
-    n = max(2, int(math.ceil(s[-1] / max(step, 1e-6))) + 1)
-    t = np.linspace(0.0, s[-1], n)
-    return np.stack([np.interp(t, s, p[:, 0]), np.interp(t, s, p[:, 1])], axis=1)
-
 
 def clip_rect(poly: np.ndarray, x0: float, y0: float, x1: float, y1: float) -> np.ndarray:
     """Polygon ``poly`` cut to the rectangle (Sutherland-Hodgman, one pass per side)."""
@@ -230,3 +221,38 @@ def svg_d(*polys: np.ndarray) -> str:
         a = np.rint(np.asarray(poly) * UNITS).astype(np.int64).ravel().tolist()
         parts.append("M" + " ".join(map(str, a)) + "Z")
     return "".join(parts)
+
+
+def tube(centre: np.ndarray, widths, cap_start: bool = True, cap_end: bool = True, n_cap: int = 7) -> np.ndarray:
+    """Closed outline of a limb along ``centre`` with round caps."""
+    c = np.asarray(centre, float)
+    w = np.broadcast_to(np.asarray(widths, float), (len(c),))
+    t = np.empty_like(c)
+    t[1:-1] = c[2:] - c[:-2]
+    t[0] = c[1] - c[0]
+    t[-1] = c[-1] - c[-2]
+    t /= np.maximum(np.hypot(t[:, 0], t[:, 1]), 1e-9)[:, None]
+    n = np.stack([-t[:, 1], t[:, 0]], axis=1)
+    left = c + n * (w[:, None] / 2)
+    right = c - n * (w[:, None] / 2)
+    chunks = [left]
+    if cap_end:
+        phi = np.linspace(0, math.pi, n_cap)[1:-1, None]
+        r = w[-1] / 2
+        chunks.append(c[-1] + r * (np.cos(phi) * n[-1] + np.sin(phi) * t[-1]))
+    chunks.append(right[::-1])
+    if cap_start:
+        phi = np.linspace(0, math.pi, n_cap)[1:-1, None]
+        r = w[0] / 2
+        chunks.append(c[0] + r * (-np.cos(phi) * n[0] - np.sin(phi) * t[0]))
+    return np.concatenate(chunks, axis=0)
+
+
+def unit_normals(c: np.ndarray) -> np.ndarray:
+    """Unit normals of an open polyline (central differences)."""
+    t = np.empty_like(c)
+    t[1:-1] = c[2:] - c[:-2]
+    t[0] = c[1] - c[0]
+    t[-1] = c[-1] - c[-2]
+    t /= np.maximum(np.hypot(t[:, 0], t[:, 1]), 1e-9)[:, None]
+    return np.stack([-t[:, 1], t[:, 0]], axis=1)
