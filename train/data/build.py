@@ -47,7 +47,8 @@ __all__ = ["DEFAULT_SOURCES", "ALL_SOURCES", "list_items", "render_pair", "build
            "read_licences", "files_on_disk", "counts_on_disk"]
 
 DEFAULT_SOURCES = ("openmoji", "dicebear")
-ALL_SOURCES = ("openmoji", "dicebear", "openclipart", "bigheads", "facesjs", "wesnoth", "anime", "anime_fantasy")
+ALL_SOURCES = ("openmoji", "dicebear", "openclipart", "bigheads", "facesjs", "wesnoth", "anime", "anime_fantasy",
+               "anime_v2")
 
 
 def _source_module(name: str):
@@ -67,6 +68,8 @@ def _source_module(name: str):
         from train.data.sources import anime as mod
     elif name == "anime_fantasy":
         from train.data.sources import anime_fantasy as mod
+    elif name == "anime_v2":
+        from train.data.sources import anime_v2 as mod
     else:
         raise ValueError(f"unknown source {name!r}; choose from {', '.join(ALL_SOURCES)}")
     return mod
@@ -105,7 +108,7 @@ def _call_maker(item: Item, size: int):
 def make_sample(item: Item, size: int) -> tuple[Image.Image, Image.Image, Image.Image | None]:
     """Render one item to ``(sketch L, colour RGB, labels L or None)`` of ``size`` x ``size``."""
     if item.maker:
-        return _call_maker(item, size)
+        return tuple(_call_maker(item, size)[:3])
     sketch, color = make_pair(item, size)
     return sketch, color, None
 
@@ -113,7 +116,7 @@ def make_sample(item: Item, size: int) -> tuple[Image.Image, Image.Image, Image.
 def make_pair(item: Item, size: int) -> tuple[Image.Image, Image.Image]:
     """Render one item to ``(sketch L, colour RGB)`` of ``size`` x ``size``."""
     if item.maker:
-        sketch, color, _ = _call_maker(item, size)
+        sketch, color = _call_maker(item, size)[:2]
         return sketch, color
     color = render_svg(path=item.color_svg, size=size, pad_frac=item.pad_frac, fit_content=item.fit_content)
     if item.fit_content and item.line_mode != "extract":
@@ -143,7 +146,11 @@ def render_pair(job: tuple[Item, str, int, str]) -> tuple[str, str, str]:
     if sketch_path.is_file() and color_path.is_file() and (not item.maker or labels_path.is_file()):
         return item.id, split, "cached"
     try:
-        sketch, color, labels = make_sample(item, size)
+        # a maker may return a 4th element: {name: image} maps saved as <out>/<split>/<name>/<id>.png
+        sketch, color, labels, *extra = _call_maker(item, size) if item.maker else (*make_pair(item, size), None)
+        for name, image in (extra[0] if extra else {}).items():
+            (Path(out) / split / name).mkdir(parents=True, exist_ok=True)
+            _save_atomic(image, Path(out) / split / name / f"{item.id}.png")
         if labels is not None:
             labels_path.parent.mkdir(parents=True, exist_ok=True)
             _save_atomic(labels, labels_path)

@@ -57,10 +57,11 @@ VAL_FRACTION = 0.05
 TEST_FRACTION = 0.05
 MANIFEST_PATH = Path(__file__).with_name("test_manifest.json")
 # id prefix -> first held-out seed, for procedural sources whose test split is the hashed one.
-HASHED_SOURCES: dict[str, int] = {"anime-": 1_000_000, "anime_fantasy-": 1_000_000}
+HASHED_SOURCES: dict[str, int] = {"anime-": 1_000_000, "anime_fantasy-": 1_000_000, "anime_v2-": 1_000_000,
+                                  "anime_v2_twin-": 1_000_000}
 # Hashed sources that redraw another one's characters: their pairs are grouped (and so split)
 # with the character they redraw, which the pair id alone names.
-HASHED_TWINS: dict[str, str] = {"anime_fantasy-": "anime-"}
+HASHED_TWINS: dict[str, str] = {"anime_fantasy-": "anime-", "anime_v2_twin-": "anime_v2-"}
 CHECKSET_MARKER = "CHECKSET"  # file at the root of a check-set folder: never train on what is below it
 
 

@@ -10,6 +10,7 @@ import numpy as np
 from train.data.anime.context import Ctx
 from train.data.anime.geom import Pen, quad, tube
 from train.data.anime.face import face_pts
+from train.data.anime.spec import PartColors
 
 __all__ = ["neck", "legs", "arm_layout", "arm"]
 
@@ -101,7 +102,11 @@ def arm_layout(ctx: Ctx) -> dict:
     return out
 
 
-def arm(ctx: Ctx, side: int, a: dict) -> None:
+def arm(ctx: Ctx, side: int, a: dict, sleeve: PartColors | None = None, glove: PartColors | None = None,
+        cuff: PartColors | None = None, folds: bool = False) -> None:
+    """Arm ``side`` laid out by :func:`arm_layout`: the bare arm, the hand (in ``glove`` if given),
+    the sleeve (the outfit's, or part ``sleeve``) with, for long sleeves, a ``cuff`` of another
+    layer showing at the wrist and ``folds`` at the elbow."""
     sp, P, B, sc = ctx.spec, ctx.P, ctx.B, ctx.sc
     S, E, W = a["S"], a["E"], a["W"]
     centre = np.concatenate([[S], quad(S + (E - S) * 0.6, E, E + (W - E) * 0.4, 5), [W]])
@@ -125,16 +130,23 @@ def arm(ctx: Ctx, side: int, a: dict) -> None:
     # arm, then hand, then the sleeve over the arm
     ca = B(tube(centre, widths))
     sc.fill(ca, P["skin"], outline=ctx.lw)
-    sc.fill(B(thumb), P["skin"], outline=ctx.lw * 0.85)
+    hand_pc = glove or P["skin"]
+    sc.fill(B(thumb), hand_pc, outline=ctx.lw * 0.85)
     ch = B(palm)
-    sc.fill(ch, P["skin"], outline=ctx.lw * 0.9)
+    sc.fill(ch, hand_pc, outline=ctx.lw * 0.9)
     for f in fingers:
         sc.line(B(f), ctx.lw * 0.5, 0.2, 0.5)
     o = sp.outfit
-    sleeve_pc = P["jacket"] if ("jacket" in P and o in ("blazer", "shirt")) else P["top"]
+    if sleeve is None:
+        sleeve = P["jacket"] if ("jacket" in P and o in ("blazer", "shirt")) else P["top"]
+    sleeve_pc = sleeve
     long_ = sp.sleeves == "long"
     t_end = 0.93 if long_ else 0.34
     k = int(round(t_end * (n - 1)))
+    if cuff is not None and long_:  # the inner layer's cuff shows between the sleeve and the hand
+        cc = B(tube(centre[k - 2:], widths[k - 2:] * 1.2 + 2.5, cap_start=False, cap_end=False))
+        sc.fill(cc, cuff, outline=ctx.lw * 0.9)
+        k -= 1
     sc_centre = np.concatenate([[S + (0, -6)], centre[1:k + 1]]) if k >= 1 else np.array([S + (0, -6), centre[1]])
     if not long_:
         sc_centre = np.array([S + (0, -6), S + (E - S) * 0.5])
@@ -146,6 +158,11 @@ def arm(ctx: Ctx, side: int, a: dict) -> None:
     shadow_side = -sp.light
     band = np.concatenate([sc_centre + (shadow_side * 3, 0), sc_centre[::-1] + (shadow_side * 30, 0)])
     sc.shade(cs, [(B(band), sleeve_pc.shadow)])
+    if folds and long_ and len(sc_centre) > 3:  # creases across the inside of the elbow
+        m = len(sc_centre) // 2
+        for j, f in enumerate((-0.3, 0.15)):
+            p0 = sc_centre[m + j - 1] + nrm * sw_[m] * f
+            sc.line(B(np.array([p0 - nrm * sw_[m] * 0.32, p0 + (0, 3), p0 + nrm * sw_[m] * 0.3])), ctx.lw * 0.45, 0.3, 0.4)
     if long_:
         cuff_c = sc_centre[-1] - (sc_centre[-1] - sc_centre[-2]) * 0.25
         sc.line(B(np.array([cuff_c - nrm * sw_[-1] * 0.5, cuff_c + nrm * sw_[-1] * 0.5])), ctx.lw * 0.5, 0.05, 0.05, 0.5)

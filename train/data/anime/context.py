@@ -71,6 +71,7 @@ class Ctx:
         self.body_rng = random.Random(g.random())
         self.bangs: tuple | None = None  # the bangs' edge (hair.bang_edge), set when the head is drawn
         self.brows: list[tuple] = []  # the brows to draw over the fringe (face.eyes)
+        self.bangs_over_eyes = 0.0  # head units lock tips may hang below v1's limit (over the eyes: v2)
 
     def feat(self, w: float, lo: float) -> float:
         """Width of a facial-feature line: ``w`` head units at this scale, at least ``lo`` canvas units."""

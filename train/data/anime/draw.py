@@ -26,7 +26,7 @@ from train.data.anime.hair import (
 from train.data.anime.scene import Scene
 from train.data.anime.spec import AnimeSpec, Pose
 
-__all__ = ["draw_character"]
+__all__ = ["draw_character", "head"]
 
 
 def draw_character(spec: AnimeSpec, pose: Pose) -> Scene:
@@ -36,9 +36,9 @@ def draw_character(spec: AnimeSpec, pose: Pose) -> Scene:
     scene = Scene(spec, lw, random.Random(f"anime-ink-{spec.seed}-{pose.framing}-{pose.expression}"))
     g = random.Random(spec.shape_seed)  # identity geometry (same locks in every variant)
     frame = translate(pose.cx, pose.eye_y) @ scale(s)
-    body = BodyMap(frame)
-    head = HeadMap(frame @ translate(0.0, 7.0) @ rotate(pose.tilt, 0.0, 48.0), pose.turn)  # +7: a shorter neck
-    _draw(Ctx(spec, pose, scene, body, head, g))
+    body_map = BodyMap(frame)
+    head_map = HeadMap(frame @ translate(0.0, 7.0) @ rotate(pose.tilt, 0.0, 48.0), pose.turn)  # +7: a shorter neck
+    _draw(Ctx(spec, pose, scene, body_map, head_map, g))
     return scene
 
 
@@ -57,13 +57,13 @@ def _draw(ctx: Ctx) -> None:
     for side, a in arms.items():
         if not a["behind"] and not a["over_face"]:
             arm(ctx, side, a)
-    _head(ctx)
+    head(ctx)
     for side, a in arms.items():
         if a["over_face"]:
             arm(ctx, side, a)
 
 
-def _head(ctx: Ctx) -> None:
+def head(ctx: Ctx) -> None:
     sp = ctx.spec
     if sp.tail == "braids":
         braids(ctx)

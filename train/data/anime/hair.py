@@ -121,7 +121,7 @@ def bang_edge(ctx: Ctx):
             y = base - 7 + 14 * ((cx * sweep / span + 1) / 2) + r.uniform(-2, 2)
         elif style == "spiky":
             y = base + r.uniform(-7, 5)
-        y = min(y, 7.0 if style == "side" else -5.0)  # the eyes stay visible
+        y = min(y, (7.0 if style == "side" else -5.0) + ctx.bangs_over_eyes)  # the eyes stay visible (v1)
         tips.append(np.array([cx + sweep * 7.0 * (1 + 0.2 * w[i]), y]))
     for i in range(1, nb):
         depth = {"hime": r.uniform(1.5, 5), "spiky": r.uniform(18, 28), "even": r.uniform(11, 18)}.get(

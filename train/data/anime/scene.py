@@ -35,6 +35,8 @@ class Scene:
         self.lw = lw  # outline width in canvas units
         self.rng = rng
         self.ops: list[tuple] = []
+        # id(PartColors) -> garment id written by svgs(parts=True) (generator v2's parts map); 0 = none
+        self.part_ids: dict[int, int] = {}
 
     @staticmethod
     def _visible(pts: np.ndarray, margin: float = 4.0) -> bool:
@@ -48,7 +50,8 @@ class Scene:
         """Fill ``pts`` (canvas) as part ``pc``; ``outline`` = ink width around it (None: no outline)."""
         if self._visible(pts):
             # an outlined fill's edge lies under ink: no anti-aliasing needed (and it matches the labels)
-            self.ops.append(("fill", pts, ROLE_INDEX[pc.role], color or pc.base, bool(outline)))
+            self.ops.append(("fill", pts, ROLE_INDEX[pc.role], color or pc.base, bool(outline),
+                             self.part_ids.get(id(pc), 0)))
             if outline:
                 self.outline(pts, outline, wobble)
         return pts
@@ -84,8 +87,9 @@ class Scene:
             self.stroke(pts, taper(len(pts), w, start, end, lo))
 
 
-def svgs(scene: Scene, background: str) -> tuple[str, str, str]:
-    """``(colour, ink twin, labels)`` SVG documents of the scene."""
+def svgs(scene: Scene, background: str, parts: bool = False) -> tuple[str, str, str]:
+    """``(colour, ink twin, labels)`` SVG documents of the scene. ``parts``: the labels' green
+    channel holds each fill's garment id (:attr:`Scene.part_ids`), the red its role."""
     size = int(CANVAS * UNITS)
     head = f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {size} {size}" width="{size}" height="{size}"'
     bg_rect = f'<rect width="{size}" height="{size}" fill="{{}}"/>'
@@ -100,7 +104,7 @@ def svgs(scene: Scene, background: str) -> tuple[str, str, str]:
             crisp = ' shape-rendering="crispEdges"' if op[4] else ""
             col.append(f'<path d="{d}" fill="{op[3]}"{crisp}/>')
             ink.append(f'<path d="{d}" fill="#fff" shape-rendering="crispEdges"/>')
-            lab.append(f'<path d="{d}" fill="rgb({op[2]},0,0)"/>')
+            lab.append(f'<path d="{d}" fill="rgb({op[2]},{op[5] if parts else 0},0)"/>')
         elif kind == "shade":
             nclip += 1
             col.append(f'<clipPath id="c{nclip}"><path d="{svg_d(op[1])}"/></clipPath><g clip-path="url(#c{nclip})">')

@@ -7,7 +7,7 @@ from PIL import Image, ImageDraw
 
 from colorizer.roles import ROLES
 
-__all__ = ["LABEL_COLORS", "labels_to_rgb", "contact_sheet"]
+__all__ = ["LABEL_COLORS", "labels_to_rgb", "contact_sheet", "contact_sheet_v2"]
 
 # A fixed, legible colour per role for showing label maps (index = role value).
 LABEL_COLORS: tuple[tuple[int, int, int], ...] = (
@@ -66,4 +66,35 @@ def contact_sheet(seeds, size: int = 192, cols: int = 3, variant: int = 0, fanta
         p = s.pose
         extra = (f"  {gear[0]}" if gear[0] != "none" else "") + ("  cape" if gear[1] else "")
         d.text((x0, y0), f"seed {seed}  {p.framing}  {p.expression}  {s.spec.outfit}{extra}", fill=(30, 30, 30))
+    return sheet
+
+
+def contact_sheet_v2(pictures, size: int = 192, cols: int = 3) -> Image.Image:
+    """Generator v2: one tile per ``(character, pose, outfit)`` (sketch | colour | labels), ``cols`` tiles
+    per row, with a role legend and each tile's styles, outfit and pose."""
+    from train.data.anime.v2 import generate_v2
+
+    pictures = list(pictures)
+    rows = -(-len(pictures) // cols)
+    gap, label_h, legend_h = 6, 14, 22
+    tile_w = 3 * size + 2 * 2
+    sheet = Image.new("RGB", (cols * tile_w + (cols + 1) * gap, legend_h + rows * (size + label_h + gap) + gap),
+                      (235, 235, 235))
+    d = ImageDraw.Draw(sheet)
+    x = gap
+    for i, name in enumerate(ROLES):
+        d.rectangle([x, 5, x + 12, 17], fill=LABEL_COLORS[i], outline=(90, 90, 90))
+        d.text((x + 16, 5), name, fill=(20, 20, 20))
+        x += 16 + 7 * len(name) + 12
+    for k, (character, pose, outfit) in enumerate(pictures):
+        r, c = divmod(k, cols)
+        x0 = gap + c * (tile_w + gap)
+        y0 = legend_h + gap + r * (size + label_h + gap)
+        s = generate_v2(character, pose, outfit, size=size)
+        sheet.paste(s.sketch.convert("RGB"), (x0, y0 + label_h))
+        sheet.paste(s.color, (x0 + size + 2, y0 + label_h))
+        sheet.paste(labels_to_rgb(s.labels), (x0 + 2 * size + 4, y0 + label_h))
+        duo = "  +friend" if s.pose.companion is not None else ""
+        d.text((x0, y0), f"{character}/{pose}/{outfit} {s.sketch_style} {s.color_style} {s.outfit.kind} "
+                         f"{s.pose.arms} {s.pose.base.framing}{duo}", fill=(30, 30, 30))
     return sheet
