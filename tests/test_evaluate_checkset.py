@@ -60,23 +60,20 @@ def checkset(tmp_path):
     return root
 
 
-def semantic_colorizer(true_segmentation: bool) -> Colorizer:
+def semantic_colorizer() -> Colorizer:
     torch.manual_seed(0)
-    c = Colorizer(Generator(preset("tiny", hints=True, num_roles=NUM_ROLES)), device="cpu", backend="torch")
-    if true_segmentation:   # the role head replaced by the truth: the reference's slot palette is exact
-        _, _, labels = picture()
-        slots = labels_to_slots(np.asarray(labels))
+    return Colorizer(Generator(preset("tiny", hints=True, num_roles=NUM_ROLES)), device="cpu", backend="torch")
 
-        def segment(image):
-            flip = np.asarray(image.convert("RGB"))[20, 15].tolist() != list(HAIR)
-            s = slots[:, ::-1] if flip else slots
-            p = np.zeros((NUM_SLOTS, SIZE, SIZE), np.float32)
-            for k in range(NUM_SLOTS):
-                p[k] = s == k
-            return p
 
-        c.segment = segment
-    return c
+def true_palette(pic):
+    """The exact slot palette of a picture: each present slot its true colour (what a perfect
+    segmentation of the reference would give), the others grey."""
+    from colorizer import Palette
+
+    cols = np.full((NUM_SLOTS, 3), 128, np.uint8)
+    for s, c in pic.true_colors.items():
+        cols[s] = c
+    return Palette(cols, np.full(NUM_SLOTS, 1 / NUM_SLOTS))
 
 
 def test_loading_a_check_picture(checkset):
@@ -116,10 +113,11 @@ def test_known_answers_for_the_flat_fill_baseline(checkset):
 
 def test_hints_pin_regions_to_their_true_slots(checkset):
     pic = E.load_check_picture(checkset, "generator", "g0", SIZE, index=0, edits=1)
-    c = semantic_colorizer(true_segmentation=True)
+    c = semantic_colorizer()
     m = build_methods({"sem": c}, SIZE, baselines=False)[0]
     m.options = m.options.replace(cel_shading=False)  # the untrained network's shading would move colours
-    pal = m.palette(pic.reference_self, "x")
+    m.palettes[(pic.subset, pic.id, "self")] = true_palette(pic)   # the palette a perfect reference segmentation gives
+    pal = m.palette(pic.reference_self, (pic.subset, pic.id, "self"))
     assert [pal.to_hex()[SLOT_INDEX[s]] for s in ("skin", "hair", "top")] == ["#f0c8b4", "#783c28", "#2878c8"]
     r, _ = E.score_check_picture(m, pic)
     # the three figure regions pinned to their true slots: every figure pixel is right
@@ -134,7 +132,7 @@ def top_share(pic) -> float:
 
 
 def test_evaluate_checkset_end_to_end_and_cli(checkset, tmp_path):
-    models = {"sem": semantic_colorizer(False), "plain": Colorizer.from_random(preset("tiny"), backend="torch")}
+    models = {"sem": semantic_colorizer(), "plain": Colorizer.from_random(preset("tiny"), backend="torch")}
     out = tmp_path / "eval"
     summary = E.evaluate_checkset(models, checkset, out, size=SIZE, edits=0, progress=False, cell=48)
     assert set(summary["subsets"]) == {"ardentryst", "generator"}

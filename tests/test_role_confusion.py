@@ -12,6 +12,7 @@ from test_evaluate_checkset import checkset  # noqa: F401  (the fixture)
 
 from train.eval import confusion as RC
 from train.eval.cli import main
+from train.eval.report import confusion_table
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -20,7 +21,7 @@ def test_table_reports_recall_and_the_main_confusion():
     conf = np.zeros((9, 9), np.int64)
     conf[2, 2], conf[2, 7] = 30, 70      # hair: 30 % right, the rest painted as accessory
     conf[1, 1] = 100
-    text = "\n".join(RC.table("w", conf))
+    text = "\n".join(confusion_table("w", conf))
     assert "pooled accuracy 0.650 over 200 figure pixels" in text
     assert "| hair | 100 | 0.30 | accessory | 0.70 |" in text and "| skin | 100 | 1.00 | - | 0.00 |" in text
 

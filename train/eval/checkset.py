@@ -43,6 +43,7 @@ from colorizer.roles import NUM_SLOTS, SLOTS, labels_to_slots
 
 from train.eval import metrics as M
 from train.eval import slot_metrics as SM
+from train.eval import colour as C
 from train.eval.baselines import LINE_THRESHOLD
 from train.eval.methods import SIZE_MULTIPLE, Method, build_methods, kmeans_palette, seed_kmeans, select
 from train.eval.report import (CELL, CHECK_COLUMNS, CLOTHING, MAIN_CLOTHING, ROLE_CEILING, finite, make_grid,
@@ -80,6 +81,7 @@ class CheckPicture:
     clicks: list = field(default_factory=list)  # (slot, new slot, (x, y), mask of the pixels scored)
     reference: Image.Image | None = None   # another picture of the character (generator subset)
     ref_roles: dict | None = None          # its role colours
+    colour: C.ColourTruth | None = None    # what the colour measures need (train.eval.colour)
 
 
 def check_ids(root: str | Path, subset: str) -> list[str]:
@@ -179,11 +181,73 @@ def load_check_picture(root: Path, subset: str, pid: str, size: int, index: int,
                        click_plans(sk, slots, sorted(chosen), index))
     ref = d / "reference" / f"{pid}.png"
     ref_lab = d / "reference_labels" / f"{pid}.png"
+    rl = None
     if ref.is_file() and ref_lab.is_file():
         pic.reference = load_image(ref)
         rl = np.asarray(Image.open(ref_lab), dtype=np.uint8)
         pic.ref_roles = SM.role_colors(np.asarray(pic.reference.convert("RGB")), rl, min_pixels=16) or None
+    pic.colour = colour_truth(pic, slots, rl, keep_lines)
     return pic
+
+
+def colour_truth(pic: CheckPicture, slots: np.ndarray, ref_labels: np.ndarray | None,
+                 keep_lines: bool = True) -> C.ColourTruth:
+    """The colour measures' truth of a loaded picture: the palette's source (``reference/<id>.png``
+    when the picture has one with labels, else the picture itself), the parts' true colours there
+    and in the ground truth, the pins and point matches of the largest parts, the sketch's regions,
+    and the colour accuracy of the region oracle (the pipeline's region map, every region its true
+    majority part, each part its true colour: :func:`perfect_roles`)."""
+    figure = pic.figure & (slots < NUM_SLOTS)
+    colours = C.part_colours(pic.gt, slots, MIN_EDIT_PIXELS, mask=slots < NUM_SLOTS)
+    parts = C.largest_parts(slots, figure, max(C.PIN_COUNTS))
+    size = pic.sketch.size
+    if pic.reference is not None and ref_labels is not None:
+        ref, key, ref_slots = pic.reference, "reference", labels_to_slots(ref_labels)
+        ref_colours = C.part_colours(np.asarray(ref.convert("RGB")), ref_slots, MIN_EDIT_PIXELS)
+    else:
+        ref, key, ref_slots, ref_colours = pic.reference_self, "self", None, colours
+    matches = C.match_points(parts[:C.MATCH_COUNT], size, ref_slots, ref.size)
+    regions, major = region_slots(pic.sketch, slots)
+    truth = C.ColourTruth(ref, key, ref_colours, colours, figure, parts, matches, regions, major)
+    cols = default_colours()
+    for k, c in colours.items():
+        cols[k] = c
+    truth.oracle_right, scored = C.colour_right(perfect_roles(pic, keep_lines)(cols), slots, figure, colours)
+    truth.oracle = C.accuracy(truth.oracle_right, scored)
+    return truth
+
+
+def default_colours() -> np.ndarray:
+    """(NUM_SLOTS, 3) uint8: the library's default slot colours."""
+    from colorizer.roles import DEFAULT_SLOT_COLORS
+
+    return Palette.from_hex(list(DEFAULT_SLOT_COLORS), NUM_SLOTS).colors.astype(np.uint8)
+
+
+def perfect_roles(pic: CheckPicture, keep_lines: bool = True):
+    """``render(colours)``: flat colours with perfect roles - the pipeline's region rendering
+    (``colorizer.render.render_roles``, no cel shading) fed the true slots as its role
+    probabilities, so every line-enclosed region takes its true majority slot and the ink its
+    nearest region's; ``colours`` (NUM_SLOTS, 3) paint the slots, lines multiplied on top like the
+    pipeline when ``keep_lines``."""
+    from colorizer.processing import line_mask
+    from colorizer.regions import flat_neck, flat_seal
+    from colorizer.render import region_map, render_roles
+
+    dark = line_mask(pic.sketch)
+    h, w = dark.shape
+    slots = labels_to_slots(pic.labels)
+    truth = (slots[None] == np.arange(NUM_SLOTS)[:, None, None]).astype(np.float32)  # unknown, line: none
+    regions = region_map(dark, flat_seal(h, w), flat_neck(h, w), LINE_THRESHOLD)
+    no_shading = np.zeros((h, w, 3), np.uint8)
+
+    def render(cols: np.ndarray) -> np.ndarray:
+        r = render_roles(no_shading, dark, truth, cols, cel_shading=False, threshold=LINE_THRESHOLD,
+                         regions=regions)
+        img = Image.fromarray(r.image, "RGB")
+        return np.asarray(overlay_lines(img, pic.sketch) if keep_lines else img)
+
+    return render
 
 
 def main_clothing(pic: CheckPicture) -> str | None:
@@ -201,27 +265,10 @@ def role_oracle_edits(pic: CheckPicture, keep_lines: bool = True) -> dict:
     figures are the ceiling of a flat fill of this line art for any role head: pixels a region
     shares with another part move with that region's slot.
     Returns ``{"edits": {slot name: {"steer", "leak"}}, "steer", "leak", "main_clothing"}``."""
-    from colorizer.processing import line_mask
-    from colorizer.regions import flat_neck, flat_seal
-    from colorizer.render import region_map, render_roles
-    from colorizer.roles import DEFAULT_SLOT_COLORS
-
-    dark = line_mask(pic.sketch)
-    h, w = dark.shape
-    slots = labels_to_slots(pic.labels)
-    truth = (slots[None] == np.arange(NUM_SLOTS)[:, None, None]).astype(np.float32)  # unknown, line: none
-    regions = region_map(dark, flat_seal(h, w), flat_neck(h, w), LINE_THRESHOLD)
-    colours = Palette.from_hex(list(DEFAULT_SLOT_COLORS), NUM_SLOTS).colors.astype(np.uint8)
+    colours = default_colours()
     for s, c in pic.true_colors.items():
         colours[s] = c
-    no_shading = np.zeros((h, w, 3), np.uint8)
-
-    def render(cols: np.ndarray) -> np.ndarray:
-        r = render_roles(no_shading, dark, truth, cols, cel_shading=False, threshold=LINE_THRESHOLD,
-                         regions=regions)
-        img = Image.fromarray(r.image, "RGB")
-        return np.asarray(overlay_lines(img, pic.sketch) if keep_lines else img)
-
+    render = perfect_roles(pic, keep_lines)
     before = render(colours)
     out: dict = {"edits": {}}
     for s in pic.edit_slots:
@@ -245,10 +292,12 @@ def edit_index(m: Method, pal: Palette, pic: CheckPicture, slot: int) -> int:
     return int(M.nearest_swatch(pic.true_colors[slot][None], pal.colors)[0])
 
 
-def score_check_picture(m: Method, pic: CheckPicture) -> tuple[dict, np.ndarray]:
-    """All check-set metrics of one method on one picture, and its matched output."""
+def score_check_picture(m: Method, pic: CheckPicture, colour: bool = True) -> tuple[dict, np.ndarray]:
+    """All check-set metrics of one method on one picture, and its matched output. ``colour``: also
+    the colour measures (:func:`train.eval.colour.score_colour`)."""
     pal = m.palette(pic.reference_self, (pic.subset, pic.id, "self"))
-    out0 = m.colour([pic.sketch], [pal])[0]
+    outs, results = m.colour_results([pic.sketch], [pal])
+    out0, made = outs[0], {"self": (outs[0], results[0])}
     slot = SM.slot_accuracy(out0, pic.gt, pic.kmeans.colors, pic.figure)
     r: dict = {"slot": slot, "headroom": pic.oracle_acc - slot,
                "psnr": M.psnr(out0, pic.gt), "ssim": M.ssim(out0, pic.gt), "edits": {}}
@@ -292,9 +341,12 @@ def score_check_picture(m: Method, pic: CheckPicture) -> tuple[dict, np.ndarray]
     r["cross"] = math.nan
     if pic.reference is not None and pic.ref_roles:
         pr = m.palette(pic.reference, (pic.subset, pic.id, "reference"))
-        oc = m.colour([pic.sketch], [pr])[0]
+        outs, results = m.colour_results([pic.sketch], [pr])
+        oc, made["reference"] = outs[0], (outs[0], results[0])
         per_role, mean_acc = SM.cross_role_accuracy(oc, pic.labels, pic.ref_roles)
         r["cross"], r["cross_roles"] = mean_acc, per_role
+    if colour and pic.colour is not None:
+        r["colour_measures"] = C.score_colour(m, pic, *made.get(pic.colour.key, (None, None)))
     return r, out0
 
 
@@ -316,9 +368,10 @@ def evaluate_checkset(models: dict[str, Colorizer], root: str | Path, out: str |
                       limit: int | None = None, subsets=CHECK_SUBSETS, edits: int = 1, progress: bool = True,
                       grid_rows: int = GRID_ROWS, cell: int = CELL, net_size: int | None = None,
                       noise: str | None = None, seed: int = 0, raw: bool = False,
-                      baselines: bool = True, no_shading: bool = False) -> dict:
+                      baselines: bool = True, no_shading: bool = False, colour: bool = True) -> dict:
     """The check-set evaluation (see the module docstring); writes results.md/json and
-    grid_<subset>.png to ``out``. ``edits``: slots edited per picture, in rotation (0: all)."""
+    grid_<subset>.png to ``out``. ``edits``: slots edited per picture, in rotation (0: all);
+    ``colour``: also the colour measures (:mod:`train.eval.colour`)."""
     from tqdm import tqdm
 
     t0 = time.perf_counter()
@@ -344,7 +397,7 @@ def evaluate_checkset(models: dict[str, Colorizer], root: str | Path, out: str |
         for m in methods:
             res = []
             for p in tqdm(pics, desc=f"{subset}: {m.name}", disable=not progress):
-                r, o = score_check_picture(m, p)
+                r, o = score_check_picture(m, p, colour)
                 res.append(r)
                 if p.id in shown:
                     shown_out.setdefault(m.name, {})[p.id] = o
@@ -360,10 +413,16 @@ def evaluate_checkset(models: dict[str, Colorizer], root: str | Path, out: str |
             clicks = per_slot(res, "clicks", ("follow", "leak"))
             if clicks:
                 row["per_slot_click"] = clicks
+            if colour:
+                row["colour"] = C.summarise([r["colour_measures"] for r in res])
             row["seconds"] = m.seconds
             rows.append(row)
         summary["subsets"][subset] = {"n": len(pics), "oracle": mean(p.oracle_acc for p in pics), "rows": rows}
+        if colour:
+            summary["subsets"][subset]["colour_oracle"] = mean(p.colour.oracle for p in pics)
+            summary["subsets"][subset]["ids"] = [p.id for p in pics]
         summary["per_picture"][subset] = {"ids": [p.id for p in pics], "oracle": [p.oracle_acc for p in pics],
+                                          "colour_oracle": [p.colour.oracle if p.colour else None for p in pics],
                                           ROLE_CEILING: ceiling,
                                           **{k: v for k, v in per.items()}}
         out_dir = Path(out)
@@ -380,7 +439,9 @@ def evaluate_checkset(models: dict[str, Colorizer], root: str | Path, out: str |
                          "edits": edits, "options": options_line(methods),
                          "edits_desc": (f"{edits} slot(s) per picture, in rotation" if edits
                                         else "every slot present in the picture"),
-                         "hint_counts": list(HINT_COUNTS),
+                         "hint_counts": list(HINT_COUNTS), "colour": colour,
+                         "matches": "measured" if any(C.takes_matches(m) for m in models.values())
+                         else "skipped: Colorizer.__call__ takes no matches",
                          "models": {k: m.weights_id for k, m in models.items()},
                          "method_time_s": {m.name: m.seconds for m in methods}}
     out = Path(out)

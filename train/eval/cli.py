@@ -82,6 +82,9 @@ def parser() -> argparse.ArgumentParser:
     c.add_argument("--edits", type=int, default=1,
                    help="slots edited per picture, taking the picture's slots in rotation over the pictures "
                         "(default 1; 0 = every slot present in every picture)")
+    c.add_argument("--no-colour", action="store_true",
+                   help="leave out the colour measures (palette ΔE, colour accuracy, pins, matches, clicks, "
+                        "role confusion)")
 
     rc = sub.add_parser("role-confusion", help="which slot the sketch segmentation gives each true part",
                         description=confusion.__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
@@ -108,7 +111,8 @@ def main(argv=None) -> int:
         summary = evaluate_checkset(models, args.checkset, out, size=args.size, limit=args.limit or None,
                                     subsets=[s for s in args.subsets.split(",") if s], edits=args.edits,
                                     progress=not args.no_progress, cell=args.grid_size, net_size=args.net_size,
-                                    noise=args.noise, seed=args.seed, raw=args.raw, no_shading=args.no_shading)
+                                    noise=args.noise, seed=args.seed, raw=args.raw, no_shading=args.no_shading,
+                                    colour=not args.no_colour)
         print(markdown_checkset(summary))
         print(f"wrote {out}/results.md, results.json, grid_<subset>.png")
         return 0

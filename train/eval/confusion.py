@@ -31,15 +31,16 @@ from PIL import Image
 from colorizer import Colorizer
 from colorizer.options import PRECISIONS
 from colorizer.processing import load_image, target_size
-from colorizer.roles import NUM_SLOTS, SLOTS, labels_to_slots
+from colorizer.roles import NUM_SLOTS, labels_to_slots
 
 from train.data.anime.sheet import LABEL_COLORS
 from train.dataset import SLOT_ROLE
 from train.eval import slot_metrics as SM
 from train.eval.checkset import region_slots
 from train.eval.methods import SIZE_MULTIPLE, names_parts
+from train.eval.report import confusion_table
 
-__all__ = ["close_up", "pictures", "confusion", "slot_confusion", "oracle_confusion", "table",
+__all__ = ["close_up", "pictures", "confusion", "slot_confusion", "oracle_confusion",
            "add_arguments", "run"]
 
 # The sheet shows each slot in the contact sheets' colour of its first role (train.data.anime.sheet).
@@ -129,22 +130,6 @@ def oracle_confusion(pics) -> np.ndarray:
     return conf
 
 
-def table(name: str, conf: np.ndarray) -> list[str]:
-    total = conf.sum()
-    lines = [f"### `{name}`: pooled accuracy {np.trace(conf) / max(total, 1):.3f} over {total:,} figure pixels", "",
-             "| true slot | pixels | own slot | most of the rest to | share |", "|---|---:|---:|---|---:|"]
-    for s in range(NUM_SLOTS):
-        n = conf[s].sum()
-        if not n:
-            continue
-        rest = conf[s].copy()
-        rest[s] = 0
-        j = int(rest.argmax())
-        lines.append(f"| {SLOTS[s]} | {n:,} | {conf[s, s] / n:.2f} | {SLOTS[j] if rest[j] else '-'} | "
-                     f"{rest[j] / n:.2f} |")
-    return lines + [""]
-
-
 def add_arguments(ap: argparse.ArgumentParser) -> None:
     """The ``role-confusion`` command's options."""
     ap.add_argument("--weights", nargs="+", default=["colorizer/pretrained"])
@@ -192,10 +177,10 @@ def run(a: argparse.Namespace) -> int:
             raise SystemExit(f"{w}: weights without a role head")
         for j, prec in enumerate(a.precision):
             conf = confusion(c, pics, a.net_size, rows if k == 0 and j == 0 else None, prec)
-            lines += table(w if prec == "fp32" else f"{w} ({prec}, {c.active_backend})", conf)
+            lines += confusion_table(w if prec == "fp32" else f"{w} ({prec}, {c.active_backend})", conf)
             print("\n".join(lines[-(NUM_SLOTS + 5):]), flush=True)
     if a.oracle:
-        lines += table("region oracle", oracle_confusion(pics))
+        lines += confusion_table("region oracle", oracle_confusion(pics))
         print("\n".join(lines[-(NUM_SLOTS + 5):]), flush=True)
     lines.append(f"{len(pics)} pictures; runtime {time.perf_counter() - t0:.0f} s ({a.threads} thread(s)).")
     if a.sheet and rows:

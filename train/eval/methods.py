@@ -70,21 +70,34 @@ class Method:
             self.palettes[key] = hit
         return hit
 
-    def colour(self, sketches: list[Image.Image], palettes: list[Palette],
-               hints: list[list] | None = None, **extra) -> list[np.ndarray]:
-        """(H, W, 3) uint8 results at each sketch's size. ``extra``: more keyword arguments of
-        ``Colorizer.batch`` (models only)."""
+    def colour_results(self, sketches: list[Image.Image], palettes: list[Palette],
+                       hints: list[list] | None = None) -> tuple[list[np.ndarray], list]:
+        """(H, W, 3) uint8 results at each sketch's size, and the pipeline's ``ColorizeResult`` of
+        each (None for baselines)."""
         t = time.perf_counter()
         if self.colorizer is not None:
-            res = self.colorizer.batch(sketches, palettes=list(palettes), options=self.options, hints=hints,
-                                       **extra)
+            res = self.colorizer.batch(sketches, palettes=list(palettes), options=self.options, hints=hints)
             out = [np.asarray(r.image.convert("RGB")) for r in res]
         else:
             out = []
             for s, p in zip(sketches, palettes):
                 out.append(self.baseline(np.asarray(s.convert("RGB")), p.colors, p.shares))
+            res = [None] * len(out)
         self.seconds += time.perf_counter() - t
-        return out
+        return out, res
+
+    def colour(self, sketches: list[Image.Image], palettes: list[Palette],
+               hints: list[list] | None = None) -> list[np.ndarray]:
+        """(H, W, 3) uint8 results at each sketch's size."""
+        return self.colour_results(sketches, palettes, hints)[0]
+
+    def colour_matched(self, sketch: Image.Image, reference: Image.Image, matches: list) -> np.ndarray:
+        """(H, W, 3) uint8 result of the model with point matches ``[(x, y, rx, ry), ...]`` between
+        ``sketch`` and ``reference`` (whose palette it takes)."""
+        t = time.perf_counter()
+        res = self.colorizer(sketch, reference=reference, options=self.options, matches=matches)
+        self.seconds += time.perf_counter() - t
+        return np.asarray(res.image.convert("RGB"))
 
 
 # Row variants of every model: name suffix -> option overrides (the plain name: the defaults).

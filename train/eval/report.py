@@ -14,9 +14,9 @@ from train.eval import metrics as M
 from train.eval import slot_metrics as SM
 from train.eval.baselines import LINE_THRESHOLD
 
-__all__ = ["PSNR_CAP", "CELL", "ROLE_CEILING", "CLOTHING", "MAIN_CLOTHING", "CHECK_COLUMNS", "mean", "fmt",
-           "finite", "swatches", "make_grid", "options_line", "markdown_pairs", "markdown_checkset",
-           "per_slot_table"]
+__all__ = ["PSNR_CAP", "CELL", "ROLE_CEILING", "CLOTHING", "MAIN_CLOTHING", "CHECK_COLUMNS", "COLOUR_COLUMNS",
+           "mean", "fmt", "finite", "swatches", "make_grid", "options_line", "markdown_pairs", "markdown_checkset",
+           "per_slot_table", "confusion_table", "markdown_colour"]
 
 PSNR_CAP = 100.0  # identical images (PSNR = inf) count as 100 dB in the means
 CELL = 128
@@ -33,6 +33,12 @@ CHECK_COLUMNS = [("slot", "Slot acc.", 3), ("cross", "Cross-ref role acc.", 3), 
                  ("hint10", "Hint +10", 3), ("headroom", "Oracle − slot acc.", 3), ("click_follow", "Click follow", 3),
                  ("click_leak", "Click leak", 3),
                  ("psnr", "PSNR (dB)", 2), ("ssim", "SSIM", 3)]
+# The colour measures' table (train.eval.colour.summarise keys).
+COLOUR_COLUMNS = [("palette_de", "Palette ΔE (median)", 1), ("palette_within", "Parts within ΔE 15", 3),
+                  ("colour", "Colour acc.", 3), ("colour_pins3", "+3 pins", 3), ("colour_pins10", "+10 pins", 3),
+                  ("colour_matches3", "+3 matches", 3), ("click_fix", "Click fixes", 3),
+                  ("right_changed", "Right px changed", 1), ("any_right_changed", "Clicks changing a right px", 2),
+                  ("role_acc", "Role acc. (pooled)", 3)]
 
 
 def mean(values) -> float:
@@ -187,4 +193,68 @@ def markdown_checkset(summary: dict) -> str:
             lines += ["", "Click follow / leak per slot (clicks):", ""] + per_slot_table(
                 clicked, "per_slot_click", SLOTS[1:], ("follow", "leak"))
         lines.append("")
+        if "colour_oracle" in block:
+            lines += markdown_colour(subset, block, cfg.get("matches", ""))
     return "\n".join(lines)
+
+
+def confusion_table(name: str, conf: np.ndarray) -> list[str]:
+    """Markdown of a slot confusion (rows true slot, columns painted slot): per true slot its
+    pixels, the share painted with its own slot and the slot most of the rest went to."""
+    conf = np.asarray(conf)
+    total = conf.sum()
+    lines = [f"### `{name}`: pooled accuracy {np.trace(conf) / max(total, 1):.3f} over {total:,} figure pixels", "",
+             "| true slot | pixels | own slot | most of the rest to | share |", "|---|---:|---:|---|---:|"]
+    for s in range(len(conf)):
+        n = conf[s].sum()
+        if not n:
+            continue
+        rest = conf[s].copy()
+        rest[s] = 0
+        j = int(rest.argmax())
+        lines.append(f"| {SLOTS[s]} | {n:,} | {conf[s, s] / n:.2f} | {SLOTS[j] if rest[j] else '-'} | "
+                     f"{rest[j] / n:.2f} |")
+    return lines + [""]
+
+
+def markdown_colour(subset: str, block: dict, matches: str = "") -> list[str]:
+    """The colour measures of one subset: the table, ΔE per part, the pooled role confusion of
+    every model that names parts and its role accuracy per picture."""
+    rows = [r for r in block["rows"] if r.get("colour")]
+    source = "`reference/<id>.png` (another picture of the character)" if subset == "generator" else \
+        "the picture itself"
+    lines = [f"### {subset}: colour measures", "",
+             f"Palette from {source}; parts are slots. Palette ΔE: CIEDE2000 between each part's true colour "
+             "(the dominant colour of its pixels in the palette's picture) and its slot's swatch (weights "
+             "without part names: the nearest swatch). Colour acc.: share of figure pixels whose output colour "
+             "is nearest (CIE76) to their own part's true colour in the ground truth among all parts' true "
+             "colours. +N pins / +3 matches: colour acc. gain with the N largest true parts pinned at their "
+             "deepest pixel to their slot / matched to the same part's deepest pixel in the reference"
+             + (f" ({matches})" if matches else "") + ". Click fixes: one pin in the largest wrongly painted "
+             "region of the part with most wrong pixels; the share of that part's other wrong pixels it fixes; "
+             "right px changed: pixels right before (outside the clicked region) whose colour moved by > "
+             f"{SM.LEAK_DELTA_E:g} (CIE76), mean per picture.", "",
+             "| Method | " + " | ".join(c[1] for c in COLOUR_COLUMNS) + " |", "|---|" + "---:|" * len(COLOUR_COLUMNS),
+             f"| region oracle (ceiling) | – | – | {fmt(block['colour_oracle'])} |" + " – |" * (len(COLOUR_COLUMNS) - 3)]
+    for r in rows:
+        lines.append(f"| {r['method']} | " + " | ".join(fmt(r["colour"][k], d) for k, _, d in COLOUR_COLUMNS) + " |")
+    parts = [s for s in SLOTS[1:] if any(s in r["colour"]["per_part"] for r in rows)]
+    if parts:
+        lines += ["", "Palette ΔE per part (median, CIEDE2000; parts counted):", "",
+                  "| Method | " + " | ".join(parts) + " |", "|---|" + "---:|" * len(parts)]
+        for r in rows:
+            pp = r["colour"]["per_part"]
+            lines.append(f"| {r['method']} | " + " | ".join(
+                f"{fmt(pp[s]['de'], 1)} ({pp[s]['n']})" if s in pp else "–" for s in parts) + " |")
+    named = [r for r in rows if r["colour"].get("confusion") is not None]
+    if named:
+        lines += ["", f"Role confusion of the sketch segmentation (`result.slots` against the part labels), "
+                  f"pooled over {block['n']} pictures:", ""]
+        for r in named:
+            lines += confusion_table(r["method"], np.array(r["colour"]["confusion"]))
+        ids = block.get("ids", [])
+        lines += ["Role accuracy per picture:", "", "| Picture | " + " | ".join(r["method"] for r in named) + " |",
+                  "|---|" + "---:|" * len(named)]
+        for i, pid in enumerate(ids):
+            lines.append(f"| {pid} | " + " | ".join(fmt(r["colour"]["role_acc_per_picture"][i]) for r in named) + " |")
+    return lines + [""]
