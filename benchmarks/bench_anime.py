@@ -1,12 +1,14 @@
 """Speed of the procedural anime source: ``generate`` in one process, and the corpus build.
 
-    python -m benchmarks.bench_anime [--n 200] [--size 256] [--workers 2] [--skip-build]
+    python -m benchmarks.bench_anime [--n 200] [--size 256] [--workers 2] [--skip-build] [--v2 40]
 
 Rows:
 
 * ``generate``: ``train.data.anime.generate(seed, size)`` for seeds 0..n-1 in this
   process (wall-clock samples/s, and CPU ms per sample), with the per-stage CPU
   split (drawing the scene, the three resvg renders, compositing) on a subset;
+* ``generate_v2``: generator v2, ``train.data.anime.v2.generate_v2(seed, 0, 0, size)``
+  for seeds 0..v2-1 (its own styles, drawn from the seeds), wall and CPU per sample;
 * ``build``: ``python -m train.data build --sources anime --limit n --workers W``
   into a fresh temporary folder (samples/s over the render phase, which
   includes writing three PNGs per sample, and over the whole command), and the
@@ -67,6 +69,19 @@ def bench_generate(n: int, size: int) -> None:
     print("  CPU ms per sample by stage: " + ", ".join(f"{k} {1000 * v / m:.1f}" for k, v in stages.items()))
 
 
+def bench_generate_v2(n: int, size: int) -> None:
+    from train.data.anime.v2 import generate_v2
+
+    print(f"[generate_v2] {_load()}", flush=True)
+    generate_v2(0, size=size)  # warm-up
+    w0, c0 = time.perf_counter(), time.process_time()
+    for seed in range(n):
+        generate_v2(seed, 0, 0, size=size)
+    wall, cpu = time.perf_counter() - w0, time.process_time() - c0
+    print(f"| generate_v2 | 1 process | {n} | {size} | {n / wall:.1f} samples/s | {1000 * cpu / n:.1f} ms CPU/sample "
+          f"| {_load()} |")
+
+
 def bench_build(n: int, size: int, workers: int) -> None:
     import json
 
@@ -96,6 +111,7 @@ def main() -> None:
     ap.add_argument("--size", type=int, default=256)
     ap.add_argument("--workers", type=int, default=2)
     ap.add_argument("--skip-build", action="store_true")
+    ap.add_argument("--v2", type=int, default=40, help="generator v2 samples (0: skip the row)")
     a = ap.parse_args()
     if a.n < 1:
         ap.error("--n must be >= 1")
@@ -103,6 +119,8 @@ def main() -> None:
     print("| row | processes | samples | size | speed | detail | load (1, 5, 15 min) |")
     print("|---|---|---|---|---|---|---|")
     bench_generate(a.n, a.size)
+    if a.v2 > 0:
+        bench_generate_v2(a.v2, a.size)
     if not a.skip_build:
         bench_build(a.n, a.size, a.workers)
 

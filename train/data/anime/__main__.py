@@ -1,6 +1,7 @@
 """Command line of the anime generator: ``sheet`` (contact sheet) and ``sample`` (one picture's three images).
 
     python -m train.data.anime sheet --out docs/anime_contact_sheet.png
+    python -m train.data.anime sheet --v2 --n 12 --cols 3 --size 160 --out docs/anime_v2_sheet.png
     python -m train.data.anime sample --seed 12 --variant 1 --size 512 --out /tmp/anime12
 """
 
@@ -24,6 +25,8 @@ def main(argv: list[str] | None = None) -> int:
     s.add_argument("--variant", type=int, default=0)
     s.add_argument("--fantasy", action="store_true",
                    help="the characters in their fantasy gear, as the anime_fantasy source draws them")
+    s.add_argument("--v2", action="store_true",
+                   help="generator v2: sketch | colour | labels of character seed, pose --variant, outfit 0")
     o = sub.add_parser("sample", help="write <out>_{color,sketch,labels}.png for one seed")
     o.add_argument("--seed", type=int, required=True)
     o.add_argument("--variant", type=int, default=0)
@@ -33,14 +36,18 @@ def main(argv: list[str] | None = None) -> int:
 
     if a.command == "sheet":
         from train.data.anime import HELD_OUT_SEED
-        from train.data.anime.sheet import contact_sheet
+        from train.data.anime.sheet import contact_sheet, contact_sheet_v2
 
         if a.n < 1 or a.cols < 1 or a.size < 32:
             ap.error("--n and --cols must be >= 1 and --size >= 32")
         if a.first < 0 or a.first + a.n > HELD_OUT_SEED:
             ap.error(f"seeds must lie in 0..{HELD_OUT_SEED - 1} (higher ones are the held-out check set)")
-        img = contact_sheet(range(a.first, a.first + a.n), size=a.size, cols=a.cols, variant=a.variant,
-                            fantasy=a.fantasy)
+        if a.v2:
+            img = contact_sheet_v2([(c, a.variant, 0) for c in range(a.first, a.first + a.n)], size=a.size,
+                                   cols=a.cols)
+        else:
+            img = contact_sheet(range(a.first, a.first + a.n), size=a.size, cols=a.cols, variant=a.variant,
+                                fantasy=a.fantasy)
         out = Path(a.out)
         out.parent.mkdir(parents=True, exist_ok=True)
         img.save(out, optimize=True)
