@@ -15,7 +15,7 @@ import random
 import cv2
 import numpy as np
 
-__all__ = ["paint", "LINE_ID"]
+__all__ = ["paint", "backdrop", "LINE_ID"]
 
 LINE_ID = 255  # parts-map value of ink
 
@@ -98,3 +98,21 @@ def paint(fills: np.ndarray, parts: np.ndarray, light: int, rng: random.Random,
         a = (blush * skin * rng.uniform(0.25, 0.45))[..., None]
         out = out * (1 - a) + np.array([0.98, 0.45, 0.5], np.float32) * a
     return np.clip(out, 0.0, 1.0)
+
+
+def backdrop(shape: tuple[int, int], base: np.ndarray, rng: random.Random) -> np.ndarray:
+    """A painted background (H, W, 3 float32): a soft vertical gradient from ``base`` (RGB in [0, 1])
+    to another light tint, with a few blurred light discs (bokeh)."""
+    h, w = shape
+    other = np.array([rng.uniform(0.75, 1.0) for _ in range(3)], np.float32)
+    t = np.linspace(0.0, 1.0, h, dtype=np.float32)[:, None, None] ** rng.uniform(0.6, 1.6)
+    img = base[None, None, :].astype(np.float32) * (1 - t) + other * t
+    img = np.broadcast_to(img, (h, w, 3)).copy()
+    if rng.random() < 0.6:
+        discs = np.zeros((h, w), np.float32)
+        for _ in range(rng.randint(3, 9)):
+            cx, cy, r = rng.uniform(0, w), rng.uniform(0, h), rng.uniform(0.03, 0.12) * w
+            cv2.circle(discs, (int(cx), int(cy)), int(r), rng.uniform(0.3, 0.8), -1, cv2.LINE_AA)
+        discs = _blur(discs, 0.01 * w + 0.5)[..., None]
+        img = img * (1 - discs * 0.5) + discs * 0.5
+    return np.clip(img, 0.0, 1.0)

@@ -24,13 +24,14 @@ from train.data.anime.scene import CANVAS, Scene, svgs
 from train.data.anime.spec import AnimeSpec, make_spec
 from train.data.anime.v2.figure import draw_figure
 from train.data.anime.v2.lines import SKETCH_STYLES, SKETCH_WEIGHTS, make_sketch
-from train.data.anime.v2.paint import LINE_ID, paint
+from train.data.anime.v2.paint import LINE_ID, backdrop, paint
 from train.data.anime.v2.spec import Outfit, PoseV2, dress_spec, make_outfit, make_pose_v2
 
 __all__ = ["COLOR_STYLES", "AnimeSampleV2", "generate_v2", "PAINTED_PROB"]
 
 COLOR_STYLES = ("cel", "painted")
 PAINTED_PROB = 0.6
+BACKDROP_PROB = 0.5  # painted pictures: a painted background instead of the flat one
 
 
 @dataclass
@@ -80,6 +81,7 @@ def generate_v2(character: int, pose: int = 0, outfit: int = 0, size: int = 256,
 
     base = p.base
     lw = float(np.clip(1.55 * math.sqrt(base.scale), 0.9, 2.0))
+    lw *= random.Random(f"anime-v2-line-{character}-{pose}-{outfit}").uniform(0.7, 1.4)  # pens differ
     scene = Scene(spec, lw, random.Random(f"anime-v2-ink-{character}-{pose}-{outfit}"))
     ctxs = []
     if p.companion is not None:  # a second character beside the first, in its own outfit and pose
@@ -110,6 +112,9 @@ def generate_v2(character: int, pose: int = 0, outfit: int = 0, size: int = 256,
                     cheeks.append((c[0] * k, c[1] * k, 10.0 * ctx.s * k))
         body = paint(fills, parts, spec.light, style_rng, cheeks, skin=(labels == ROLE_INDEX["skin"]))
         line_tint = style_rng.uniform(0.12, 0.35) if style_rng.random() < 0.5 else 0.0  # coloured line art
+        if style_rng.random() < BACKDROP_PROB:
+            bg = parts == 0
+            body[bg] = backdrop(bg.shape, fills[bg][0] / 255.0 if bg.any() else np.ones(3), style_rng)[bg]
     else:
         body = fills.astype(np.float32) * np.float32(1 / 255)
         line_tint = 0.0
