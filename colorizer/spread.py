@@ -123,5 +123,55 @@ def apply_corrections(features: RegionFeatures, region_slots: np.ndarray,
     return out, moved
 
 
-__all__ = ["RegionFeatures", "SpreadSettings", "apply_corrections", "region_features", "similarity",
-           "spread_regions"]
+def region_at(labels: np.ndarray, nearest: np.ndarray, x: int, y: int) -> int:
+    """The region under ``(x, y)``; on the ink, the nearest region (``nearest``: flat index of every
+    pixel's nearest region pixel, :class:`colorizer.render.RegionMap`)."""
+    r = int(labels[y, x])
+    return r if r > 0 else int(labels.ravel()[nearest[y * labels.shape[1] + x]])
+
+
+@dataclass(frozen=True)
+class Corrected:
+    """Region slots and colours after pins and matches."""
+
+    region_slots: np.ndarray            # (n + 1,) uint8 slot of every region
+    region_colors: np.ndarray | None    # (n + 1, 3) uint8 own colour of a region (a match), else None
+    own_color: np.ndarray | None        # (n + 1,) bool: the regions that have their own colour
+
+
+def correct_regions(labels: np.ndarray, nearest: np.ndarray, n: int, slot_probs: np.ndarray,
+                    pins: list[tuple[int, int, int]] = (), matches: list = (),
+                    settings: SpreadSettings = SpreadSettings()) -> Corrected:
+    """Every region's slot by the role head's vote (its largest summed slot probability), then
+    ``pins`` (``(x, y, slot)``) and ``matches`` (``(x, y, slot or None, (r, g, b))``, the sketch
+    point in this picture's pixels), in that order, each spreading (:func:`apply_corrections`). A
+    match's regions also take its colour; a match whose slot is None (the reference point is ink)
+    keeps the region's slot and does not spread."""
+    feats = region_features(labels, n, slot_probs)
+    votes = feats.probs * feats.counts[:, None]
+    region_slots = votes.argmax(1).astype(np.uint8)
+    corrections = [(region_at(labels, nearest, x, y), s) for x, y, s in pins]
+    hits = [(region_at(labels, nearest, x, y), s, c) for x, y, s, c in matches]
+    corrections += [(r, s) for r, s, _ in hits if s is not None]
+    if not corrections and not hits:
+        return Corrected(region_slots, None, None)
+    out, moved = apply_corrections(feats, region_slots, corrections, settings)
+    colors = own = None
+    if hits:
+        colors = np.zeros((n + 1, 3), np.uint8)
+        own = np.zeros(n + 1, bool)
+        spread = moved[len(pins):]
+        k = 0
+        for r, s, c in hits:
+            regs = [r] if s is None else spread[k]
+            if s is not None:
+                k += 1
+            regs = [q for q in regs if q == r or out[q] == s]   # a region another click took keeps that one
+            colors[regs] = c
+            own[regs] = True
+        own[0] = False
+    return Corrected(out.astype(np.uint8), colors, own)
+
+
+__all__ = ["Corrected", "RegionFeatures", "SpreadSettings", "apply_corrections", "correct_regions", "region_at",
+           "region_features", "similarity", "spread_regions"]

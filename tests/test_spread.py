@@ -42,3 +42,24 @@ def test_disabled_spread_and_exact_clicks():
     # two clicks: each clicked region keeps exactly its own correction
     out, _ = apply_corrections(f, slots, [(1, 2), (2, 6)], SpreadSettings(reach=1.0))
     assert out[1] == 2 and out[2] == 6 and out[5] == 2 and out[3] == 1
+
+
+def test_correct_regions_pins_and_matches():
+    from colorizer.spread import correct_regions
+
+    labels, probs = scene()
+    labels[:, 29] = 0                                   # a line between regions 3 and 4
+    nearest = np.arange(labels.size)
+    nearest.reshape(10, 60)[:, 29] = np.arange(10) * 60 + 28
+    plain = correct_regions(labels, nearest, 6, probs)
+    assert plain.region_colors is None and list(plain.region_slots[1:]) == [1, 1, 1, 2, 1, 4]
+    wide = SpreadSettings(reach=1.0)
+    c = correct_regions(labels, nearest, 6, probs, matches=[(5, 5, 2, (200, 30, 120))], settings=wide)
+    assert c.region_slots[1] == 2 and c.region_slots[5] == 2 and c.region_slots[3] == 1
+    assert tuple(c.region_colors[1]) == (200, 30, 120) and c.own_color[5] and not c.own_color[3]
+    # a match on an ink point of the reference: the colour only, the region keeps its part
+    c = correct_regions(labels, nearest, 6, probs, matches=[(29, 5, None, (1, 2, 3))], settings=wide)
+    assert c.region_slots[3] == 1 and c.own_color.sum() == 1 and c.own_color[3]
+    # a pin with spread off moves its own region only
+    c = correct_regions(labels, nearest, 6, probs, pins=[(5, 5, 2)], settings=SpreadSettings(enabled=False))
+    assert list(c.region_slots[1:]) == [2, 1, 1, 2, 1, 4]
