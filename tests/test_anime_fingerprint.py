@@ -1,8 +1,9 @@
 """The anime generator's pictures are pinned: a change to the drawing code that alters any of these
 samples (and so the training corpus and the generator check set) fails here and must be deliberate.
 
-Two fingerprints per sample: the SVG text (the geometry, independent of the rasteriser) and the
+v1: two fingerprints per sample, the SVG text (the geometry, independent of the rasteriser) and the
 rendered colour, sketch and label arrays (with resvg-py as pinned in requirements-train.txt).
+v2: the colour, sketch, label and parts arrays (the anime_v2 corpus is built from these).
 """
 
 from __future__ import annotations
@@ -13,6 +14,7 @@ import numpy as np
 import pytest
 
 from train.data.anime import generate, render_svgs
+from train.data.anime.v2 import generate_v2
 
 # (seed, variant, headwear, cape): SVG sha256, sha256 of colour + sketch + labels at 96 px
 PINNED = {
@@ -29,8 +31,17 @@ PINNED = {
 }
 
 
-def _pixels_sha(s) -> str:
-    return hashlib.sha256(b"".join(np.asarray(im).tobytes() for im in (s.color, s.sketch, s.labels))).hexdigest()
+# (character, pose, outfit): sha256 of colour + sketch + labels + parts at 96 px (v2's own styles)
+PINNED_V2 = {
+    (0, 0, 0): "3d8db36416ab9176c0305ce5bfa11cf6ac9b04f1ff8b8f5845f596f8f38eaa01",
+    (4, 1, 1): "9ab7f500fcfb0fa8750eb8b55c69530ad040035cc16a1145570b538d8cf352e9",
+    (163, 2, 0): "d1ad2340f9a74fbdd3c97367a5a873b8e9f0d52e4fcc14552cfae8971627ff79",
+    (1000007, 0, 0): "ca147e7783be3c444adcae483be3183c976de56ed976d623c9bc9cbffd15443e",
+}
+
+
+def _pixels_sha(s, halves=("color", "sketch", "labels")) -> str:
+    return hashlib.sha256(b"".join(np.asarray(getattr(s, h)).tobytes() for h in halves)).hexdigest()
 
 
 @pytest.mark.parametrize("case", list(PINNED), ids=lambda c: "-".join(map(str, c)))
@@ -39,6 +50,11 @@ def test_v1_pictures_are_pinned(case):
     assert hashlib.sha256("\n".join(render_svgs(*case)).encode()).hexdigest() == svg_sha
     seed, variant, headwear, cape = case
     assert _pixels_sha(generate(seed, 96, variant, headwear, cape)) == px_sha
+
+
+@pytest.mark.parametrize("case", list(PINNED_V2), ids=lambda c: "-".join(map(str, c)))
+def test_v2_pictures_are_pinned(case):
+    assert _pixels_sha(generate_v2(*case, size=96), ("color", "sketch", "labels", "parts")) == PINNED_V2[case]
 
 
 def test_fingerprint_sees_a_one_pixel_change():

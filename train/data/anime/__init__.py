@@ -18,6 +18,8 @@ geometry), :mod:`.scene` (operations and SVG output), :mod:`.context` (the
 shared drawing context), :mod:`.hair`, :mod:`.face`, :mod:`.clothes`,
 :mod:`.body`, :mod:`.accessories` (the parts), :mod:`.draw` (painter's order),
 :mod:`.render` (rasterising and compositing), :mod:`.sheet` (contact sheets).
+Generator v2 (layered outfits, painted colour, poses, parts maps, extracted line
+art) is the subpackage :mod:`.v2`; v1's pictures stay as they are.
 
 Seeds >= :data:`HELD_OUT_SEED` are reserved for the held-out check set: the
 corpus source never lists them.

@@ -10,7 +10,7 @@ from train.data.anime.context import Ctx
 from train.data.anime.geom import Pen, cubic, ellipse, quad, tube
 from train.data.anime.spec import PartColors
 
-__all__ = ["clothes", "top", "sailor_collar", "shirt_collar", "neckwear", "jacket", "hood", "hoodie_details", "dress", "jabot", "bottom"]
+__all__ = ["clothes", "body_shadow", "top", "sailor_collar", "shirt_collar", "neckwear", "jacket", "hood", "hoodie_details", "dress", "jabot", "bottom"]
 
 
 def clothes(ctx: Ctx) -> None:
@@ -78,7 +78,7 @@ def _top_pts(ctx: Ctx, hem_y: float, neck: str = "crew", flare: float = 0.0) -> 
     return np.concatenate([nk, right, hem, left])
 
 
-def _body_shadow(ctx: Ctx, cp: np.ndarray, pc: PartColors, extra: list | None = None) -> None:
+def body_shadow(ctx: Ctx, cp: np.ndarray, pc: PartColors, extra: list | None = None) -> None:
     L = -ctx.spec.light
     ys = np.linspace(80, 600, 14)
     cut = np.stack([L * (ctx.sw * 0.42 + 4 * np.sin(ys / 23)), ys], 1)
@@ -92,7 +92,7 @@ def top(ctx: Ctx, hem_y: float, neck: str, flare: float = 0.0) -> None:
     pts = _top_pts(ctx, hem_y, neck, flare)
     cp = ctx.B(pts)
     ctx.sc.fill(cp, pc, outline=ctx.lw)
-    _body_shadow(ctx, cp, pc, [(ctx.B(np.array([(-40, 80), (40, 80), (30, 104), (0, 112), (-30, 104)])), pc.shadow)])
+    body_shadow(ctx, cp, pc, [(ctx.B(np.array([(-40, 80), (40, 80), (30, 104), (0, 112), (-30, 104)])), pc.shadow)])
     # folds
     L = -ctx.spec.light
     ctx.sc.line(ctx.B(quad((L * ctx.ww * 0.7, 200), (L * ctx.ww * 0.5, 240), (L * ctx.ww * 0.6, hem_y - 4), 6)), ctx.lw * 0.5, 0.4, 0.2)
@@ -184,7 +184,7 @@ def jacket(ctx: Ctx, lapels: bool) -> None:
         pts = np.concatenate([outer, inner[:-1]])
         cp = B(pts)
         sc.fill(cp, pc, outline=ctx.lw)
-        _body_shadow(ctx, cp, pc)
+        body_shadow(ctx, cp, pc)
         if lapels:
             lap = np.array([(side * (nw + 3), 84), (side * (nw + 9), 88), (side * 24, 130), (side * 14, 136), (side * 2, vy)])
             if side == -ctx.spec.light:
@@ -247,7 +247,7 @@ def dress(ctx: Ctx) -> None:
     for i, x in enumerate(xs[1:-1], 1):
         if i % 2 == 0 and i % 4 == 0:
             folds.append((B(np.array([(x * 0.3, 250), (x * 0.3 + 5, 250), (x + 10, hem_y + 10), (x - 6, hem_y + 10)])), pc.shadow))
-    _body_shadow(ctx, cp, pc, folds + [(B(np.array([(-40, 80), (40, 80), (30, 104), (0, 112), (-30, 104)])), pc.shadow)])
+    body_shadow(ctx, cp, pc, folds + [(B(np.array([(-40, 80), (40, 80), (30, 104), (0, 112), (-30, 104)])), pc.shadow)])
     for i, x in enumerate(xs[1:-1], 1):
         if i % 2 == 0:
             sc.line(B(quad((x * 0.3, 262), (x * 0.7, hem_y * 0.7 + 60), (x, hem_y - 2), 7)), ctx.lw * 0.55, 0.6, 0.1)

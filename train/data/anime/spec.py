@@ -12,7 +12,8 @@ import colorsys
 import random
 from dataclasses import dataclass, field
 
-__all__ = ["sheen", "PartColors", "AnimeSpec", "Pose", "make_spec", "make_pose", "EXPRESSIONS", "ARM_POSES", "FRAMINGS",
+__all__ = ["sheen", "jitter", "part_colors", "weighted", "PartColors", "AnimeSpec", "Pose", "make_spec", "make_pose",
+           "EXPRESSIONS", "ARM_POSES", "FRAMINGS",
            "OUTFITS", "HEADWEAR", "shade", "lighten", "mix"]
 
 FRAMINGS = ("bust", "half", "full")
@@ -62,7 +63,8 @@ def sheen(h: str) -> str:
     return _hex(colorsys.hsv_to_rgb(hh, ss * 0.72, min(1.0, vv * 1.22 + 0.2)))
 
 
-def _jitter(rng: random.Random, h: str, dh: float = 0.02, ds: float = 0.08, dv: float = 0.06) -> str:
+def jitter(rng: random.Random, h: str, dh: float = 0.02, ds: float = 0.08, dv: float = 0.06) -> str:
+    """``h`` with its hue, saturation and value moved a little at random."""
     r, g, b = _rgb(h)
     hh, ss, vv = colorsys.rgb_to_hsv(r, g, b)
     hh = (hh + rng.uniform(-dh, dh)) % 1.0
@@ -116,7 +118,8 @@ class PartColors:
         return (self.base, self.shadow, self.highlight, *self.extra)
 
 
-def _part(role: str, base: str, k: float = 0.78, hl: float = 0.45, tint=(0.96, 0.92, 1.06), extra=()) -> PartColors:
+def part_colors(role: str, base: str, k: float = 0.78, hl: float = 0.45, tint=(0.96, 0.92, 1.06), extra=()) -> PartColors:
+    """A part of ``role`` in ``base`` with its cel shadow (:func:`shade` by ``k``) and highlight."""
     return PartColors(role, base, shade(base, k, tint), lighten(base, hl), tuple(extra))
 
 
@@ -195,7 +198,8 @@ class Pose:
     knees: float = 0.0  # knees drawn in
 
 
-def _weighted(rng: random.Random, weights: dict):
+def weighted(rng: random.Random, weights: dict):
+    """One key of ``weights``, drawn with the given weights."""
     keys = list(weights)
     return rng.choices(keys, weights=[weights[k] for k in keys])[0]
 
@@ -214,14 +218,14 @@ def make_spec(seed: int, headwear: str = "none", cape: bool = False) -> AnimeSpe
 
     # ---- hair
     if girl:
-        bangs = _weighted(rng, {"swept": 4, "even": 3, "parted": 3, "side": 2, "hime": 1.5, "spiky": 0.5})
-        back = _weighted(rng, {"none": 0.3, "short": 1, "bob": 2.5, "medium": 3, "long": 5})
-        tail = _weighted(rng, {"none": 5, "ponytail": 2, "twin_tails": 2, "braids": 1.2, "buns": 0.8,
+        bangs = weighted(rng, {"swept": 4, "even": 3, "parted": 3, "side": 2, "hime": 1.5, "spiky": 0.5})
+        back = weighted(rng, {"none": 0.3, "short": 1, "bob": 2.5, "medium": 3, "long": 5})
+        tail = weighted(rng, {"none": 5, "ponytail": 2, "twin_tails": 2, "braids": 1.2, "buns": 0.8,
                                "side_tail": 0.8})
     else:
-        bangs = _weighted(rng, {"swept": 3, "even": 2, "parted": 2, "side": 1.5, "spiky": 3})
-        back = _weighted(rng, {"none": 1.5, "short": 5, "bob": 0.8, "medium": 0.8, "long": 0.3})
-        tail = _weighted(rng, {"none": 10, "ponytail": 0.6})
+        bangs = weighted(rng, {"swept": 3, "even": 2, "parted": 2, "side": 1.5, "spiky": 3})
+        back = weighted(rng, {"none": 1.5, "short": 5, "bob": 0.8, "medium": 0.8, "long": 0.3})
+        tail = weighted(rng, {"none": 10, "ponytail": 0.6})
     if tail in ("twin_tails", "buns", "braids") and back == "long":
         back = rng.choice(["short", "bob", "medium"])
     back_len = {"none": 0, "short": rng.uniform(30, 42), "bob": rng.uniform(48, 72), "medium": rng.uniform(95, 135),
@@ -230,15 +234,15 @@ def make_spec(seed: int, headwear: str = "none", cape: bool = False) -> AnimeSpe
     side_locks = 0.0
     if rng.random() < (0.75 if girl else 0.35):
         side_locks = rng.choice([rng.uniform(30, 50), rng.uniform(50, 90), rng.uniform(90, 150)])
-    hair_name = _weighted(rng, HAIR_WEIGHTS)
-    hair = _jitter(rng, HAIR[hair_name])
+    hair_name = weighted(rng, HAIR_WEIGHTS)
+    hair = jitter(rng, HAIR[hair_name])
 
     # ---- face
-    skin = _jitter(rng, rng.choices(SKIN, weights=SKIN_WEIGHTS)[0], 0.01, 0.05, 0.02)
-    eyes = _jitter(rng, rng.choice(EYES), 0.02, 0.1, 0.08)
+    skin = jitter(rng, rng.choices(SKIN, weights=SKIN_WEIGHTS)[0], 0.01, 0.05, 0.02)
+    eyes = jitter(rng, rng.choice(EYES), 0.02, 0.1, 0.08)
 
     # ---- outfit
-    outfit = _weighted(rng, {"sailor": 3, "blazer": 3, "dress": 2, "hoodie": 1.5, "tshirt": 1.5, "shirt": 1.2}
+    outfit = weighted(rng, {"sailor": 3, "blazer": 3, "dress": 2, "hoodie": 1.5, "tshirt": 1.5, "shirt": 1.2}
                        if girl else {"sailor": 0, "blazer": 3, "dress": 0, "hoodie": 2, "tshirt": 2, "shirt": 2.5})
     sleeves = "long" if outfit in ("blazer", "hoodie") else rng.choice(["short", "long"])
     if outfit == "dress":
@@ -246,11 +250,11 @@ def make_spec(seed: int, headwear: str = "none", cape: bool = False) -> AnimeSpe
     elif outfit == "sailor":
         bottom = "pleated"
     elif girl:
-        bottom = _weighted(rng, {"pleated": 4, "skirt": 2, "trousers": 1, "shorts": 1})
+        bottom = weighted(rng, {"pleated": 4, "skirt": 2, "trousers": 1, "shorts": 1})
     else:
-        bottom = _weighted(rng, {"trousers": 5, "shorts": 1})
-    legwear = _weighted(rng, {"none": 2, "socks": 3, "knee": 3, "thigh": 2, "tights": 1.5}) if girl else \
-        _weighted(rng, {"none": 1, "socks": 3})
+        bottom = weighted(rng, {"trousers": 5, "shorts": 1})
+    legwear = weighted(rng, {"none": 2, "socks": 3, "knee": 3, "thigh": 2, "tights": 1.5}) if girl else \
+        weighted(rng, {"none": 1, "socks": 3})
     if bottom == "trousers":
         legwear = "none"
     neckwear = {"sailor": rng.choice(["ribbon", "scarf"]), "blazer": rng.choice(["ribbon", "tie", "tie"]),
@@ -297,83 +301,83 @@ def make_spec(seed: int, headwear: str = "none", cape: bool = False) -> AnimeSpe
     parts["mouth"] = PartColors("mouth", "#8c2a36", "#6a1e2a", "#e67a86")
 
     def cloth(kind):
-        return _jitter(rng, rng.choice({"dark": CLOTH_DARK, "mid": CLOTH_MID, "light": CLOTH_LIGHT,
+        return jitter(rng, rng.choice({"dark": CLOTH_DARK, "mid": CLOTH_MID, "light": CLOTH_LIGHT,
                                         "bright": CLOTH_BRIGHT}[kind]), 0.015, 0.08, 0.06)
 
-    accent = _jitter(rng, rng.choice(ACCENT), 0.01, 0.05, 0.05)
+    accent = jitter(rng, rng.choice(ACCENT), 0.01, 0.05, 0.05)
     white_k = {"k": 0.86, "tint": (0.92, 0.92, 1.08)}
     if outfit == "sailor":
         winter = rng.random() < 0.3
         top = cloth("dark") if winter else cloth("light")
         collar = cloth("dark") if not winter else cloth("light")
         skirt = collar if rng.random() < 0.6 else cloth("dark")
-        parts["top"] = _part("top", top, **(white_k if not winter else {"k": 0.72}))
-        parts["collar"] = _part("outer", collar, 0.72 if not winter else 0.86, 0.55)
-        parts["bottom"] = _part("bottom", skirt, 0.72)
+        parts["top"] = part_colors("top", top, **(white_k if not winter else {"k": 0.72}))
+        parts["collar"] = part_colors("outer", collar, 0.72 if not winter else 0.86, 0.55)
+        parts["bottom"] = part_colors("bottom", skirt, 0.72)
     elif outfit == "blazer":
-        parts["top"] = _part("top", cloth("light"), **white_k)
+        parts["top"] = part_colors("top", cloth("light"), **white_k)
         blazer = cloth(rng.choice(["dark", "dark", "mid"]))
-        parts["jacket"] = _part("outer", blazer, 0.72)
-        parts["bottom"] = _part("bottom", cloth(rng.choice(["dark", "mid"])), 0.72)
+        parts["jacket"] = part_colors("outer", blazer, 0.72)
+        parts["bottom"] = part_colors("bottom", cloth(rng.choice(["dark", "mid"])), 0.72)
     elif outfit == "dress":
         dress = cloth(rng.choice(["bright", "mid", "light", "dark"]))
-        parts["top"] = _part("top", dress, 0.74)
+        parts["top"] = part_colors("top", dress, 0.74)
     elif outfit == "hoodie":
-        parts["top"] = _part("top", cloth(rng.choice(["bright", "mid", "light", "dark"])), 0.76)
+        parts["top"] = part_colors("top", cloth(rng.choice(["bright", "mid", "light", "dark"])), 0.76)
     else:
-        parts["top"] = _part("top", cloth(rng.choice(["light", "light", "bright", "mid", "dark"])), 0.8)
+        parts["top"] = part_colors("top", cloth(rng.choice(["light", "light", "bright", "mid", "dark"])), 0.8)
         if outfit == "shirt" and rng.random() < 0.5:
-            parts["jacket"] = _part("outer", cloth(rng.choice(["dark", "mid", "light"])), 0.74)
+            parts["jacket"] = part_colors("outer", cloth(rng.choice(["dark", "mid", "light"])), 0.74)
     if "bottom" not in parts and bottom != "none":
         if bottom in ("trousers", "shorts") and rng.random() < 0.4:
-            parts["bottom"] = _part("bottom", _jitter(rng, "#4a68a0"), 0.74)  # denim
+            parts["bottom"] = part_colors("bottom", jitter(rng, "#4a68a0"), 0.74)  # denim
         else:
-            parts["bottom"] = _part("bottom", cloth(rng.choice(["dark", "mid", "light"])), 0.74)
+            parts["bottom"] = part_colors("bottom", cloth(rng.choice(["dark", "mid", "light"])), 0.74)
     if frills:
-        parts["frill"] = _part("outer", "#fbfbfd", **white_k)
+        parts["frill"] = part_colors("outer", "#fbfbfd", **white_k)
     if legwear != "none":
         sock = rng.choice(["#f8f8fa", "#26262e", "#f8f8fa", "#30304a"]) if legwear != "tights" else \
             rng.choice(["#26262e", "#3a3044", "#e8dcd0"])
-        parts["legwear"] = _part("outer", sock, 0.82 if sum(_rgb(sock)) > 1.5 else 0.7, 0.5)
-    parts["shoes"] = _part("outer", rng.choice(["#4a3026", "#2a2628", "#6a4030", "#f4f4f4", "#a02a30"]), 0.7, 0.5)
+        parts["legwear"] = part_colors("outer", sock, 0.82 if sum(_rgb(sock)) > 1.5 else 0.7, 0.5)
+    parts["shoes"] = part_colors("outer", rng.choice(["#4a3026", "#2a2628", "#6a4030", "#f4f4f4", "#a02a30"]), 0.7, 0.5)
     if neckwear != "none":
-        parts["neckwear"] = _part("accessory", accent, 0.72)
+        parts["neckwear"] = part_colors("accessory", accent, 0.72)
     if outfit == "hoodie":
-        parts["strings"] = _part("accessory", rng.choice(["#f8f8f8", accent]), 0.82)
-    hair_acc = _jitter(rng, rng.choice(ACCENT), 0.01, 0.05, 0.05)
+        parts["strings"] = part_colors("accessory", rng.choice(["#f8f8f8", accent]), 0.82)
+    hair_acc = jitter(rng, rng.choice(ACCENT), 0.01, 0.05, 0.05)
     if tail in ("ponytail", "twin_tails", "side_tail", "braids", "buns") or any(
             a in acc for a in ("bow", "clips", "headband", "flower")):
-        parts["hair_acc"] = _part("accessory", hair_acc, 0.74)
+        parts["hair_acc"] = part_colors("accessory", hair_acc, 0.74)
     if "glasses" in acc:
-        parts["glasses"] = _part("accessory", rng.choice(["#2a2a30", "#8a2a2a", "#3a4a8a", "#a08050", "#c0c0c8"]),
+        parts["glasses"] = part_colors("accessory", rng.choice(["#2a2a30", "#8a2a2a", "#3a4a8a", "#a08050", "#c0c0c8"]),
                                  0.8, 0.4)
     if "beret" in acc:
-        parts["hat"] = _part("accessory", cloth(rng.choice(["dark", "mid", "bright", "light"])), 0.74)
+        parts["hat"] = part_colors("accessory", cloth(rng.choice(["dark", "mid", "bright", "light"])), 0.74)
     if "sunhat" in acc:
-        parts["hat"] = _part("accessory", _jitter(rng, rng.choice(["#f3e2b0", "#fbfbf6", "#f0c8d8", "#d8e8f8"])), 0.8)
-        parts["hat_band"] = _part("accessory", accent, 0.72)
+        parts["hat"] = part_colors("accessory", jitter(rng, rng.choice(["#f3e2b0", "#fbfbf6", "#f0c8d8", "#d8e8f8"])), 0.8)
+        parts["hat_band"] = part_colors("accessory", accent, 0.72)
     if "cat_ears" in acc:
-        parts["cat_ears"] = _part("accessory", rng.choice([hair, "#2a2a30", "#f4f4f4", "#f0b0c8"]), 0.74,
+        parts["cat_ears"] = part_colors("accessory", rng.choice([hair, "#2a2a30", "#f4f4f4", "#f0b0c8"]), 0.74,
                                   extra=("#f6b8c8",))
 
     hw = random.Random(f"anime-headwear-{seed}")
     if headwear != "none":
         if headwear == "helmet":
-            parts["helmet"] = _part("accessory", _jitter(hw, hw.choice(HELMET_COLORS), 0.01, 0.05, 0.05), 0.7, 0.55)
+            parts["helmet"] = part_colors("accessory", jitter(hw, hw.choice(HELMET_COLORS), 0.01, 0.05, 0.05), 0.7, 0.55)
         else:
             kind = hw.choice(["dark", "dark", "mid", "light"])
-            hood = _jitter(hw, hw.choice({"dark": CLOTH_DARK, "mid": CLOTH_MID, "light": CLOTH_LIGHT}[kind]),
+            hood = jitter(hw, hw.choice({"dark": CLOTH_DARK, "mid": CLOTH_MID, "light": CLOTH_LIGHT}[kind]),
                            0.015, 0.08, 0.06)
-            parts["hood"] = _part("outer", hood, 0.72 if kind != "light" else 0.84)
+            parts["hood"] = part_colors("outer", hood, 0.72 if kind != "light" else 0.84)
             if headwear == "hood_mask":
-                mask = hood if hw.random() < 0.6 else _jitter(hw, hw.choice(CLOTH_DARK + CLOTH_MID), 0.015, 0.08, 0.06)
-                parts["mask"] = _part("outer", mask, 0.74)
+                mask = hood if hw.random() < 0.6 else jitter(hw, hw.choice(CLOTH_DARK + CLOTH_MID), 0.015, 0.08, 0.06)
+                parts["mask"] = part_colors("outer", mask, 0.74)
     if cape:
         if "hood" in parts and hw.random() < 0.7:  # a cloak: hood and cape of one cloth
             cape_c = parts["hood"].base
         else:
-            cape_c = _jitter(hw, hw.choice(CLOTH_DARK + CLOTH_MID + ACCENT), 0.015, 0.08, 0.06)
-        parts["cape"] = _part("outer", cape_c, 0.72)
+            cape_c = jitter(hw, hw.choice(CLOTH_DARK + CLOTH_MID + ACCENT), 0.015, 0.08, 0.06)
+        parts["cape"] = part_colors("outer", cape_c, 0.72)
 
     return AnimeSpec(
         seed=seed, look=look, bangs=bangs, bang_len=rng.uniform(-16, -3) if bangs != "hime" else rng.uniform(-12, -4),

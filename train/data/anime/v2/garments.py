@@ -13,7 +13,7 @@ import random
 
 import numpy as np
 
-from train.data.anime.clothes import _body_shadow, bottom, dress, jabot, neckwear, sailor_collar, shirt_collar, top
+from train.data.anime.clothes import body_shadow, bottom, dress, jabot, neckwear, sailor_collar, shirt_collar, top
 from train.data.anime.context import Ctx
 from train.data.anime.geom import Pen, apply, cubic, ellipse, quad, ribbon, rotate, tube
 from train.data.anime.v2.spec import Outfit
@@ -132,7 +132,7 @@ def outer_layer(ctx: Ctx, o: Outfit, r: random.Random) -> None:
         pts = np.concatenate([outer, hem_line, front, neck_edge])
         cp = B(pts)
         sc.fill(cp, pc, outline=ctx.lw)
-        _body_shadow(ctx, cp, pc)
+        body_shadow(ctx, cp, pc)
         if o.outer in ("blazer", "jacket"):  # lapels: folded back, in shadow on one side
             lap = np.array([(side * (nw + 3), 84), (side * (nw + 12), 92), (side * (gap_top + 16), vy - 10),
                             (side * gap_top, vy)])
@@ -172,7 +172,7 @@ def _vest(ctx: Ctx, o: Outfit, r: random.Random) -> None:
                .to(side * 1.0, vy).q(side * (nw * 0.6), (vy + 86) / 2, side * (nw + 2), 86, 6).pts())
         cp = B(pts)
         sc.fill(cp, pc, outline=ctx.lw)
-        _body_shadow(ctx, cp, pc)
+        body_shadow(ctx, cp, pc)
         _fold(ctx, (side * (ww * 0.3), hem - 4), (side * (ww * 0.5), hem - 20), (side * (ww * 0.45), hem - 34))
     for y in np.linspace(vy + 14, hem - 12, 3):
         sc.fill(B(ellipse(-3, y, 2.4, 2.4, 10)), pc, pc.highlight, outline=ctx.lw * 0.5)

@@ -15,8 +15,8 @@ import random
 from dataclasses import dataclass
 
 from train.data.anime.spec import (
-    ACCENT, CLOTH_DARK, CLOTH_LIGHT, CLOTH_MID, CLOTH_BRIGHT, EXPRESSIONS, AnimeSpec, PartColors, Pose, _jitter,
-    _part, _weighted, make_spec,
+    ACCENT, CLOTH_DARK, CLOTH_LIGHT, CLOTH_MID, CLOTH_BRIGHT, EXPRESSIONS, AnimeSpec, PartColors, Pose, jitter,
+    part_colors, weighted, make_spec,
 )
 
 __all__ = ["OUTFITS_V2", "ARMS_V2", "HELD", "PART_NAMES", "PARTS_PER_FIGURE", "Outfit", "PoseV2", "make_outfit",
@@ -88,18 +88,18 @@ def make_outfit(character: int, outfit: int = 0) -> Outfit:
     if not girl:
         for k in ("sailor", "sailor_cardigan", "dress_sash", "dress_belt", "dress_cardigan"):
             weights[k] = 0
-    kind = _weighted(rng, weights)
+    kind = weighted(rng, weights)
     top, outer = OUTFITS_V2[kind]
     if top == "dress":
         bottom = "none"
     elif top == "sailor":
         bottom = "pleated"
     elif girl:
-        bottom = _weighted(rng, {"pleated": 4, "skirt": 2, "trousers": 1, "shorts": 1})
+        bottom = weighted(rng, {"pleated": 4, "skirt": 2, "trousers": 1, "shorts": 1})
     else:
-        bottom = _weighted(rng, {"trousers": 5, "shorts": 1})
-    legwear = _weighted(rng, {"none": 1, "socks": 3, "knee": 3, "thigh": 2, "tights": 1.5}) if girl else \
-        _weighted(rng, {"none": 1, "socks": 3})
+        bottom = weighted(rng, {"trousers": 5, "shorts": 1})
+    legwear = weighted(rng, {"none": 1, "socks": 3, "knee": 3, "thigh": 2, "tights": 1.5}) if girl else \
+        weighted(rng, {"none": 1, "socks": 3})
     if bottom == "trousers":
         legwear = "none"
     neckwear = {"blouse": rng.choice(["ribbon", "ribbon", "tie", "none"]), "shirt": rng.choice(["tie", "tie", "ribbon"]),
@@ -117,48 +117,48 @@ def make_outfit(character: int, outfit: int = 0) -> Outfit:
 
     def cloth(kinds) -> str:
         k = rng.choice(kinds)
-        return _jitter(rng, rng.choice({"dark": CLOTH_DARK, "mid": CLOTH_MID, "light": CLOTH_LIGHT,
+        return jitter(rng, rng.choice({"dark": CLOTH_DARK, "mid": CLOTH_MID, "light": CLOTH_LIGHT,
                                         "bright": CLOTH_BRIGHT}[k]), 0.015, 0.08, 0.06)
 
     white = {"k": 0.86, "tint": (0.92, 0.92, 1.08)}
     P: dict[str, PartColors] = {}
     if top in ("blouse", "shirt"):
-        P["top"] = _part("top", cloth(["light", "light", "light", "bright"]), **white)
+        P["top"] = part_colors("top", cloth(["light", "light", "light", "bright"]), **white)
     elif top == "sailor":
-        P["top"] = _part("top", cloth(["light"]), **white)
-        P["collar"] = _part("outer", cloth(["dark", "mid"]), 0.72, 0.55)
+        P["top"] = part_colors("top", cloth(["light"]), **white)
+        P["collar"] = part_colors("outer", cloth(["dark", "mid"]), 0.72, 0.55)
     elif top == "tshirt":
-        P["top"] = _part("top", cloth(["light", "bright", "mid", "dark"]), 0.8)
+        P["top"] = part_colors("top", cloth(["light", "bright", "mid", "dark"]), 0.8)
     else:
-        P["top"] = _part("top", cloth(["bright", "mid", "light", "dark"]), 0.74)
+        P["top"] = part_colors("top", cloth(["bright", "mid", "light", "dark"]), 0.74)
     if outer != "none":
-        P["jacket"] = _part("outer", cloth({"blazer": ["dark", "dark", "mid"], "cardigan": ["light", "mid", "bright"],
+        P["jacket"] = part_colors("outer", cloth({"blazer": ["dark", "dark", "mid"], "cardigan": ["light", "mid", "bright"],
                                             "vest": ["dark", "mid", "light"], "jacket": ["dark", "mid", "bright"],
                                             "hoodie": ["bright", "mid", "dark", "light"]}[outer]), 0.74)
     if bottom != "none":
-        P["bottom"] = _part("bottom", cloth(["dark", "mid", "mid", "light"]), 0.72)
+        P["bottom"] = part_colors("bottom", cloth(["dark", "mid", "mid", "light"]), 0.72)
     if frills:
-        P["frill"] = _part("outer", "#fbfbfd", **white)
+        P["frill"] = part_colors("outer", "#fbfbfd", **white)
     if legwear != "none":
         sock = rng.choice(["#f8f8fa", "#26262e", "#f8f8fa", "#30304a"]) if legwear != "tights" else \
             rng.choice(["#26262e", "#3a3044", "#e8dcd0"])
-        P["legwear"] = _part("outer", sock, 0.82 if sock.startswith("#f") else 0.7, 0.5)
-    P["shoes"] = _part("outer", rng.choice(["#4a3026", "#2a2628", "#6a4030", "#f4f4f4", "#a02a30"]), 0.7, 0.5)
-    accent = _jitter(rng, rng.choice(ACCENT), 0.01, 0.05, 0.05)
+        P["legwear"] = part_colors("outer", sock, 0.82 if sock.startswith("#f") else 0.7, 0.5)
+    P["shoes"] = part_colors("outer", rng.choice(["#4a3026", "#2a2628", "#6a4030", "#f4f4f4", "#a02a30"]), 0.7, 0.5)
+    accent = jitter(rng, rng.choice(ACCENT), 0.01, 0.05, 0.05)
     if neckwear != "none":
-        P["neckwear"] = _part("accessory", accent, 0.72)
+        P["neckwear"] = part_colors("accessory", accent, 0.72)
     if outer == "hoodie":
-        P["strings"] = _part("accessory", rng.choice(["#f8f8f8", accent]), 0.82)
+        P["strings"] = part_colors("accessory", rng.choice(["#f8f8f8", accent]), 0.82)
     if waist == "sash":
-        P["sash"] = _part("accessory", _jitter(rng, rng.choice(ACCENT), 0.01, 0.05, 0.05), 0.72)
+        P["sash"] = part_colors("accessory", jitter(rng, rng.choice(ACCENT), 0.01, 0.05, 0.05), 0.72)
     elif waist == "belt":
-        P["belt"] = _part("accessory", rng.choice(["#3a2a22", "#2a2a30", "#6a4a30", "#8a2a2a", "#f0f0f0"]), 0.7, 0.45)
-        P["buckle"] = _part("accessory", rng.choice(["#d8c070", "#c8ccd4"]), 0.7, 0.6)
+        P["belt"] = part_colors("accessory", rng.choice(["#3a2a22", "#2a2a30", "#6a4a30", "#8a2a2a", "#f0f0f0"]), 0.7, 0.45)
+        P["buckle"] = part_colors("accessory", rng.choice(["#d8c070", "#c8ccd4"]), 0.7, 0.6)
     if gloves:
-        P["gloves"] = _part("accessory", rng.choice(["#f8f8fa", "#26262e", accent]), 0.8, 0.5)
-    P["book"] = _part("accessory", _jitter(rng, rng.choice(CLOTH_MID + CLOTH_BRIGHT), 0.01, 0.05, 0.05), 0.72,
+        P["gloves"] = part_colors("accessory", rng.choice(["#f8f8fa", "#26262e", accent]), 0.8, 0.5)
+    P["book"] = part_colors("accessory", jitter(rng, rng.choice(CLOTH_MID + CLOTH_BRIGHT), 0.01, 0.05, 0.05), 0.72,
                       extra=("#f6f0e0",))
-    P["bag"] = _part("accessory", _jitter(rng, rng.choice(CLOTH_DARK + CLOTH_MID + ("#7a4a2a", "#f0e0c8")),
+    P["bag"] = part_colors("accessory", jitter(rng, rng.choice(CLOTH_DARK + CLOTH_MID + ("#7a4a2a", "#f0e0c8")),
                                           0.01, 0.05, 0.05), 0.72)
     outer_len = rng.uniform(270, 330) if outer in ("blazer", "jacket", "hoodie") else rng.uniform(250, 340)
     if outer == "vest":
