@@ -105,7 +105,7 @@ def steer_plan(sample: Sample, palette: Palette) -> SteerPlan | None:
     k = M.steer_swatch(palette.colors, palette.shares)
     if k is None:
         return None
-    region = M.nearest_swatch(sample.target.reshape(-1, 3)[sample.idx], palette.colors) == k
+    region = M.steer_region(sample.target.reshape(-1, 3)[sample.idx], palette.colors, k)
     if not region.any():
         return None
     return SteerPlan(k, M.far_color(palette.colors[k]), region)
