@@ -212,8 +212,11 @@ def oracle_accuracy(labels: np.ndarray, darkness: np.ndarray, slots: np.ndarray,
     fill = colours[flat[nearest_paper(labels)]]
     out = fill * (1.0 - np.clip(darkness, 0, 1).ravel()[:, None])
     figure = (sl >= 1) & (sl < NUM_SLOTS)
-    d = delta_e_ciede2000(rgb_to_lab(out[figure])[:, None], rgb_to_lab(true)[None])
-    return float((d.argmin(1) == index[sl[figure]]).mean())
+    px = np.clip(np.round(out[figure]), 0, 255).astype(np.int64)
+    uniq, inv = np.unique((px[:, 0] << 16) | (px[:, 1] << 8) | px[:, 2], return_inverse=True)
+    ucol = np.stack([uniq >> 16, (uniq >> 8) & 255, uniq & 255], 1)
+    d = delta_e_ciede2000(rgb_to_lab(ucol)[:, None], rgb_to_lab(true)[None])   # each distinct colour once
+    return float((d.argmin(1)[inv.ravel()] == index[sl[figure]]).mean())
 
 
 def measure_folder(folder: str | Path, methods=METHODS, size: int | None = None, limit: int | None = None,
