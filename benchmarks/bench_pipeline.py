@@ -1,6 +1,7 @@
 """End-to-end pipeline latency on real weights: PyTorch vs ONNX Runtime, and bf16 accuracy.
 
-    python benchmarks/bench_pipeline.py [--weights weights] [--sketch PATH] [--threads 2] [--repeats 5]
+    python -m benchmarks.bench_pipeline [--weights colorizer/pretrained] [--sketch PATH] [--threads 2] [--repeats 5]
+                                        [--ab N]
 
 Times ``Colorizer(...)(sketch, palette=..., size=S)`` (image in, image out) on a
 512 px sketch for each backend: the live preview (network at 256 px, flat
@@ -15,21 +16,18 @@ from __future__ import annotations
 
 import argparse
 import statistics
-import sys
 import time
-from concurrent.futures import Future
 from pathlib import Path
 
 import numpy as np
 import torch
 from PIL import Image
 
-ROOT = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(ROOT))
+from colorizer import Colorizer
+from colorizer.palette import Palette, palette_vector
+from colorizer.processing import to_tensor
 
-from colorizer import Colorizer  # noqa: E402
-from colorizer.palette import Palette, palette_vector  # noqa: E402
-from colorizer.processing import to_tensor  # noqa: E402
+ROOT = Path(__file__).resolve().parents[1]
 
 
 def main() -> None:
@@ -42,18 +40,12 @@ def main() -> None:
     ap.add_argument("--ab", type=int, default=0, metavar="N",
                     help="only the live preview on ONNX Runtime, float32 and int8 interleaved N times each "
                          "(the machine's speed drifts between sequential cases)")
-    ap.add_argument("--ab-regions", type=int, default=0, metavar="N",
-                    help="only the int8 live preview, with the sketch's regions found beside the network (as "
-                         "shipped) and before it, interleaved N times each")
     a = ap.parse_args()
     torch.set_num_threads(a.threads)
     sketch = Image.open(a.sketch).convert("L").resize((512, 512))
     pal = Palette.from_hex(a.palette)
     if a.ab:
         preview_ab(a.weights, sketch, pal, a.ab, a.threads)
-        return
-    if a.ab_regions:
-        regions_ab(a.weights, sketch, pal, a.ab_regions, a.threads)
         return
     images = {}
     # (label, network size, keyword arguments): the app's live preview (flat, result capped at
@@ -74,11 +66,11 @@ def main() -> None:
             for _ in range(a.repeats):
                 # Flat semantic colouring keeps the network's output per sketch (swatch edits reuse
                 # it): empty that cache so every call times a new sketch, as a stroke gives.
-                c._structure.clear()
+                c.clear_caches()
                 t0 = time.perf_counter()
                 r = c(sketch, palette=pal, size=size, seed=0, **kw)
                 ts.append(time.perf_counter() - t0)
-            if kw.get("flat", True) and c.semantic:
+            if kw.get("flat", True):
                 t0 = time.perf_counter()
                 c(sketch, palette=pal.replace(2, "#3a7bd5"), size=size, seed=0, **kw)
                 print(f"| {c.active_backend} | {label}, swatch edit (cached network output) | "
@@ -111,7 +103,7 @@ def preview_ab(weights: str, sketch: Image.Image, pal: Palette, n: int, threads:
     times: dict[str, list[float]] = {"fp32": [], "int8": []}
     for _ in range(n):
         for p in times:
-            c._structure.clear()
+            c.clear_caches()
             t0 = time.perf_counter()
             c(sketch, precision=p, **kw)
             times[p].append(time.perf_counter() - t0)
@@ -120,40 +112,6 @@ def preview_ab(weights: str, sketch: Image.Image, pal: Palette, n: int, threads:
     for p, ts in times.items():
         print(f"| {p} | {statistics.median(ts):.3f} | {min(ts):.3f} |")
     print(f"\nint8 / fp32 (medians): {statistics.median(times['int8']) / statistics.median(times['fp32']):.2f}")
-
-
-class _Inline:
-    """An executor that runs the job at once, in the calling thread."""
-
-    def submit(self, fn, *args):
-        f = Future()
-        f.set_result(fn(*args))
-        return f
-
-
-def regions_ab(weights: str, sketch: Image.Image, pal: Palette, n: int, threads: int) -> None:
-    """The int8 live preview with the sketch's regions found in the worker thread while the network
-    runs (``Colorizer._worker``, as shipped) and in the calling thread before it, alternating."""
-    c = Colorizer.from_pretrained(weights, backend="onnx")
-    kw = dict(palette=pal, size=256, flat=True, output_size=256, seed=0, precision="int8")
-    first = np.asarray(c(sketch, **kw).image)
-    worker = c._worker
-    times: dict[str, list[float]] = {"beside the network": [], "before the network": []}
-    for _ in range(n):
-        for k in times:
-            c._worker = worker if k == "beside the network" else _Inline
-            c._structure.clear()
-            t0 = time.perf_counter()
-            r = c(sketch, **kw)
-            times[k].append(time.perf_counter() - t0)
-            if not np.array_equal(np.asarray(r.image), first):
-                raise SystemExit("the two ways gave different pictures")
-    print(f"int8 live preview, {c.active_backend}, {threads} threads, {n} alternating calls each\n")
-    print("| regions | median (s) | fastest (s) |\n|---|---|---|")
-    for k, ts in times.items():
-        print(f"| {k} | {statistics.median(ts):.3f} | {min(ts):.3f} |")
-    b, i = (statistics.median(times[k]) for k in times)
-    print(f"\nbeside / before (medians): {b / i:.2f}")
 
 
 if __name__ == "__main__":

@@ -1,6 +1,6 @@
 """Training-step throughput: fp32 vs bf16 (+ channels_last), default vs paper generator.
 
-    python benchmarks/bench_train.py [--size 256] [--batch 2] [--steps 3] [--threads 1,2]
+    python -m benchmarks.bench_train [--size 256] [--batch 2] [--steps 3] [--threads 1,2]
                                      [--presets default,paper] [--feature-net none] [--device cpu]
 
 Times ``Pix2PixModel.optimize_parameters`` (D step + G step + EMA) on synthetic
@@ -11,13 +11,9 @@ included (see the trainer's it/s for that).
 from __future__ import annotations
 
 import argparse
-import sys
 import time
-from pathlib import Path
 
 import torch
-
-sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from train.config import TrainConfig
 from train.model import Pix2PixModel
@@ -25,9 +21,10 @@ from train.model import Pix2PixModel
 
 def bench(preset: str, bf16: bool, size: int, batch: int, steps: int, warmup: int, device: str,
           feature_net: str) -> float:
-    cfg = TrainConfig(generator_preset=preset, bf16=bf16, channels_last=bf16, crop_size=size, batch_size=batch,
-                      feature_net=feature_net, loss_feature=1e-4 if feature_net != "none" else 0.0,
-                      device=device).validate()
+    cfg = TrainConfig().updated({
+        "model.generator_preset": preset, "compute.bf16": bf16, "compute.channels_last": bf16,
+        "data.crop_size": size, "schedule.batch_size": batch, "compute.device": device,
+        "loss.feature.net": feature_net, "loss.feature.weight": 1e-4 if feature_net != "none" else 0.0})
     torch.manual_seed(0)
     model = Pix2PixModel(cfg, device)
     k = 3 * model.G.cfg.palette_size

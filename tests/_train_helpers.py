@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 from PIL import Image, ImageDraw
@@ -52,10 +53,26 @@ def make_labelled_pairs(root: Path, n: int = 4, size: int = 48, seed: int = 0) -
     return root
 
 
-def tiny_config(data: Path, **overrides) -> TrainConfig:
-    d = dict(data=str(data), val_data=None, val_images=2, crop_size=32, batch_size=2, steps=4,
-             generator_preset="tiny", feature_net="none", loss_feature=0.0, d_channels=8, d_layers=2,
-             num_workers=0, device="cpu", bf16=False, channels_last=False, checkpoint_every=2,
-             sample_every=2, val_every=0, log_every=1, line_width_prob=0.0, seed=0)
-    d.update(overrides)
-    return TrainConfig(**d).validate()
+# A tiny generator and discriminator on 32 px crops, no feature net, one process on the CPU.
+TINY = {
+    "data.val_path": None, "data.val_images": 2, "data.crop_size": 32, "augment.line_width_prob": 0.0,
+    "model.generator_preset": "tiny", "model.d_channels": 8, "model.d_layers": 2,
+    "loss.feature.net": "none", "loss.feature.weight": 0.0, "schedule.batch_size": 2, "schedule.steps": 4,
+    "compute.num_workers": 0, "compute.device": "cpu", "compute.bf16": False, "compute.channels_last": False,
+    "run.checkpoint_every": 2, "run.sample_every": 2, "run.val_every": 0, "run.log_every": 1, "run.seed": 0,
+}
+
+
+def tiny_config(data: Path, options: dict[str, Any] | None = None) -> TrainConfig:
+    """:data:`TINY` on the corpus ``data``, then ``options`` ({dotted path: value}, as ``--set``)."""
+    return TrainConfig().updated({"data.path": str(data), **TINY, **(options or {})})
+
+
+def tiny_args(data: Path, options: dict[str, Any] | None = None) -> list[str]:
+    """The same as ``python -m train`` arguments (``--set path=value`` for each option)."""
+    import json
+
+    out = []
+    for k, v in {"data.path": str(data), **TINY, **(options or {})}.items():
+        out += ["--set", f"{k}={json.dumps(v)}"]
+    return out

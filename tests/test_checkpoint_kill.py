@@ -114,9 +114,11 @@ def _wait_for(proc: subprocess.Popen, marker: str, timeout: float) -> list[str]:
     return lines
 
 
+@pytest.mark.integration  # SIGKILL of a training process
 def test_sigkill_during_a_checkpoint_write_resumes_from_the_last_complete_one(tmp_path, capsys):
     data = make_pairs(tmp_path / "data", 4, 40)
-    cfg = tiny_config(data, steps=6, checkpoint_every=2, sample_every=0, keep_checkpoints=1)
+    cfg = tiny_config(data, {"schedule.steps": 6, "run.checkpoint_every": 2, "run.sample_every": 0,
+                             "run.keep_checkpoints": 1})
     cfg.save_json(tmp_path / "cfg.json")
     run = tmp_path / "run"
     env = dict(os.environ, PYTHONPATH=str(REPO), OMP_NUM_THREADS="1", PYTHONUNBUFFERED="1",
@@ -159,13 +161,15 @@ def test_sigkill_during_a_checkpoint_write_resumes_from_the_last_complete_one(tm
 
 def test_resume_skips_a_corrupt_newest_checkpoint(tmp_path, capsys):
     data = make_pairs(tmp_path / "data", 2, 32)
-    cfg = tiny_config(data, steps=4, checkpoint_every=2, sample_every=0, keep_checkpoints=3)
+    cfg = tiny_config(data, {"schedule.steps": 4, "run.checkpoint_every": 2, "run.sample_every": 0,
+                             "run.keep_checkpoints": 3})
     train(cfg, tmp_path / "run", progress=False)
     folder = tmp_path / "run" / "checkpoints"
     newest = folder / "checkpoint-00000004.pt"
     newest.write_bytes(newest.read_bytes()[: newest.stat().st_size // 3])
     with pytest.warns(RuntimeWarning, match="checkpoint-00000004.pt"):
-        train(tiny_config(data, steps=5, checkpoint_every=2, sample_every=0), tmp_path / "run",
+        train(tiny_config(data, {"schedule.steps": 5, "run.checkpoint_every": 2, "run.sample_every": 0}),
+              tmp_path / "run",
               resume=True, progress=False)
     assert "(step 2)" in capsys.readouterr().out
     assert ckpt.find_resumable(folder)[1]["model"]["step"] == 5

@@ -189,8 +189,8 @@ def test_pack_carries_part_labels_for_semantic_runs(tmp_path):
     assert meta["counts"] == {"train": 2, "val": 2}
     assert sorted(p.id for p in open_pack(tmp_path / "sem.npz", "train")) == ["pair000", "pair003"]
     # a semantic-slot dataset reads the pack's labels and coverage (no label files needed)
-    cfg = tiny_config(tmp_path / "all.npz", layout="packed", generator_overrides={"hints": True, "num_roles": 11},
-                      palette_mode="slots")
+    cfg = tiny_config(tmp_path / "all.npz", {"data.layout": "packed", "data.palette_mode": "slots",
+                                              "model.generator_overrides": {"hints": True, "num_roles": 11}})
     ds = build_dataset(cfg)
     assert len(ds) == 2 and ds.dropped_unlabelled == 2
     item = ds[(0, 0)]

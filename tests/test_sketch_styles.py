@@ -7,7 +7,7 @@ import pytest
 from PIL import Image, ImageDraw
 
 from train import sketch_styles as S
-from train.config import TrainConfig
+from train.config import AugmentConfig
 
 SIZE = 96
 
@@ -90,7 +90,7 @@ def test_pencil_is_grey_and_scan_has_paper():
 def _cfg(**kw):
     base = dict(sketch_style_prob=1.0, sketch_style_stack_prob=0.0, line_width_prob=0.0)
     base.update(kw)
-    return TrainConfig(**base).validate()
+    return AugmentConfig(**base).validate()
 
 
 def test_random_sketch_keeps_clean_without_styles_and_replays_the_old_width_jitter():
@@ -159,15 +159,15 @@ def test_bad_input_and_options_raise():
     with pytest.raises(ValueError):
         S.random_sketch(color.astype(np.float32), clean, rng, _cfg())
     with pytest.raises(ValueError, match="unknown sketch styles"):
-        TrainConfig(sketch_styles={"charcoal": 1.0}).validate()
+        AugmentConfig(sketch_styles={"charcoal": 1.0}).validate()
     with pytest.raises(ValueError):
-        TrainConfig(sketch_styles={s: 0.0 for s in S.STYLES}).validate()
+        AugmentConfig(sketch_styles={s: 0.0 for s in S.STYLES}).validate()
     with pytest.raises(ValueError):
-        TrainConfig(sketch_style_prob=1.5).validate()
+        AugmentConfig(sketch_style_prob=1.5).validate()
     with pytest.raises(ValueError):
-        TrainConfig(sketch_xdog_sigmas=[0.0]).validate()
+        AugmentConfig(sketch_xdog_sigmas=[0.0]).validate()
     # a partial mapping keeps the other styles at weight 1
-    assert TrainConfig(sketch_styles={"pencil": 0.0}).validate().sketch_styles == {"pencil": 0.0}
+    assert AugmentConfig(sketch_styles={"pencil": 0.0}).validate().sketch_styles == {"pencil": 0.0}
 
 
 def test_empty_sketch_survives_every_style():
@@ -183,9 +183,10 @@ def test_dataset_applies_the_styles(tmp_path):
     from train.dataset import build_dataset
 
     data = make_pairs(tmp_path / "train", 2, 40)
-    plain = build_dataset(tiny_config(data, sketch_style_prob=0.0, recolor_prob=0.0, hue_shift_prob=0.0))
-    styled = build_dataset(tiny_config(data, sketch_style_prob=1.0, recolor_prob=0.0, hue_shift_prob=0.0,
-                                       sketch_styles={"pencil": 1.0, "xdog": 0, "dog": 0, "gaps": 0, "scan": 0}))
+    still = {"augment.recolor_prob": 0.0, "augment.hue_shift_prob": 0.0}
+    plain = build_dataset(tiny_config(data, {"augment.sketch_style_prob": 0.0, **still}))
+    styled = build_dataset(tiny_config(data, {"augment.sketch_style_prob": 1.0, **still, "augment.sketch_styles": {
+        "pencil": 1.0, "xdog": 0, "dog": 0, "gaps": 0, "scan": 0}}))
     a, b = plain[(0, 5)], styled[(0, 5)]
     assert a["sketch"].shape == b["sketch"].shape == (3, 32, 32)
     assert not np.array_equal(a["sketch"].numpy(), b["sketch"].numpy())
@@ -198,5 +199,5 @@ def test_dataset_applies_the_styles(tmp_path):
 def test_paper_config_keeps_clean_line_art():
     from train.config import load_config
 
-    cfg = load_config(Path(__file__).resolve().parents[1] / "train/configs/paper.yaml")
+    cfg = load_config(Path(__file__).resolve().parents[1] / "train/configs/paper.yaml").augment
     assert cfg.sketch_style_prob == 0.0 and cfg.line_width_prob == 0.3 and cfg.line_width_max == 1

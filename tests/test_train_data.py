@@ -49,7 +49,8 @@ def test_recolour_with_zero_probability_is_identity():
 
 
 def test_dataset_items(tmp_path):
-    cfg = tiny_config(make_pairs(tmp_path / "train", 3, 48), scale_max=1.5, line_width_prob=1.0)
+    cfg = tiny_config(make_pairs(tmp_path / "train", 3, 48), {"augment.scale_max": 1.5,
+                                                              "augment.line_width_prob": 1.0})
     ds = build_dataset(cfg, "train")
     item = ds[(0, 123)]
     assert item["sketch"].shape == (3, 32, 32) and item["target"].shape == (3, 32, 32)
@@ -63,7 +64,7 @@ def test_dataset_items(tmp_path):
 
 
 def test_palette_disk_cache(tmp_path):
-    cfg = tiny_config(make_pairs(tmp_path / "train", 2, 40), palette_cache=str(tmp_path / "pal"))
+    cfg = tiny_config(make_pairs(tmp_path / "train", 2, 40), {"data.palette_cache": str(tmp_path / "pal")})
     build_dataset(cfg)[(1, 0)]
     assert (tmp_path / "pal" / "pair001.json").is_file()
 
@@ -125,10 +126,11 @@ def test_dataset_hint_swaps_keep_target_and_palette_and_move_labels_and_hints(tm
     from train.dataset import SLOT_ROLE
 
     make_labelled_pairs(tmp_path / "train", n=3, size=48)
-    over = dict(generator_overrides={"hints": True, "num_roles": 11}, palette_mode="slots", hint_prob=1.0,
-                reference_input_prob=0.0, recolor_prob=0.0, hue_shift_prob=0.0, flip=False)
-    plain = build_dataset(tiny_config(tmp_path / "train", **over))
-    swap = build_dataset(tiny_config(tmp_path / "train", hint_swap_prob=1.0, **over))
+    over = {"model.generator_overrides": {"hints": True, "num_roles": 11}, "data.palette_mode": "slots",
+            "augment.hint_prob": 1.0, "augment.reference_input_prob": 0.0, "augment.recolor_prob": 0.0,
+            "augment.hue_shift_prob": 0.0, "augment.flip": False}
+    plain = build_dataset(tiny_config(tmp_path / "train", over))
+    swap = build_dataset(tiny_config(tmp_path / "train", {"augment.hint_swap_prob": 1.0, **over}))
     moved = 0
     for i in range(3):
         for seed in range(4):
@@ -152,22 +154,23 @@ def test_data_source_repeat_lists_a_source_more_often(tmp_path):
     for half in ("sketch", "color"):  # two sources by id prefix: "small-..." and "pair000..."
         (root / half / "pair002.png").rename(root / half / "small-002.png")
     once = build_dataset(tiny_config(root))
-    twice = build_dataset(tiny_config(root, data_source_repeat={"small": 3}))
+    twice = build_dataset(tiny_config(root, {"data.source_repeat": {"small": 3}}))
     assert sorted(p.id for p in once.pairs) == ["pair000", "pair001", "small-002"]
     assert sorted(p.id for p in twice.pairs) == ["pair000", "pair001"] + ["small-002"] * 3
     for bad in ({"small": 0}, {"small": 1.5}, ["small"]):
-        with pytest.raises(ValueError, match="data_source_repeat"):
-            tiny_config(root, data_source_repeat=bad)
+        with pytest.raises(ValueError, match="source_repeat"):
+            tiny_config(root, {"data.source_repeat": bad})
 
 
 def test_zoomed_crops_are_close_ups_of_the_figure(tmp_path):
     from _train_helpers import make_labelled_pairs
 
     root = make_labelled_pairs(tmp_path / "train", n=3, size=96)
-    over = dict(crop_size=32, scale_min=0.5, scale_max=0.75, generator_overrides={"hints": True, "num_roles": 11},
-                palette_mode="slots", recolor_prob=0.0, hue_shift_prob=0.0)
-    plain = build_dataset(tiny_config(root, **over))
-    zoom = build_dataset(tiny_config(root, zoom_prob=1.0, zoom_max=4.0, **over))
+    over = {"data.crop_size": 32, "augment.scale_min": 0.5, "augment.scale_max": 0.75,
+            "model.generator_overrides": {"hints": True, "num_roles": 11}, "data.palette_mode": "slots",
+            "augment.recolor_prob": 0.0, "augment.hue_shift_prob": 0.0}
+    plain = build_dataset(tiny_config(root, over))
+    zoom = build_dataset(tiny_config(root, {"augment.zoom_prob": 1.0, "augment.zoom_max": 4.0, **over}))
 
     def figure_share(ds):
         shares = []
@@ -180,6 +183,6 @@ def test_zoomed_crops_are_close_ups_of_the_figure(tmp_path):
     a, b = zoom[(1, 5)], zoom[(1, 5)]
     assert (a["sketch"] == b["sketch"]).all()  # still a function of the seed
     with pytest.raises(ValueError, match="zoom"):
-        tiny_config(root, zoom_prob=1.5)
+        tiny_config(root, {"augment.zoom_prob": 1.5})
     with pytest.raises(ValueError, match="zoom"):
-        tiny_config(root, scale_max=2.0, zoom_max=1.5)
+        tiny_config(root, {"augment.scale_max": 2.0, "augment.zoom_max": 1.5})

@@ -3,11 +3,14 @@
 import os
 import socket
 
+import pytest
 import torch
 import torch.distributed as dist
 import torch.multiprocessing as mp
 
 from _train_helpers import make_pairs, tiny_config
+
+pytestmark = pytest.mark.integration  # two processes
 
 
 def _free_port() -> int:
@@ -27,7 +30,7 @@ def _worker(rank: int, world: int, port: int, root: str, out: str) -> None:
     from train.trainer import train
 
     dist.init_process_group("gloo", rank=rank, world_size=world)
-    cfg = tiny_config(Path(root), steps=2, checkpoint_every=2)
+    cfg = tiny_config(Path(root), {"schedule.steps": 2, "run.checkpoint_every": 2})
     torch.manual_seed(rank)  # different init on each rank: DDP must broadcast rank 0's
     model = Pix2PixModel(cfg, "cpu", ddp=True)
     ds = build_dataset(cfg)

@@ -29,7 +29,7 @@ def test_lsgan_known_answers():
 def test_l1_known_answer():
     a = torch.zeros(1, 3, 2, 2)
     b = torch.full((1, 3, 2, 2), -0.5)
-    assert losses.l1(a, b).item() == pytest.approx(0.5)
+    assert losses.mean_l1(a, b).item() == pytest.approx(0.5)
 
 
 def test_feature_l2_known_answer():

@@ -2,6 +2,7 @@
 
 import shutil
 
+import pytest
 import torch
 
 from _train_helpers import make_pairs, tiny_config
@@ -12,10 +13,12 @@ from train.model import Pix2PixModel
 from train.trainer import train
 
 
+@pytest.mark.integration  # a 41-step training run
 def test_overfits_a_single_pair(tmp_path):
     torch.manual_seed(0)
-    cfg = tiny_config(make_pairs(tmp_path / "one", 1, 32), lr_g=1e-2, lr_d=1e-4, batch_size=1,
-                      feature_net="tiny-random", loss_feature=1e-4)
+    cfg = tiny_config(make_pairs(tmp_path / "one", 1, 32), {
+        "schedule.lr_g": 1e-2, "schedule.lr_d": 1e-4, "schedule.batch_size": 1,
+        "loss.feature.net": "tiny-random", "loss.feature.weight": 1e-4})
     ds = ColorizationDataset(build_dataset(cfg).pairs, cfg, augment=False)
     batch = collate([ds[0]])
     model = Pix2PixModel(cfg)
@@ -29,9 +32,10 @@ def test_overfits_a_single_pair(tmp_path):
 
 def test_resume_gives_the_same_next_steps(tmp_path):
     data = make_pairs(tmp_path / "data", 4, 40)
-    cfg = tiny_config(data, steps=4, checkpoint_every=2, scale_max=1.3, recolor_prob=1.0)
+    opts = {"run.checkpoint_every": 2, "augment.scale_max": 1.3, "augment.recolor_prob": 1.0}
+    cfg = tiny_config(data, {"schedule.steps": 4, **opts})
     train(cfg, tmp_path / "straight", progress=False)
-    cfg2 = tiny_config(data, steps=2, checkpoint_every=2, scale_max=1.3, recolor_prob=1.0)
+    cfg2 = tiny_config(data, {"schedule.steps": 2, **opts})
     train(cfg2, tmp_path / "stopped", progress=False)
     train(cfg, tmp_path / "stopped", resume=True, progress=False)
     a = ckpt.load_checkpoint(ckpt.latest_checkpoint(tmp_path / "straight" / "checkpoints"))
@@ -45,7 +49,7 @@ def test_resume_gives_the_same_next_steps(tmp_path):
 def test_export_matches_trainer_ema(tmp_path):
     from colorizer import Colorizer
 
-    cfg = tiny_config(make_pairs(tmp_path / "data", 2, 32), steps=3, checkpoint_every=3)
+    cfg = tiny_config(make_pairs(tmp_path / "data", 2, 32), {"schedule.steps": 3, "run.checkpoint_every": 3})
     train(cfg, tmp_path / "run", progress=False)
     state = ckpt.load_checkpoint(ckpt.latest_checkpoint(tmp_path / "run" / "checkpoints"))
     folder = export(run=tmp_path / "run", out=tmp_path / "weights")

@@ -14,6 +14,7 @@ the data an uninterrupted run would, whatever the number of workers.
 from __future__ import annotations
 
 import json
+import sys
 from pathlib import Path
 from typing import Callable, Sequence
 
@@ -176,7 +177,7 @@ def swap_part_hints(slot_map: np.ndarray, labels: np.ndarray, rng: np.random.Gen
     touched, so nothing but the hints tells the role head that the part moved: it is right
     only if it reads them and spreads a point over the whole part. (An earlier version also
     put the part's colour in the new slot's swatch; the network then learnt that palette cue
-    instead of the hints, see docs/notes/session5.md.)
+    instead of the hints.)
     Returns ``(slot_map, labels, hints)``, or None when the crop has no such pair of slots.
     """
     counts = np.bincount(slot_map[slot_map < NUM_SLOTS].ravel(), minlength=NUM_SLOTS)
@@ -215,25 +216,25 @@ class ColorizationDataset(Dataset):
         self.pairs = list(pairs)
         self.cfg = cfg
         self.augment = augment
-        self.palettes = PaletteCache(cfg.palette_cache, palette_size)
+        self.palettes = PaletteCache(cfg.data.palette_cache, palette_size)
         self.line_extractor = line_extractor or extract_lines
         gcfg = cfg.generator_config()
-        mode = resolve_palette_mode(cfg.palette_mode, gcfg.num_roles, palette_size)
+        mode = resolve_palette_mode(cfg.data.palette_mode, gcfg.num_roles, palette_size)
         self.semantic = (mode == "slots") if semantic is None else semantic
         self.hints = bool(gcfg.hints) if hints is None else hints
         self.palette_size = palette_size
         if self.semantic:
             labelled = [p for p in self.pairs if getattr(p, "labels_path", None)]
-            if cfg.min_label_coverage > 0:
+            if cfg.data.min_label_coverage > 0:
                 known = {p.id: getattr(p, "labels_coverage", None) for p in labelled}  # packs know it
                 cover = label_coverage([p.labels_path for p in labelled if known[p.id] is None])
                 labelled = [p for p in labelled
                             if (known[p.id] if known[p.id] is not None else cover[p.labels_path])
-                            >= cfg.min_label_coverage]
+                            >= cfg.data.min_label_coverage]
             self.dropped_unlabelled = len(self.pairs) - len(labelled)
             if not labelled:
                 raise ValueError("palette_mode 'slots' needs pairs with part labels (labels/ folders) covering "
-                                 f"at least {cfg.min_label_coverage:.0%} of the picture; none found")
+                                 f"at least {cfg.data.min_label_coverage:.0%} of the picture; none found")
             self.pairs = labelled
         self._slot_palettes: dict[str, np.ndarray] = {}
 
@@ -267,19 +268,20 @@ class ColorizationDataset(Dataset):
         s = sketch_a.shape[0]
         sketch_rgb = np.repeat(sketch_a[..., None], 3, axis=2)
         hints: list = []
-        if rng is not None and self.semantic and rng.random() < self.cfg.reference_input_prob:
+        aug = self.cfg.augment
+        if rng is not None and self.semantic and rng.random() < aug.reference_input_prob:
             # The colour picture itself in place of the sketch, with the default slot palette:
             # how the pipeline segments a reference.
             sketch_rgb, palette = color_a, DEFAULT_SLOTS[: self.palette_size].copy()
-        elif (rng is not None and self.hints and slot_map is not None and self.cfg.hint_max > 0
-              and rng.random() < self.cfg.hint_prob):
+        elif (rng is not None and self.hints and slot_map is not None and aug.hint_max > 0
+              and rng.random() < aug.hint_prob):
             swapped = None
-            if labels_a is not None and rng.random() < self.cfg.hint_swap_prob:
-                swapped = swap_part_hints(slot_map, labels_a, rng, self.cfg.hint_swap_max)
+            if labels_a is not None and rng.random() < aug.hint_swap_prob:
+                swapped = swap_part_hints(slot_map, labels_a, rng, aug.hint_swap_max)
             if swapped is not None:
                 slot_map, labels_a, hints = swapped
             else:
-                hints = sample_hints(slot_map, rng, int(rng.integers(1, self.cfg.hint_max + 1)))
+                hints = sample_hints(slot_map, rng, int(rng.integers(1, aug.hint_max + 1)))
         item = {
             "sketch": _to_tensor(sketch_rgb),
             "target": _to_tensor(color_a),
@@ -295,13 +297,13 @@ class ColorizationDataset(Dataset):
 
     def _geometry(self, sketch: Image.Image, color: Image.Image, rng, labels: Image.Image | None = None):
         """Scale jitter, random crop and flip (or resize + centre crop without rng)."""
-        s = self.cfg.crop_size
+        s, aug = self.cfg.data.crop_size, self.cfg.augment
         w, h = color.size
         fit = s / min(w, h)
-        scale = fit if rng is None else max(fit, rng.uniform(self.cfg.scale_min, self.cfg.scale_max))
+        scale = fit if rng is None else max(fit, rng.uniform(aug.scale_min, aug.scale_max))
         centre = None
-        if rng is not None and self.cfg.zoom_prob > 0 and rng.random() < self.cfg.zoom_prob:
-            scale = max(fit, float(np.exp(rng.uniform(np.log(self.cfg.scale_max), np.log(self.cfg.zoom_max)))))
+        if rng is not None and aug.zoom_prob > 0 and rng.random() < aug.zoom_prob:
+            scale = max(fit, float(np.exp(rng.uniform(np.log(aug.scale_max), np.log(aug.zoom_max)))))
             if labels is not None:  # centre the close-up on the figure
                 lab0 = np.asarray(labels)
                 ys, xs = np.nonzero((lab0 != ROLE_INDEX["background"]) & (lab0 != LINE) & (lab0 != IGNORE))
@@ -325,7 +327,7 @@ class ColorizationDataset(Dataset):
         c = np.asarray(color.crop(box))
         k = np.asarray(sketch.crop(box))
         lab = np.asarray(labels.crop(box)) if labels is not None else None
-        if rng is not None and self.cfg.flip and rng.random() < 0.5:
+        if rng is not None and aug.flip and rng.random() < 0.5:
             c, k = c[:, ::-1], k[:, ::-1]
             lab = lab[:, ::-1] if lab is not None else None
         lab = np.ascontiguousarray(lab) if lab is not None else None
@@ -333,18 +335,18 @@ class ColorizationDataset(Dataset):
 
     def _colour(self, color: np.ndarray, palette: np.ndarray, sketch: np.ndarray, rng,
                 slot_map: np.ndarray | None = None):
-        cfg = self.cfg
-        if rng.random() < cfg.recolor_prob:
+        aug = self.cfg.augment
+        if rng.random() < aug.recolor_prob:
             # Semantic palettes recolour role by role (the slot map), others cluster by cluster.
             color, palette = recolor_clusters(
-                color, palette, rng, cfg.recolor_cluster_prob, cfg.recolor_hue_max,
-                (cfg.recolor_chroma_min, cfg.recolor_chroma_max), cfg.recolor_lightness_max,
-                cfg.recolor_neutral_prob, labels=slot_map)
-        if rng.random() < cfg.hue_shift_prob:
+                color, palette, rng, aug.recolor_cluster_prob, aug.recolor_hue_max,
+                (aug.recolor_chroma_min, aug.recolor_chroma_max), aug.recolor_lightness_max,
+                aug.recolor_neutral_prob, labels=slot_map)
+        if rng.random() < aug.hue_shift_prob:
             color, palette = shift_hue(color, palette, rng.uniform(-180, 180))
         # Sketch styles (scans, line-extraction output, pencil) and the line-width jitter,
         # drawn from this (recoloured) crop: train.sketch_styles; no pixel moves.
-        sketch = random_sketch(color, sketch, rng, cfg)
+        sketch = random_sketch(color, sketch, rng, aug)
         return color, palette, sketch
 
 
@@ -401,21 +403,34 @@ def collate(items: list[dict]) -> dict:
     return out
 
 
+def corpus_paths(data) -> list[str]:
+    """The corpus folders or packs of a ``data`` block: those of ``path`` (comma-separated), then
+    those of ``optional_paths`` that exist (a warning for each that does not)."""
+    paths = [p.strip() for p in str(data.path).split(",") if p.strip()]
+    for p in data.optional_paths or []:
+        if Path(p).exists():
+            paths.append(p)
+        else:
+            print(f"warning: data.optional_paths: {p} does not exist, training without it", file=sys.stderr)
+    return paths
+
+
 def build_dataset(cfg: TrainConfig, split: str = "train", palette_size: int = 9) -> ColorizationDataset:
     """The training (augmented) or validation (plain, first ``val_images``) dataset."""
     if split == "train":
-        pairs = discover(cfg.data, cfg.layout)
-        if cfg.data_sources:
-            keep = set(cfg.data_sources)
+        d = cfg.data
+        pairs = discover(corpus_paths(d), d.layout)
+        if d.sources:
+            keep = set(d.sources)
             pairs = [p for p in pairs if source_of(p.id) in keep]
             if not pairs:
-                raise FileNotFoundError(f"no training pairs of sources {sorted(keep)} in {cfg.data}")
-        if cfg.data_source_repeat:
-            pairs = [p for p in pairs for _ in range(cfg.data_source_repeat.get(source_of(p.id), 1))]
+                raise FileNotFoundError(f"no training pairs of sources {sorted(keep)} in {d.path}")
+        if d.source_repeat:
+            pairs = [p for p in pairs for _ in range(d.source_repeat.get(source_of(p.id), 1))]
         return ColorizationDataset(pairs, cfg, True, palette_size)
-    if cfg.val_data is None:
-        raise ValueError("no val_data configured")
-    pairs = discover(cfg.val_data, cfg.layout, split="val")[: cfg.val_images]
+    if cfg.data.val_path is None:
+        raise ValueError("no data.val_path configured")
+    pairs = discover(cfg.data.val_path, cfg.data.layout, split="val")[: cfg.data.val_images]
     return ColorizationDataset(pairs, cfg, False, palette_size)
 
 

@@ -21,7 +21,7 @@ from colorizer.generator import Generator, count_parameters
 from colorizer.weights import save_pretrained
 
 from . import checkpoint as ckpt
-from .config import resolve_palette_mode
+from .config import TrainConfig, resolve_palette_mode
 
 LICENCE_FILES = ("LICENSES.csv", "LICENSES.md", "LICENCES.md", "licenses.json", "licences.json", "LICENSES.json", "SOURCES.md")
 
@@ -60,12 +60,12 @@ def _licence_csv(path: Path) -> list[str]:
     return out
 
 
-def _data_section(cfg: dict) -> str:
-    data = cfg.get("data")
+def _data_section(cfg: TrainConfig) -> str:
+    data = cfg.data.path
     manifest = find_licence_manifest(data)
     if manifest is None and data and Path(data).is_file() and Path("data/LICENSES.csv").is_file():
         manifest = Path("data/LICENSES.csv")  # a pack built from the repository's data/ folder
-    lines = [f"Trained on `{cfg.get('data')}` (layout: {cfg.get('layout') or 'auto-detected'}). "
+    lines = [f"Trained on `{data}` (layout: {cfg.data.layout or 'auto-detected'}). "
              "The frozen test split of the corpus (train/data/test_manifest.json) was never read in training."]
     if manifest is None:
         lines.append("\nNo licence manifest was found beside the training data; see the repository's "
@@ -111,9 +111,10 @@ def _parent_lines(parent: dict | None) -> list[str]:
     return out
 
 
-def _semantic_lines(cfg: dict, gcfg: GeneratorConfig) -> list[str]:
+def _semantic_lines(cfg: TrainConfig, gcfg: GeneratorConfig) -> list[str]:
     """What the palette slots mean and what the network takes, from the run's options."""
-    mode = resolve_palette_mode(cfg.get("palette_mode", "share"), gcfg.num_roles, gcfg.palette_size)
+    aug = cfg.augment
+    mode = resolve_palette_mode(cfg.data.palette_mode, gcfg.num_roles, gcfg.palette_size)
     if mode == "slots":
         out = ["- palette: semantic slots (slot k = the main colour of role k in the part labels: background, "
                "skin, hair, eyes, top, bottom, outer, accessory, eye whites & mouth), with role-by-role "
@@ -123,24 +124,24 @@ def _semantic_lines(cfg: dict, gcfg: GeneratorConfig) -> list[str]:
     if gcfg.num_roles:
         out.append(f"- role head: {gcfg.num_roles} part roles per pixel (colorizer.roles); the pipeline fills "
                    "each line-enclosed region with its role's slot colour and segments references with it"
-                   + (f"; {cfg.get('reference_input_prob')} of the samples had the colour picture as input"
-                      if cfg.get("reference_input_prob") is not None else ""))
+                   + f"; {aug.reference_input_prob} of the samples had the colour picture as input")
     if gcfg.hints:
-        out.append(f"- hint planes: click hints (x, y, slot) on {cfg.get('hint_prob')} of the labelled samples, "
-                   f"up to {cfg.get('hint_max')} per picture"
-                   + (f"; in {cfg.get('hint_swap_prob')} of those, 1-{cfg.get('hint_swap_max')} hints moved a "
+        out.append(f"- hint planes: click hints (x, y, slot) on {aug.hint_prob} of the labelled samples, "
+                   f"up to {aug.hint_max} per picture"
+                   + (f"; in {aug.hint_swap_prob} of those, 1-{aug.hint_swap_max} hints moved a "
                       "whole part to a slot the picture lacks (only the hints tell: the network must spread a "
                       "click over the part)"
-                      if cfg.get("hint_swap_prob") else ""))
+                      if aug.hint_swap_prob else ""))
     return out
 
 
 def model_card(state: dict, eval_table: str | None = None) -> str:
-    cfg = state["config"]
+    cfg = TrainConfig.from_dict(state["config"], strict=False)  # also the flat configs of older runs
     g = ema_generator(state)
     minutes = float(state.get("train_seconds", 0.0)) / 60
     world = int(state.get("world_size", 1))
-    batch = cfg["batch_size"] * world
+    batch = cfg.schedule.batch_size * world
+    m, loss, sched, aug = cfg.model, cfg.loss, cfg.schedule, cfg.augment
     parts = [
         "---",
         "license: mit",
@@ -163,19 +164,19 @@ def model_card(state: dict, eval_table: str | None = None) -> str:
         "",
         "## Training",
         "",
-        f"- generator: preset `{cfg['generator_preset']}` {cfg.get('generator_overrides') or ''}, "
-        f"{count_parameters(g):,} parameters; these are the EMA weights (decay {cfg['ema_decay']}), stored in fp16",
-        f"- steps: {state['model']['step']:,} at batch {batch} ({cfg['crop_size']} px crops)",
+        f"- generator: preset `{m.generator_preset}` {m.generator_overrides or ''}, "
+        f"{count_parameters(g):,} parameters; these are the EMA weights (decay {m.ema_decay}), stored in fp16",
+        f"- steps: {state['model']['step']:,} at batch {batch} ({cfg.data.crop_size} px crops)",
         f"- hardware: {state.get('hardware', 'unknown')}; training time {minutes:.1f} min",
-        f"- losses: LSGAN x {cfg['loss_adv']}, L1 x {cfg['loss_l1']}, feature ({cfg['feature_net']}) x "
-        f"{cfg['loss_feature']}, TV x {cfg['loss_tv']}"
-        + (f", role cross-entropy x {cfg.get('loss_role')}" if g.cfg.num_roles else "")
-        + (" (role weights " + ", ".join(f"{k} {v}" for k, v in cfg["role_weights"].items()) + ")"
-           if g.cfg.num_roles and cfg.get("role_weights") else "")
-        + f"; Adam lr G {cfg['lr_g']} / D {cfg['lr_d']}",
+        f"- losses: LSGAN x {loss.adv.weight}, L1 x {loss.l1.weight}, feature ({loss.feature.net}) x "
+        f"{loss.feature.weight}, TV x {loss.tv.weight}"
+        + (f", role cross-entropy x {loss.role.weight}" if g.cfg.num_roles else "")
+        + (" (role weights " + ", ".join(f"{k} {v}" for k, v in loss.role.per_role.items()) + ")"
+           if g.cfg.num_roles and loss.role.per_role else "")
+        + f"; Adam lr G {sched.lr_g} / D {sched.lr_d}",
         *_semantic_lines(cfg, g.cfg),
-        f"- augmentation: scale {cfg.get('scale_min')}-{cfg.get('scale_max')}, flips, line width changes, "
-        f"per-cluster recolouring (p {cfg.get('recolor_prob')}), global hue shift (p {cfg.get('hue_shift_prob')})",
+        f"- augmentation: scale {aug.scale_min}-{aug.scale_max}, flips, line width changes, "
+        f"per-cluster recolouring (p {aug.recolor_prob}), global hue shift (p {aug.hue_shift_prob})",
         *_parent_lines(state.get("parent")),
         "",
         "## Data",

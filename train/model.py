@@ -19,7 +19,7 @@ from colorizer.generator import Generator, count_parameters
 from . import losses
 from .config import TrainConfig
 from .discriminator import PatchDiscriminator
-from .vgg import build_feature_net
+from .losses import GeneratorLoss, GeneratorStep
 
 
 class Pix2PixModel:
@@ -35,28 +35,20 @@ class Pix2PixModel:
         self.cfg = cfg
         self.device = torch.device(device)
         cuda = self.device.type == "cuda"
-        self.bf16 = cuda if cfg.bf16 is None else bool(cfg.bf16)
-        self.channels_last = cuda if cfg.channels_last is None else bool(cfg.channels_last)
+        self.bf16 = cuda if cfg.compute.bf16 is None else bool(cfg.compute.bf16)
+        self.channels_last = cuda if cfg.compute.channels_last is None else bool(cfg.compute.channels_last)
         fmt = torch.channels_last if self.channels_last else torch.contiguous_format
 
-        self.G = Generator(cfg.generator_config()).to(self.device, memory_format=fmt)
-        self.D = PatchDiscriminator(6, cfg.d_channels, cfg.d_layers).to(self.device, memory_format=fmt)
+        m = cfg.model
+        self.G = Generator(m.generator_config()).to(self.device, memory_format=fmt)
+        self.D = PatchDiscriminator(6, m.d_channels, m.d_layers).to(self.device, memory_format=fmt)
         self.G_ema = copy.deepcopy(self.G).eval().requires_grad_(False)
-        self.feature_net = build_feature_net(cfg.feature_net, cfg.feature_layers) if cfg.loss_feature else None
-        if self.feature_net is not None:
-            self.feature_net.to(self.device, memory_format=fmt)
+        self.loss = GeneratorLoss(cfg.loss, self.G.cfg.num_roles, self.device, fmt)
 
-        betas = (cfg.beta1, cfg.beta2)
-        self.opt_g = torch.optim.Adam(self.G.parameters(), lr=cfg.lr_g, betas=betas)
-        self.opt_d = torch.optim.Adam(self.D.parameters(), lr=cfg.lr_d, betas=betas)
+        betas = (cfg.schedule.beta1, cfg.schedule.beta2)
+        self.opt_g = torch.optim.Adam(self.G.parameters(), lr=cfg.schedule.lr_g, betas=betas)
+        self.opt_d = torch.optim.Adam(self.D.parameters(), lr=cfg.schedule.lr_d, betas=betas)
         self.step = 0
-        self.role_weight = None
-        if cfg.role_weights:
-            from colorizer.roles import ROLES
-
-            if self.G.cfg.num_roles != len(ROLES):
-                raise ValueError(f"role_weights name the {len(ROLES)} roles, the role head has {self.G.cfg.num_roles}")
-            self.role_weight = torch.tensor([float(cfg.role_weights.get(r, 1.0)) for r in ROLES], device=self.device)
 
         self.G_train: nn.Module = self.G
         self.D_train: nn.Module = self.D
@@ -81,23 +73,34 @@ class Pix2PixModel:
 
     def parameter_counts(self) -> dict[str, int]:
         counts = {"G": count_parameters(self.G), "D": count_parameters(self.D)}
-        if self.feature_net is not None:
-            counts["feature_net (frozen)"] = count_parameters(self.feature_net)
+        if self.loss.feature_net is not None:
+            counts["feature_net (frozen)"] = count_parameters(self.loss.feature_net)
         return counts
 
     # -- one training step -------------------------------------------------------------
     def optimize_parameters(self, batch: dict) -> dict[str, float]:
         """D step on (real, fake.detach()), then G step; returns every loss term."""
-        cfg = self.cfg
         sketch, target = self._fmt(batch["sketch"]), self._fmt(batch["target"])
         palette = batch["palette"].to(self.device)
         hints = self._fmt(batch["hints"]) if batch.get("hints") is not None and self.G.cfg.hints else None
+        labels = batch["labels"].to(self.device) if batch.get("labels") is not None else None
 
         with self.autocast():
             out = self.G_train(sketch, palette, hints, noise_mode="random")
         fake = out.rgb
+        loss_d, real_s, fake_s = self.discriminator_step(sketch, target, fake)
+        terms, loss_g = self.generator_step(GeneratorStep(sketch, target, fake, out.roles, labels, self.D,
+                                                          self.autocast))
+        self.step += 1
+        self.update_ema()
+        logged = {k: float(v.detach()) for k, v in terms.items()}
+        logged.update(g_total=float(loss_g.detach()), d_total=float(loss_d.detach()),
+                      d_real=float(real_s.detach().mean()), d_fake=float(fake_s.detach().mean()))
+        return logged
 
-        # Discriminator: real and fake in one forward (one DDP forward per backward).
+    def discriminator_step(self, sketch: torch.Tensor, target: torch.Tensor, fake: torch.Tensor):
+        """LSGAN step of D on real and fake in one forward (one DDP forward per backward).
+        Returns (loss, real scores, fake scores)."""
         self.D.requires_grad_(True)
         self.opt_d.zero_grad(set_to_none=True)
         with self.autocast():
@@ -106,44 +109,24 @@ class Pix2PixModel:
         loss_d = losses.lsgan_d(real_s, fake_s)
         loss_d.backward()
         self.opt_d.step()
+        return loss_d, real_s, fake_s
 
-        # Generator: the frozen, unwrapped D judges the fake.
+    def generator_step(self, s: GeneratorStep):
+        """Step of G on the weighted loss terms (the frozen, unwrapped D judges the fake).
+        Returns (terms, total)."""
         self.D.requires_grad_(False)
         self.opt_g.zero_grad(set_to_none=True)
-        with self.autocast():
-            fake_scores = self.D(sketch, fake)
-        terms = {
-            "g_adv": losses.lsgan_g(fake_scores),
-            "g_l1": losses.l1(fake, target),
-            "g_tv": losses.total_variation(fake),
-        }
-        if self.feature_net is not None:
-            with self.autocast():
-                with torch.no_grad():
-                    real_f = self.feature_net(target)
-                fake_f = self.feature_net(fake)
-            terms["g_feature"] = losses.feature_l2(fake_f, real_f)
-        if out.roles is not None and batch.get("labels") is not None and cfg.loss_role:
-            terms["g_role"] = losses.role_cross_entropy(out.roles, batch["labels"].to(self.device),
-                                                           weight=self.role_weight)
-        weights = {"g_adv": cfg.loss_adv, "g_l1": cfg.loss_l1, "g_tv": cfg.loss_tv, "g_feature": cfg.loss_feature,
-                   "g_role": cfg.loss_role}
-        loss_g = sum(weights[k] * v for k, v in terms.items())
+        terms = self.loss.terms(s)
+        loss_g = self.loss.total(terms)
         loss_g.backward()
         self.opt_g.step()
         self.D.requires_grad_(True)
-
-        self.step += 1
-        self.update_ema()
-        out = {k: float(v.detach()) for k, v in terms.items()}
-        out.update(g_total=float(loss_g.detach()), d_total=float(loss_d.detach()),
-                   d_real=float(real_s.detach().mean()), d_fake=float(fake_s.detach().mean()))
-        return out
+        return terms, loss_g
 
     @torch.no_grad()
     def update_ema(self) -> None:
         """EMA of G with a warm-up: decay = min(ema_decay, (1 + step) / (10 + step))."""
-        decay = min(self.cfg.ema_decay, (1 + self.step) / (10 + self.step))
+        decay = min(self.cfg.model.ema_decay, (1 + self.step) / (10 + self.step))
         for pe, p in zip(self.G_ema.parameters(), self.G.parameters()):
             pe.lerp_(p.detach(), 1.0 - decay)
         for be, b in zip(self.G_ema.buffers(), self.G.buffers()):
@@ -198,7 +181,7 @@ class Pix2PixModel:
                                         hint_levels=mine.hint_levels) == mine
         if not same_body:
             raise ValueError(f"{folder} holds a generator of another architecture than this run's "
-                             f"generator_preset/overrides:\n  weights: {shipped.cfg}\n  run:     {mine}")
+                             f"model.generator_preset/generator_overrides:\n  weights: {shipped.cfg}\n  run:     {mine}")
         src = shipped.state_dict()
         state = self.G.state_dict()
         copied = 0

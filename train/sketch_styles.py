@@ -230,7 +230,7 @@ def random_sketch(color: np.ndarray, clean: np.ndarray | None, rng: np.random.Ge
     with probability ``cfg.sketch_style_prob``, redrawn in styles picked with the weights
     ``cfg.sketch_styles``; then the line-width jitter (``cfg.line_width_prob``,
     ``cfg.line_width_max``). ``color``: (H, W, 3) uint8; ``clean``: (H, W) uint8, dark
-    lines on white. Returns (H, W) uint8. ``cfg``: a :class:`train.config.TrainConfig`."""
+    lines on white. Returns (H, W) uint8. ``cfg``: a :class:`train.config.AugmentConfig`."""
     color = np.asarray(color)
     if color.ndim != 3 or color.shape[2] != 3 or color.dtype != np.uint8 or min(color.shape[:2]) < 1:
         raise ValueError(f"random_sketch needs an (H, W, 3) uint8 colour picture, got {color.dtype} {color.shape}")
@@ -352,9 +352,9 @@ def time_styles(size: int = 256, repeats: int = 40) -> list[tuple[str, float, fl
         "scan": lambda c, k, r: scan(k, r),
         "random_sketch (defaults)": None,
     }
-    from .config import TrainConfig
+    from .config import AugmentConfig
 
-    cfg = TrainConfig()
+    cfg = AugmentConfig()
     cases["random_sketch (defaults)"] = lambda c, k, r: random_sketch(c, k, r, cfg)
     rows = []
     for name, fn in cases.items():

@@ -8,7 +8,6 @@ runs single-process, or under ``torchrun --nproc_per_node N -m train ...`` /
 
 from __future__ import annotations
 
-import json
 import platform
 import random
 import signal
@@ -87,26 +86,37 @@ def _ignore_stop_signals(_worker_id: int) -> None:
     signal.signal(signal.SIGTERM, signal.SIG_IGN)
 
 
-def train(cfg: TrainConfig, out: str | Path, resume: bool = False, init_from: str | None = None,
+def train(cfg: TrainConfig, out: str | Path, resume: bool | str = False, init_from: str | None = None,
           dry_run: bool = False, progress: bool = True) -> dict:
-    """Train (or, with ``dry_run``, run and describe one step). Returns the last losses."""
+    """Train (or, with ``dry_run``, run and describe one step). Returns the last losses.
+
+    ``resume``: True continues from the run's newest whole checkpoint (there must be one);
+    "auto" does so when there is one and otherwise starts (from ``init_from`` if given).
+    """
     out = Path(out)
-    info = distributed.setup(cfg.device)
-    if cfg.threads:
-        torch.set_num_threads(int(cfg.threads))
-    torch.manual_seed(cfg.seed + info.rank)
-    np.random.seed(cfg.seed + info.rank)
-    random.seed(cfg.seed + info.rank)
+    info = distributed.setup(cfg.compute.device)
+    if cfg.compute.threads:
+        torch.set_num_threads(int(cfg.compute.threads))
+    seed = cfg.run.seed
+    if dry_run and info.is_main:  # first, so that it shows even when the data is missing
+        print("resolved config:")
+        print(cfg.to_yaml().rstrip(), flush=True)
+    torch.manual_seed(seed + info.rank)
+    np.random.seed(seed + info.rank)
+    random.seed(seed + info.rank)
 
     # ---- state to start from --------------------------------------------------------
     state = None
     if resume:
         found = ckpt.find_resumable(out / "checkpoints")  # skips truncated/corrupt files, with a warning
-        if found is None:
+        if found is None and resume != "auto":
             raise FileNotFoundError(f"--resume: no readable checkpoint in {out / 'checkpoints'}")
-        path, state = found
-        if info.is_main:
-            print(f"resuming from {path} (step {state['model']['step']})")
+        if found is not None:
+            path, state = found
+            if info.is_main:
+                print(f"resuming from {path} (step {state['model']['step']})"
+                      + (f"; --init-from {init_from} is not used" if init_from else ""))
+            init_from = None
 
     # ---- model, data ----------------------------------------------------------------
     model = Pix2PixModel(cfg, info.device, ddp=info.enabled)
@@ -118,19 +128,19 @@ def train(cfg: TrainConfig, out: str | Path, resume: bool = False, init_from: st
     parent = state.get("parent") if state is not None else (weights_lineage(init_from) if init_from else None)
     gcfg = model.G.cfg
     train_set = build_dataset(cfg, "train", gcfg.palette_size)
-    sampler = StepSampler(len(train_set), cfg.batch_size, cfg.steps if not dry_run else model.step + 1,
-                          cfg.seed, model.step, info.rank, info.world_size)
-    loader = DataLoader(train_set, batch_sampler=sampler, collate_fn=collate, num_workers=cfg.num_workers,
+    sched, workers, every = cfg.schedule, cfg.compute.num_workers, cfg.run
+    sampler = StepSampler(len(train_set), sched.batch_size, sched.steps if not dry_run else model.step + 1,
+                          seed, model.step, info.rank, info.world_size)
+    loader = DataLoader(train_set, batch_sampler=sampler, collate_fn=collate, num_workers=workers,
                         pin_memory=info.device.type == "cuda", persistent_workers=False,
-                        worker_init_fn=_ignore_stop_signals if cfg.num_workers else None,
-                        generator=torch.Generator().manual_seed(cfg.seed),  # keep the global RNG untouched
-                        prefetch_factor=4 if cfg.num_workers else None)
-    val_batch = None
-    if info.is_main and cfg.val_data and Path(cfg.val_data).exists():
-        val_batch = _fixed_batch(build_dataset(cfg, "val", gcfg.palette_size), cfg.val_images)
+                        worker_init_fn=_ignore_stop_signals if workers else None,
+                        generator=torch.Generator().manual_seed(seed),  # keep the global RNG untouched
+                        prefetch_factor=4 if workers else None)
+    val_batch, n_val = None, cfg.data.val_images
+    if info.is_main and cfg.data.val_path and Path(cfg.data.val_path).exists():
+        val_batch = _fixed_batch(build_dataset(cfg, "val", gcfg.palette_size), n_val)
     if info.is_main and val_batch is None:  # samples from (unaugmented) training images
-        val_batch = _fixed_batch(ColorizationDataset(train_set.pairs[: cfg.val_images], cfg, False,
-                                                     gcfg.palette_size), cfg.val_images)
+        val_batch = _fixed_batch(ColorizationDataset(train_set.pairs[:n_val], cfg, False, gcfg.palette_size), n_val)
     if state is not None:
         ckpt.set_rng_state(state["rng"])
     elapsed_before = float(state["train_seconds"]) if state is not None else 0.0
@@ -158,7 +168,7 @@ def train(cfg: TrainConfig, out: str | Path, resume: bool = False, init_from: st
                        "torch_version": str(torch.__version__)}
             if parent is not None:
                 payload["parent"] = parent
-            ckpt.save_checkpoint(payload, out / "checkpoints", model.step, cfg.keep_checkpoints)
+            ckpt.save_checkpoint(payload, out / "checkpoints", model.step, every.keep_checkpoints)
         distributed.barrier(info)
 
     # ---- the loop -------------------------------------------------------------------
@@ -167,7 +177,7 @@ def train(cfg: TrainConfig, out: str | Path, resume: bool = False, init_from: st
     bar = None
     if info.is_main and progress:
         from tqdm import tqdm
-        bar = tqdm(total=cfg.steps, initial=model.step, unit="step", dynamic_ncols=True)
+        bar = tqdm(total=sched.steps, initial=model.step, unit="step", dynamic_ncols=True)
     last: dict = {}
     saved_at = start_step = model.step
     try:
@@ -176,34 +186,34 @@ def train(cfg: TrainConfig, out: str | Path, resume: bool = False, init_from: st
             step = model.step
             if bar is not None:
                 bar.update(1)
-                bar.set_postfix(l1=f"{last['g_l1']:.3f}", d=f"{last['d_total']:.3f}")
-            if info.is_main and (step % cfg.log_every == 0 or step == 1):
+                bar.set_postfix({k: f"{last[k]:.3f}" for k in ("g_l1", "d_total") if k in last})
+            if info.is_main and (step % every.log_every == 0 or step == 1):
                 if writer is not None:
                     for k, v in last.items():
                         writer.add_scalar(f"loss/{k}", v, step)
                 if bar is None:  # plain log lines instead of the progress bar
                     rate = (step - start_step) / max(time.time() - t0, 1e-9)
                     terms = " ".join(f"{k}={v:.4g}" for k, v in last.items())
-                    print(f"step {step}/{cfg.steps} {rate:.2f} it/s {terms}", flush=True)
+                    print(f"step {step}/{sched.steps} {rate:.2f} it/s {terms}", flush=True)
             if info.is_main and val_batch is not None:
-                if cfg.sample_every and step % cfg.sample_every == 0:
-                    gen = torch.Generator().manual_seed(cfg.seed)
+                if every.sample_every and step % every.sample_every == 0:
+                    gen = torch.Generator().manual_seed(seed)
                     outp = model.generate(val_batch["sketch"], val_batch["palette"], generator=gen)
                     save_grid(sample_grid(val_batch["sketch"], val_batch["palette"], outp.cpu(),
                                           val_batch["target"]), out / "samples" / f"step_{step:08d}.png")
-                if cfg.val_every and step % cfg.val_every == 0:
+                if every.val_every and step % every.val_every == 0:
                     v = validation_l1(model, val_batch)
                     if writer is not None:
                         writer.add_scalar("val/l1_ema", v, step)
                     if bar is not None:
                         bar.write(f"step {step}: val L1 (EMA) {v:.4f}")
-            over_time = cfg.max_minutes is not None and (time.time() - t0) / 60 >= cfg.max_minutes
+            over_time = sched.max_minutes is not None and (time.time() - t0) / 60 >= sched.max_minutes
             if distributed.any_flag(stop.raised or over_time, info):
                 if info.is_main:
-                    why = "signal" if stop.raised else f"time budget of {cfg.max_minutes} min"
+                    why = "signal" if stop.raised else f"time budget of {sched.max_minutes} min"
                     print(f"\nstopping at step {step} ({why})", file=sys.stderr)
                 break
-            if cfg.checkpoint_every and step % cfg.checkpoint_every == 0:
+            if every.checkpoint_every and step % every.checkpoint_every == 0:
                 save()
                 saved_at = step
         if model.step != saved_at or ckpt.latest_checkpoint(out / "checkpoints") is None:
@@ -222,8 +232,6 @@ def _dry_run(cfg: TrainConfig, model: Pix2PixModel, batch: dict, info) -> dict:
     """One step with a description of everything involved; writes nothing."""
     main = info.is_main
     if main:
-        print("resolved config:")
-        print(json.dumps(cfg.to_dict(), indent=2))
         print(f"device: {info.device}  world size: {info.world_size}  bf16: {model.bf16}  "
               f"channels_last: {model.channels_last}")
         for name, n in model.parameter_counts().items():
@@ -243,7 +251,9 @@ def _dry_run(cfg: TrainConfig, model: Pix2PixModel, batch: dict, info) -> dict:
     losses = model.optimize_parameters(batch)
     if main:
         print(f"one step: {time.time() - t:.2f} s")
+        weights = model.loss.weights
         for k, v in losses.items():
-            print(f"  {k:10s} {v:.6f}")
+            w = weights.get(k[len("g_"):]) if k.startswith("g_") else None
+            print(f"  {k:10s} {v:.6f}" + (f"  (weight {w:g})" if w is not None else ""))
     distributed.cleanup()
     return losses

