@@ -208,3 +208,17 @@ def test_build_writes_the_parts_maps(tmp_path):
     assert m["error_count"] == 0 and m["total_pairs"] == 6
     for half in ("sketch", "color", "labels", "parts"):
         assert len(list(out.glob(f"*/{half}/anime_v2*.png"))) == 6, half
+
+
+def test_command_line_sheet_and_sample(tmp_path):
+    from PIL import Image
+
+    from train.data.anime.__main__ import main
+
+    sheet = tmp_path / "sheet.png"
+    assert main(["sheet", "--v2", "--n", "2", "--cols", "2", "--size", "48", "--out", str(sheet)]) == 0
+    assert Image.open(sheet).size[0] > 2 * 3 * 48
+    assert main(["sample", "--v2", "--seed", "3", "--variant", "1", "--outfit", "1", "--size", "48",
+                 "--out", str(tmp_path / "s")]) == 0
+    parts = np.asarray(Image.open(tmp_path / "s_parts.png"))
+    assert np.array_equal(parts, np.asarray(generate_v2(3, 1, 1, size=48).parts))

@@ -3,6 +3,7 @@
     python -m train.data.anime sheet --out docs/anime_contact_sheet.png
     python -m train.data.anime sheet --v2 --n 12 --cols 3 --size 160 --out docs/anime_v2_sheet.png
     python -m train.data.anime sample --seed 12 --variant 1 --size 512 --out /tmp/anime12
+    python -m train.data.anime sample --v2 --seed 12 --variant 1 --outfit 2 --size 512 --out /tmp/anime12v2
 """
 
 from __future__ import annotations
@@ -32,6 +33,9 @@ def main(argv: list[str] | None = None) -> int:
     o.add_argument("--variant", type=int, default=0)
     o.add_argument("--size", type=int, default=256)
     o.add_argument("--out", required=True, help="path prefix")
+    o.add_argument("--v2", action="store_true",
+                   help="generator v2: --seed is the character, --variant the pose; also writes <out>_parts.png")
+    o.add_argument("--outfit", type=int, default=0, help="generator v2's outfit seed (default 0)")
     a = ap.parse_args(argv)
 
     if a.command == "sheet":
@@ -56,14 +60,21 @@ def main(argv: list[str] | None = None) -> int:
         from train.data.anime import generate
         from train.data.anime.sheet import labels_to_rgb
 
-        smp = generate(a.seed, size=a.size, variant=a.variant)
+        if a.v2:
+            from train.data.anime.v2 import generate_v2
+
+            smp = generate_v2(a.seed, a.variant, a.outfit, size=a.size)
+        else:
+            smp = generate(a.seed, size=a.size, variant=a.variant)
         prefix = Path(a.out)
         prefix.parent.mkdir(parents=True, exist_ok=True)
         smp.color.save(f"{prefix}_color.png")
         smp.sketch.save(f"{prefix}_sketch.png")
         smp.labels.save(f"{prefix}_labels.png")
         labels_to_rgb(smp.labels).save(f"{prefix}_labels_shown.png")
-        print(f"{prefix}_{{color,sketch,labels,labels_shown}}.png; {smp.pose}")
+        if a.v2:
+            smp.parts.save(f"{prefix}_parts.png")
+        print(f"{prefix}_{{color,sketch,labels,labels_shown{',parts' if a.v2 else ''}}}.png; {smp.pose}")
     return 0
 
 
