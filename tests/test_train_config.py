@@ -169,3 +169,13 @@ def test_every_loss_block_has_its_term_and_weights_sum_the_terms():
     assert list(terms) == ["g_adv", "g_l1"]  # tv and feature off, role without role logits
     assert float(terms["g_adv"]) == pytest.approx(0.25)
     assert float(loss.total(terms)) == pytest.approx(0.25 + 10.0 * float((fake - target).abs().mean()))
+
+
+def test_checkpoints_by_time(tmp_path):
+    from train.trainer import train
+
+    cfg = tiny_config(make_pairs(tmp_path / "data", 2, 32), {
+        "schedule.steps": 3, "run.checkpoint_every": 0, "run.checkpoint_minutes": 1e-6, "run.keep_checkpoints": 0})
+    train(cfg, tmp_path / "run", progress=False)
+    assert sorted(p.name for p in (tmp_path / "run" / "checkpoints").glob("*.pt")) == [
+        f"checkpoint-0000000{i}.pt" for i in (1, 2, 3)]

@@ -309,6 +309,9 @@ class RunConfig:
     seed: int = 0
     # Write a checkpoint every this many steps (and on SIGINT/SIGTERM and at the end).
     checkpoint_every: int = 1000
+    # Also write one when this many minutes have passed since the last (None: by steps only), so
+    # that a slow or shared machine loses at most this much work.
+    checkpoint_minutes: float | None = None
     # Keep this many most recent checkpoints.
     keep_checkpoints: int = 3
     # Save a sample grid PNG every this many steps.

@@ -180,6 +180,7 @@ def train(cfg: TrainConfig, out: str | Path, resume: bool | str = False, init_fr
         bar = tqdm(total=sched.steps, initial=model.step, unit="step", dynamic_ncols=True)
     last: dict = {}
     saved_at = start_step = model.step
+    saved_time = t0
     try:
         for batch in loader:
             last = model.optimize_parameters(batch)
@@ -213,9 +214,12 @@ def train(cfg: TrainConfig, out: str | Path, resume: bool | str = False, init_fr
                     why = "signal" if stop.raised else f"time budget of {sched.max_minutes} min"
                     print(f"\nstopping at step {step} ({why})", file=sys.stderr)
                 break
-            if every.checkpoint_every and step % every.checkpoint_every == 0:
+            due = bool(every.checkpoint_every) and step % every.checkpoint_every == 0
+            if every.checkpoint_minutes and not due:  # the same decision on every rank
+                due = distributed.any_flag(time.time() - saved_time >= 60 * every.checkpoint_minutes, info)
+            if due:
                 save()
-                saved_at = step
+                saved_at, saved_time = step, time.time()
         if model.step != saved_at or ckpt.latest_checkpoint(out / "checkpoints") is None:
             save()
     finally:
