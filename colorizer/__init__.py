@@ -6,10 +6,13 @@ from .generator import Generator
 from .options import ColorizeOptions
 from .palette import Palette, extract_palette
 from .pipeline import DEFAULT_PALETTE, ColorizeResult, Colorizer
+from .renderers import MedianRenderer, Renderer, SlotRenderer
+from .settings import RenderSettings
 
 __version__ = "0.1.0"
 
 __all__ = [
     "ColorizeOptions", "Colorizer", "ColorizeResult", "ColorizerError", "DEFAULT_PALETTE", "Generator", "GeneratorConfig",
-    "InputImageError", "Palette", "PaletteError", "WeightsError", "extract_palette", "preset",
+    "InputImageError", "MedianRenderer", "Palette", "PaletteError", "RenderSettings", "Renderer", "SlotRenderer",
+    "WeightsError", "extract_palette", "preset",
 ]

@@ -32,7 +32,8 @@ from pathlib import Path
 
 import numpy as np
 
-from .errors import PaletteError
+from .documents import JsonLimits, read_json
+from .errors import ColorizerError, PaletteError
 from .palette import Palette, hex_to_rgb, rgb_to_hex
 from .roles import DEFAULT_SLOT_COLORS, NUM_SLOTS, SLOT_LABELS, SLOTS
 
@@ -41,7 +42,6 @@ VERSION = 1
 # A character file is a few hundred bytes; anything much larger is not one.
 MAX_FILE_BYTES = 64 * 1024
 MAX_NAME_LENGTH = 100
-SUFFIX = ".json"
 
 _HEX6 = re.compile(r"^#?(?:[0-9a-fA-F]{6}|[0-9a-fA-F]{3})$")
 
@@ -112,12 +112,9 @@ def parse_character(data, source: str = "the character file") -> tuple[str, Pale
         if not data.strip():
             raise CharacterError(f"{where}the file is empty")
         try:
-            data = json.loads(data, object_pairs_hook=_no_duplicates)
-        except json.JSONDecodeError as e:
-            raise CharacterError(f"{where}not valid JSON ({e.msg} at line {e.lineno}, column {e.colno})") from None
-        except RecursionError:
-            raise CharacterError(f"{where}not a character palette (nested too deeply)") from None
-        except CharacterError as e:
+            data = read_json(data, "character palette", JsonLimits(max_bytes=MAX_FILE_BYTES),
+                             object_pairs_hook=_no_duplicates)
+        except ColorizerError as e:  # DocumentError, or a CharacterError from _no_duplicates
             raise CharacterError(f"{where}{e}") from None
     if not isinstance(data, dict):
         raise CharacterError(f"{where}a character palette is a JSON object, got {type(data).__name__}")

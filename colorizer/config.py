@@ -10,6 +10,8 @@ import dataclasses
 from dataclasses import dataclass
 from typing import Any
 
+from .errors import ColorizerError
+
 
 @dataclass
 class GeneratorConfig:
@@ -113,8 +115,8 @@ class GeneratorConfig:
 
 def preset(name: str, **overrides: Any) -> GeneratorConfig:
     """Return a named preset, optionally with some fields replaced."""
-    if name not in PRESETS:
-        raise ValueError(f"unknown preset {name!r}; choose from {', '.join(sorted(PRESETS))}")
+    if not isinstance(name, str) or name not in PRESETS:
+        raise ColorizerError(f"unknown preset {str(name)[:40]!r}; choose from {', '.join(sorted(PRESETS))}")
     return dataclasses.replace(PRESETS[name], **overrides).validate()
 
 

@@ -8,13 +8,14 @@ under each point with that slot's colour exactly.
 
 from __future__ import annotations
 
+import itertools
 import math
 from typing import Iterable, Sequence
 
 import numpy as np
 import torch
 
-from .errors import ColorizerError
+from .errors import ColorizerError, shown
 
 # Disc radius of a hint in the network's planes, as a fraction of the longer side
 # (about 3 px at 256 px); training draws its hints the same way.
@@ -27,38 +28,64 @@ class HintError(ColorizerError):
     """A hint list that cannot be used (wrong shape, outside the picture, bad slot)."""
 
 
+# A hint list given as JSON text: at most this many bytes (64 hints of three numbers fit easily).
+MAX_HINT_TEXT = 4096
+
+
 def parse_hints(hints, width: int, height: int, num_slots: int) -> list[tuple[int, int, int]]:
-    """Validate ``hints`` (None, or an iterable of ``(x, y, slot)``) for a ``width`` x ``height`` sketch.
+    """Validate ``hints`` for a ``width`` x ``height`` sketch: None, an iterable of ``(x, y, slot)``
+    (or ``{"x", "y", "slot"}`` dicts), or that list as JSON text (at most :data:`MAX_HINT_TEXT`
+    bytes). At most :data:`MAX_HINTS` are read: a longer list is refused before its entries are.
 
     Returns integer triples; raises :class:`HintError` naming the bad entry.
     """
     if hints is None:
         return []
+    if isinstance(hints, (str, bytes)):
+        from .documents import DocumentError, JsonLimits, read_json
+
+        try:
+            hints = read_json(hints, "hint list", JsonLimits(max_bytes=MAX_HINT_TEXT, max_depth=3,
+                                                           max_values=5 * MAX_HINTS + 1))
+        except DocumentError as e:
+            raise HintError(str(e)) from None
+        if hints is None:
+            return []
     if isinstance(hints, np.ndarray):
+        if hints.size > 3 * (MAX_HINTS + 1):
+            raise HintError(f"at most {MAX_HINTS} hints, got {len(hints)}")
         hints = hints.tolist()
-    if isinstance(hints, (str, bytes)) or not isinstance(hints, Iterable):
+    if isinstance(hints, dict) or not isinstance(hints, Iterable):
         raise HintError(f"hints must be a list of (x, y, slot) triples, got {type(hints).__name__}")
+    if hasattr(hints, "__len__") and len(hints) > MAX_HINTS:
+        raise HintError(f"at most {MAX_HINTS} hints, got {len(hints)}")
+    items = list(itertools.islice(hints, MAX_HINTS + 1))
+    if len(items) > MAX_HINTS:
+        raise HintError(f"at most {MAX_HINTS} hints, got more")
     out = []
-    for i, h in enumerate(hints):
+    for i, h in enumerate(items):
         if isinstance(h, dict):
             h = (h.get("x"), h.get("y"), h.get("slot"))
         elif isinstance(h, np.ndarray):
             h = h.tolist()
         if isinstance(h, (str, bytes)) or not isinstance(h, Sequence) or len(h) != 3:
-            raise HintError(f"hint {i} must be (x, y, slot), got {h!r}")
+            raise HintError(f"hint {i} must be (x, y, slot), got {shown(h)}")
         try:
             x, y, slot = (float(v) for v in h)
-        except (TypeError, ValueError):
-            raise HintError(f"hint {i} must hold three numbers (x, y, slot), got {h!r}") from None
+        except (TypeError, ValueError, OverflowError):
+            raise HintError(f"hint {i} must hold three numbers (x, y, slot) of a sensible size, got {shown(h)}") \
+                from None
         if not all(math.isfinite(v) for v in (x, y, slot)):
-            raise HintError(f"hint {i} has a non-finite number: {h!r}")
+            raise HintError(f"hint {i} has a number that is not finite: {shown(h)}")
         if slot != int(slot) or not 0 <= slot < num_slots:
-            raise HintError(f"hint {i}: slot {h[2]!r} is out of range 0..{num_slots - 1}")
-        if not (0 <= x < width and 0 <= y < height):
-            raise HintError(f"hint {i}: point ({h[0]}, {h[1]}) is outside the {width}x{height} picture")
+            raise HintError(f"hint {i}: slot {shown(h[2])} is out of range 0..{num_slots - 1}")
+        if x < 0 or y < 0:
+            raise HintError(f"hint {i}: x and y are pixels from the top-left corner, so they cannot be negative; "
+                            f"got ({shown(h[0])}, {shown(h[1])})")
+        if not (x < width and y < height):
+            raise HintError(f"hint {i}: point ({shown(h[0])}, {shown(h[1])}) is outside the {width}x{height} "
+                            f"picture (x from 0 to {width - 1}, y from 0 to {height - 1})")
         out.append((int(x), int(y), int(slot)))
-    if len(out) > MAX_HINTS:
-        raise HintError(f"at most {MAX_HINTS} hints, got {len(out)}")
     return out
 
 
@@ -92,4 +119,4 @@ def hint_planes(hints: list[tuple[int, int, int]], width: int, height: int, num_
     return torch.from_numpy(hint_planes_np(hints, width, height, num_slots, radius))[None]
 
 
-__all__ = ["HINT_RADIUS_FRAC", "HintError", "MAX_HINTS", "hint_planes", "hint_planes_np", "parse_hints", "scale_hints"]
+__all__ = ["HINT_RADIUS_FRAC", "HintError", "MAX_HINTS", "MAX_HINT_TEXT", "hint_planes", "hint_planes_np", "parse_hints", "scale_hints"]

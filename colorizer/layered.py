@@ -23,7 +23,7 @@ Results without slots (weights without a role head, or ``flat=False``) get
 ``Colours`` (``result.color``) and ``Lines``.
 
 Composited, the visible layers give ``result.image`` within rounding (one or two
-levels of 255; exactly so up to :data:`colorizer.regions.FLAT_MAX_SIDE` px, above
+levels of 255; exactly so up to :attr:`colorizer.settings.RenderSettings.flat_max_side` px, above
 which the flat render is upscaled and the few pixels where two regions meet, under
 the ink, may differ a little more). Each file also stores ``result.image`` itself
 as its composite, for readers that do not read layers.
@@ -72,7 +72,6 @@ ALL_COLOURS = "Colours (all)"
 COLOURS = "Colours"
 SHADING = "Shading"
 LINES = "Lines"
-BLEND_MODES = ("normal", "multiply")
 
 
 @dataclass
@@ -268,10 +267,6 @@ def layered_bytes(result, fmt: str) -> bytes:
     raise ColorizerError(f"unknown layered format {fmt!r}; use psd or ora")
 
 
-def is_layered_path(path: str | os.PathLike) -> bool:
-    return Path(path).suffix.lower() in LAYERED_SUFFIXES
-
-
 def save_layered(result, path: str | os.PathLike) -> Path:
     """Write ``result`` as a layered file, PSD or ORA by the suffix of ``path``; returns the path."""
     p = Path(path)
@@ -284,5 +279,5 @@ def save_layered(result, path: str | os.PathLike) -> Path:
 
 
 __all__ = ["ALL_COLOURS", "COLOURS", "LAYERED_SUFFIXES", "LINES", "Layer", "ORA_MAX_SIDE", "PSD_MAX_SIDE",
-           "SHADING", "is_layered_path", "layer_stack", "layered_bytes", "ora_bytes", "psd_bytes",
+           "SHADING", "layer_stack", "layered_bytes", "ora_bytes", "psd_bytes",
            "save_layered", "shading_factor"]

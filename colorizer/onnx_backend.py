@@ -84,6 +84,41 @@ def weights_hash(model: Generator, opset: int = DEFAULT_OPSET) -> str:
     return h.hexdigest()[:16]
 
 
+def _file_sha256(path: Path) -> str:
+    h = hashlib.sha256()
+    with open(path, "rb") as f:
+        for block in iter(lambda: f.read(1 << 20), b""):
+            h.update(block)
+    return h.hexdigest()
+
+
+def _hash_file(path: Path) -> Path:
+    return path.with_name(path.name + ".sha256")
+
+
+def seal(path: Path) -> Path:
+    """Write ``path``'s SHA-256 beside it (``NAME.sha256``), for :func:`cache_intact`; returns ``path``."""
+    path = Path(path)
+    side = _hash_file(path)
+    tmp = side.with_name(f".{side.name}.{os.getpid()}.{threading.get_ident()}.tmp")
+    try:
+        tmp.write_text(_file_sha256(path) + "\n")
+        os.replace(tmp, side)
+    finally:
+        if tmp.exists():
+            tmp.unlink()
+    return path
+
+
+def cache_intact(path: Path) -> bool:
+    """Whether the cached graph ``path`` exists and matches the SHA-256 written by :func:`seal`
+    (a truncated or altered file, or one without its hash, is made again)."""
+    try:
+        return path.is_file() and _hash_file(path).read_text().strip() == _file_sha256(path)
+    except OSError:
+        return False
+
+
 def weights_version(model: nn.Module) -> tuple:
     """A cheap fingerprint that changes whenever a parameter is written in place."""
     return tuple((p._version, p.data_ptr()) for p in model.parameters())
@@ -351,29 +386,46 @@ class OnnxGenerator:
         self._zeros: np.ndarray | None = None   # all-zero hint planes of the last shape
         self.path: Path | None = None
 
+    def _graphs(self, folder: Path, stem: str, trust_cache: bool = True) -> Path:
+        """The graph to load, made in ``folder`` where missing or failing its hash check
+        (:func:`cache_intact`); a float export in the cache is reused even when ``folder`` is not
+        the cache."""
+        path = self.cache_dir / f"{stem}.onnx"
+        if not (trust_cache and cache_intact(path)):
+            path = seal(export_onnx(self.model, folder / f"{stem}.onnx", self.opset))
+        if self.precision == "int8":
+            q = self.cache_dir / f"{stem}-int8v{INT8_FORMAT}.onnx"
+            if not (trust_cache and cache_intact(q)):
+                q = seal(quantize_int8(self.model, path, folder / q.name))
+            path = q
+        return path
+
     def _build(self) -> None:
         import onnxruntime as ort
 
-        stem = f"generator-{weights_hash(self.model, self.opset)}"
-        path = self.cache_dir / f"{stem}.onnx"
-        try:
-            if not path.is_file():
-                export_onnx(self.model, path, self.opset)
-            if self.precision == "int8":
-                q = self.cache_dir / f"{stem}-int8v{INT8_FORMAT}.onnx"
-                path = q if q.is_file() else quantize_int8(self.model, path, q)
-        except OSError:  # cache folder not writable: write what is missing to a private temp folder
-            tmp = Path(tempfile.mkdtemp(prefix="colorizer-onnx-"))
-            if not path.is_file():  # a float export already in the cache is used as it is
-                path = export_onnx(self.model, tmp / f"{stem}.onnx", self.opset)
-            if self.precision == "int8":
-                path = quantize_int8(self.model, path, tmp / f"{stem}-int8v{INT8_FORMAT}.onnx")
         opts = ort.SessionOptions()
         opts.intra_op_num_threads = int(self.threads or torch.get_num_threads())
         opts.inter_op_num_threads = 1
         opts.log_severity_level = 3
-        self._session = ort.InferenceSession(str(path), opts, providers=["CPUExecutionProvider"])
-        self.path = path
+
+        def session(path: Path):
+            return ort.InferenceSession(str(path), opts, providers=["CPUExecutionProvider"])
+
+        stem = f"generator-{weights_hash(self.model, self.opset)}"
+        try:
+            path = self._graphs(self.cache_dir, stem)
+            try:
+                self._session = session(path)
+            except Exception:  # a cached graph that passed its check but does not load: made again
+                path = self._graphs(self.cache_dir, stem, trust_cache=False)
+                self._session = session(path)
+            self.path = path
+        except OSError:
+            # The cache folder is not writable: what is missing is made in a temp folder, loaded,
+            # and the folder removed (the session holds the graph in memory).
+            with tempfile.TemporaryDirectory(prefix="colorizer-onnx-") as tmp:
+                self._session = session(self._graphs(Path(tmp), stem))
+            self.path = None
 
     def session(self):
         """The ONNX Runtime session for the current weights (built on first use; thread-safe)."""
@@ -437,6 +489,6 @@ class OnnxGenerator:
         return GeneratorOutput(rgb, roles)
 
 
-__all__ = ["DEFAULT_OPSET", "PRECISIONS", "OnnxGenerator", "calibration_sketches", "default_cache_dir", "draw_noise",
+__all__ = ["DEFAULT_OPSET", "PRECISIONS", "OnnxGenerator", "cache_intact", "seal", "calibration_sketches", "default_cache_dir", "draw_noise",
            "export_onnx", "input_names", "noise_shapes", "output_names", "onnxruntime_available", "quantize_int8",
            "weights_hash"]

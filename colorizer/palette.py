@@ -9,15 +9,24 @@ from hex strings keeps the user's order.
 from __future__ import annotations
 
 import re
+import warnings
 from dataclasses import dataclass
 
 import numpy as np
 import torch
 from PIL import Image
 
-from .errors import PaletteError
+from .errors import PaletteError, shown
+from .roles import DEFAULT_SLOT_COLORS, NUM_SLOTS
 
 PALETTE_SIZE = 9
+# A palette given as text: at most this many characters (9 'rgba(255, 255, 255, 1)' fit easily).
+MAX_PALETTE_TEXT = 1024
+
+
+class PaletteWarning(UserWarning):
+    """A palette was completed: slots it left out keep their default colours."""
+
 _HEX = re.compile(r"^#?([0-9a-fA-F]{6}|[0-9a-fA-F]{3})$")
 
 
@@ -54,21 +63,41 @@ class Palette:
 
     @classmethod
     def from_hex(cls, colors: str | list[str], size: int = PALETTE_SIZE) -> "Palette":
-        """Parse ``'#rrggbb,#rrggbb,...'`` or a list; fewer than ``size`` colours repeat cyclically."""
+        """Parse ``'#rrggbb,#rrggbb,...'`` or a list of colours, in slot order.
+
+        A palette of the 9 part slots (``size`` 9) with fewer colours keeps the default colour
+        of every slot it leaves out (:data:`colorizer.roles.DEFAULT_SLOT_COLORS`), marks them in
+        ``defaults`` and warns (:class:`PaletteWarning`); other sizes need all ``size`` colours."""
         if isinstance(colors, str):
+            if len(colors) > MAX_PALETTE_TEXT:
+                raise PaletteError(f"a palette is at most {MAX_PALETTE_TEXT} characters of text, got {len(colors)}")
             # Split on commas, but not inside 'rgba(r, g, b, a)' (which the colour picker sends).
             items = [c.strip() for c in re.findall(r"rgba?\([^)]*\)|[^,]+", colors) if c.strip()]
+        elif isinstance(colors, (list, tuple, np.ndarray)):
+            if len(colors) > size:
+                raise PaletteError(f"a palette has at most {size} colours, got {len(colors)}")
+            items = [c.strip() if isinstance(c, str) else c for c in colors]
         else:
-            items = [str(c).strip() for c in colors]
+            raise PaletteError(f"a palette is comma-separated text or a list of colours, got {shown(colors)}")
         if not items:
             raise PaletteError("a palette needs at least one colour, e.g. '#ff0000,#00ff00'")
         if len(items) > size:
             raise PaletteError(f"a palette has at most {size} colours, got {len(items)}")
         rgb = np.array([hex_to_rgb(c) for c in items], dtype=np.uint8)
         n = len(rgb)
-        idx = np.arange(size) % n
         shares = np.where(np.arange(size) < n, 1.0 / n, 0.0)
-        return cls(rgb[idx], shares)
+        if n == size:
+            return cls(rgb, shares)
+        if size != NUM_SLOTS:
+            raise PaletteError(f"this palette needs {size} colours, got {n}")
+        from .roles import SLOTS
+
+        colors_all = np.array([hex_to_rgb(c) for c in DEFAULT_SLOT_COLORS], dtype=np.uint8)
+        colors_all[:n] = rgb
+        defaults = np.arange(size) >= n
+        warnings.warn(f"a palette of {n} colour(s) for {size} slots: {', '.join(SLOTS[n:])} keep their default "
+                      f"colours", PaletteWarning, stacklevel=2)
+        return cls(colors_all, shares, defaults=defaults)
 
     def replace(self, index: int, color: str | tuple[int, int, int]) -> "Palette":
         """A copy with swatch ``index`` set to ``color`` (hex or RGB)."""
@@ -86,7 +115,9 @@ class Palette:
 
 def hex_to_rgb(s: str) -> tuple[int, int, int]:
     if not isinstance(s, str):
-        raise PaletteError(f"a colour must be a hex string like '#1a2b3c', got {s!r}")
+        raise PaletteError(f"a colour must be a hex string like '#1a2b3c', got {shown(s)}")
+    if len(s) > 64:
+        raise PaletteError(f"{shown(s)} is not a colour; use hex like '#1a2b3c' or '#abc'")
     s = s.strip()
     # Gradio's colour picker may hand back 'rgba(r, g, b, a)'.
     m = re.match(r"^rgba?\(\s*([\d.]+)\s*,\s*([\d.]+)\s*,\s*([\d.]+)\s*(?:,\s*[\d.]+\s*)?\)$", s)
@@ -96,7 +127,7 @@ def hex_to_rgb(s: str) -> tuple[int, int, int]:
             return tuple(vals)  # type: ignore[return-value]
     m = _HEX.match(s)
     if not m:
-        raise PaletteError(f"{s!r} is not a colour; use hex like '#1a2b3c' or '#abc'")
+        raise PaletteError(f"{shown(s)} is not a colour; use hex like '#1a2b3c' or '#abc'")
     h = m.group(1)
     if len(h) == 3:
         h = "".join(ch * 2 for ch in h)
@@ -210,7 +241,3 @@ def palette_vector(palette: Palette) -> torch.Tensor:
     """(3K,) float tensor in [-1, 1]: colour 0's RGB, colour 1's RGB, ..."""
     return torch.from_numpy(palette.colors.astype(np.float32).reshape(-1) / 127.5 - 1.0)
 
-
-def palette_planes(palette: Palette, height: int, width: int) -> torch.Tensor:
-    """(3K, H, W) constant planes in [-1, 1], the network's palette input."""
-    return palette_vector(palette)[:, None, None].expand(-1, height, width).contiguous()

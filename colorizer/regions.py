@@ -29,7 +29,8 @@ from PIL import Image
 from scipy import ndimage
 
 from .color import delta_e_cie76, rgb_to_lab
-from .processing import line_mask
+from .processing import LINE_THRESHOLD, line_mask
+from .settings import DEFAULT_RENDER, RenderSettings
 
 
 @dataclass(frozen=True)
@@ -135,22 +136,20 @@ def nearest_paper(labels: np.ndarray) -> np.ndarray:
     return (near[0] * labels.shape[1] + near[1]).ravel()
 
 
-def flat_size(width: int, height: int) -> tuple[int, int]:
-    """(width, height) flat colours are rendered at for a sketch of this size: the sketch's own,
-    scaled down to at most FLAT_MAX_SIDE on the longer side."""
-    scale = min(1.0, FLAT_MAX_SIDE / max(width, height))
-    return max(1, round(width * scale)), max(1, round(height * scale))
+def flat_size(width: int, height: int, settings: RenderSettings = DEFAULT_RENDER) -> tuple[int, int]:
+    """:meth:`RenderSettings.flat_size`: the size flat colours are rendered at."""
+    return settings.flat_size(width, height)
 
 
-def flat_seal(height: int, width: int) -> int:
-    """Default gap sealing for a picture of this size: one step per 256 px of the longer side."""
-    return max(1, round(max(height, width) / 256))
+def flat_seal(height: int, width: int, settings: RenderSettings = DEFAULT_RENDER) -> int:
+    """:meth:`RenderSettings.seal`: gap sealing for a picture of this size (1 step per 256 px by default)."""
+    return settings.seal(height, width)
 
 
-def flat_neck(height: int, width: int) -> int:
-    """Default neck width (:func:`split_necks`) for a picture of this size: one pixel per 64 px of
-    the longer side (8 at 512 px; chosen on the check set's region oracle, docs/notes/session6.md)."""
-    return max(1, round(max(height, width) / 64))
+def flat_neck(height: int, width: int, settings: RenderSettings = DEFAULT_RENDER) -> int:
+    """:meth:`RenderSettings.neck`: neck width (:func:`split_necks`) for a picture of this size
+    (1 px per 64 px of the longer side by default: 8 at 512 px)."""
+    return settings.neck(height, width)
 
 
 def _mode_centres(lab: np.ndarray, depth: int, min_share: float, min_delta_e: float,
@@ -188,7 +187,7 @@ def _split_modes(lab: np.ndarray, depth: int, min_share: float, min_delta_e: flo
     return d.argmin(1)
 
 
-def flat_fill(color: np.ndarray, darkness: np.ndarray, threshold: float = 0.5, seal: int = 1, neck: int = 0,
+def flat_fill(color: np.ndarray, darkness: np.ndarray, threshold: float = LINE_THRESHOLD, seal: int = 1, neck: int = 0,
               min_share: float = 0.15, min_picture_share: float = 0.02, delta_e: float = 20.0,
               max_modes: int = 4, check_share: float = 0.05) -> tuple[np.ndarray, FlatFillStats]:
     """Flatten ``color`` region by region.
@@ -266,23 +265,19 @@ def flat_fill(color: np.ndarray, darkness: np.ndarray, threshold: float = 0.5, s
     return np.clip(out + 0.5, 0, 255).astype(np.uint8), stats
 
 
-# Longest side flat fill works at; bigger pictures are flattened at this size and scaled up.
-FLAT_MAX_SIDE = 1024
-
-
-def flatten_image(color: Image.Image, sketch: Image.Image, max_side: int = FLAT_MAX_SIDE) -> Image.Image:
-    """:func:`flat_fill` on PIL images: ``color`` is brought to the sketch's size
-    (at most ``max_side`` on the longer side), flattened, and returned at the sketch's size."""
-    w, h = sketch.size
-    scale = min(1.0, max_side / max(w, h))
-    size = (max(1, round(w * scale)), max(1, round(h * scale)))
+def flatten_image(color: Image.Image, sketch: Image.Image,
+                  settings: RenderSettings = DEFAULT_RENDER) -> Image.Image:
+    """:func:`flat_fill` on PIL images: ``color`` is brought to the sketch's size (at most
+    ``settings.flat_max_side`` on the longer side), flattened with ``settings``' seal and neck,
+    and returned at the sketch's size."""
+    size = settings.flat_size(*sketch.size)
     col = color.convert("RGB").resize(size, Image.BICUBIC) if color.size != size else color.convert("RGB")
     ske = sketch.resize(size, Image.BILINEAR) if sketch.size != size else sketch
-    out, _ = flat_fill(np.asarray(col), line_mask(ske), seal=flat_seal(size[1], size[0]),
-                       neck=flat_neck(size[1], size[0]))
+    out, _ = flat_fill(np.asarray(col), line_mask(ske), seal=settings.seal(size[1], size[0]),
+                       neck=settings.neck(size[1], size[0]))
     img = Image.fromarray(out, "RGB")
     return img if img.size == sketch.size else img.resize(sketch.size, Image.BICUBIC)
 
 
-__all__ = ["FLAT_MAX_SIDE", "flatten_image", "FlatFillStats", "flat_fill", "flat_neck", "flat_seal", "flat_size",
+__all__ = ["flatten_image", "FlatFillStats", "flat_fill", "flat_neck", "flat_seal", "flat_size",
            "region_labels", "split_necks"]

@@ -20,20 +20,10 @@ import cv2
 import numpy as np
 from scipy import ndimage
 
+from .processing import LINE_THRESHOLD
 from .regions import _CROSS, region_labels
 from .roles import NUM_SLOTS, ROLE_TO_SLOT, ROLES
-
-# A pixel is shadow when its luma is this much (0..255) below the region's median.
-SHADOW_DROP = 14.0
-# A region gets a shadow only if it covers this share of the region...
-SHADOW_MIN_SHARE = 0.04
-# ...and the region is at least this many pixels.
-SHADOW_MIN_REGION = 48
-# The shadow tone's luma ratio to the base colour is kept in this range.
-SHADOW_RATIO = (0.55, 0.88)
-# Regions smaller than this (pixels) with no pin take the slot of their largest neighbour
-# region over the ink (specks inside hatching): not needed, they keep their own vote.
-
+from .settings import DEFAULT_RENDER, RenderSettings
 
 @dataclass(frozen=True)
 class RegionMap:
@@ -45,7 +35,7 @@ class RegionMap:
     has_ink: bool            # some pixel is ink or seal band (label 0)
 
 
-def region_map(darkness: np.ndarray, seal: int = 1, neck: int = 0, threshold: float = 0.5) -> RegionMap:
+def region_map(darkness: np.ndarray, seal: int = 1, neck: int = 0, threshold: float = LINE_THRESHOLD) -> RegionMap:
     """The :class:`RegionMap` of a line darkness map ((H, W) in [0, 1]): regions enclosed by the
     ink (darkness > ``threshold``), gaps sealed and regions cut at necks
     (:func:`colorizer.regions.region_labels`)."""
@@ -124,8 +114,8 @@ def _luma(rgb: np.ndarray) -> np.ndarray:
 
 def render_roles(color: np.ndarray, darkness: np.ndarray, slot_probs: np.ndarray, palette: np.ndarray,
                  pins: list[tuple[int, int, int]] = (), seal: int = 1, neck: int = 0,
-                 cel_shading: bool = True,
-                 threshold: float = 0.5, regions: RegionMap | None = None) -> RoleRender:
+                 cel_shading: bool = True, threshold: float = LINE_THRESHOLD, regions: RegionMap | None = None,
+                 settings: RenderSettings = DEFAULT_RENDER) -> RoleRender:
     """Fill each region of the sketch with its slot's colour.
 
     ``color``: (H, W, 3) uint8, the network's colour output at this size;
@@ -135,6 +125,7 @@ def render_roles(color: np.ndarray, darkness: np.ndarray, slot_probs: np.ndarray
     point takes that slot (a point on the ink pins the nearest region).
     ``regions``: the sketch's :func:`region_map` when already computed (it must be the one
     of ``darkness``, ``seal``, ``neck`` and ``threshold``); else it is computed here.
+    ``settings``: the cel shading's thresholds (``shadow_*`` fields of :class:`RenderSettings`).
     """
     color = np.asarray(color)
     h, w = darkness.shape
@@ -185,7 +176,7 @@ def render_roles(color: np.ndarray, darkness: np.ndarray, slot_probs: np.ndarray
         mid = starts + (counts[1:] - 1) // 2
         med[1:][has] = (keys[mid[has]] % 4096) / 8.0
         dark = np.zeros(h * w, bool)
-        dark[inside] = luma[inside] < med[reg] - SHADOW_DROP
+        dark[inside] = luma[inside] < med[reg] - settings.shadow_drop
         # A darker patch the role head gives to another part (hair painted into a face) is a
         # part boundary the lines do not show, not a shadow: shade only where the pixel's own
         # most likely slot is its region's.
@@ -194,13 +185,13 @@ def render_roles(color: np.ndarray, darkness: np.ndarray, slot_probs: np.ndarray
         dark &= flat > 0
         dcount = np.bincount(flat[dark], minlength=n + 1)
         dsum = np.bincount(flat[dark], weights=luma[dark], minlength=n + 1)
-        ok = (counts >= SHADOW_MIN_REGION) & (dcount >= SHADOW_MIN_SHARE * counts) & (dcount > 0)
+        ok = (counts >= settings.shadow_min_region) & (dcount >= settings.shadow_min_share * counts) & (dcount > 0)
         ok &= dcount <= 0.75 * counts  # a region that is nearly all "shadow" is just darker
         ok[0] = False
         # Shadow tone: the base colour scaled by the network's own shadow / body luma ratio.
         rel = np.ones(n + 1, np.float32)
         body = np.maximum(med, 1.0)
-        rel[ok] = np.clip((dsum[ok] / np.maximum(dcount[ok], 1)) / body[ok], *SHADOW_RATIO)
+        rel[ok] = np.clip((dsum[ok] / np.maximum(dcount[ok], 1)) / body[ok], *settings.shadow_ratio)
         sel = dark & ok[flat]
         shadow.ravel()[sel] = 1.0
         ratio.ravel()[sel] = rel[flat[sel]]

@@ -15,9 +15,10 @@ import numpy as np
 
 from .palette import Palette, hex_to_rgb
 from .roles import DEFAULT_SLOT_COLORS, NUM_SLOTS
+from .settings import DEFAULT_RENDER
 
-# A slot counts as present when it holds at least this share of the picture's non-line pixels.
-MIN_SLOT_SHARE = 0.002
+# The shipped share from which a slot counts as present (RenderSettings.min_slot_share).
+MIN_SLOT_SHARE = DEFAULT_RENDER.min_slot_share
 
 
 def default_slot_palette() -> Palette:
@@ -30,7 +31,8 @@ def assign_slots(pixels: np.ndarray, pixel_slots: np.ndarray, kmeans: Palette,
     """The slot palette of a reference.
 
     ``pixels``: (N, 3) uint8 reference pixels; ``pixel_slots``: (N,) slot of each
-    (255 = line or unknown, not counted); ``kmeans``: the reference's K-means palette.
+    (255 = line or unknown, not counted); ``kmeans``: the reference's K-means palette;
+    ``min_share``: :attr:`colorizer.settings.RenderSettings.min_slot_share`.
     """
     pixels = np.asarray(pixels)
     pixel_slots = np.asarray(pixel_slots)

@@ -114,7 +114,7 @@ def test_bom_and_extra_keys_are_fine():
     (doc(colors={"hair": "#000000", "HAIR": "#ffffff"}), "both name the hair slot"),
     ('{"format": "anime-colorizer-character", "format": "x"}', "appears twice"),
     (b" " * (MAX_FILE_BYTES + 1), "too large"),
-    ("[" * 50000, "nested too deeply"),
+    ("[" * 50000, "nested more than 16 levels deep"),
 ])
 def test_bad_files_name_the_problem(tmp_path, content, words):
     p = write(tmp_path, content)

@@ -82,14 +82,19 @@ def test_int8_graph_is_quantized_cached_and_close_on_tiny(tmp_path, monkeypatch)
     assert calls == [1]  # the second runner found the file
 
 
-def test_an_unwritable_cache_builds_both_graphs_in_a_temp_folder(tmp_path):
+def test_an_unwritable_cache_builds_both_graphs_in_a_temp_folder_and_removes_it(tmp_path, monkeypatch):
+    import tempfile
+
     blocker = tmp_path / "not-a-folder"
     blocker.write_text("x")                      # the cache folder would have to be made inside a file
+    scratch = tmp_path / "tmp"
+    scratch.mkdir()
+    monkeypatch.setattr(tempfile, "tempdir", str(scratch))
     q = OnnxGenerator(_tiny_semantic(), cache_dir=blocker / "cache", precision="int8")
     y = q(torch.zeros(1, 3, 32, 32), torch.zeros(1, 27), None, "const")
     assert y.roles.shape == (1, 11, 32, 32)
-    assert q.path.name.endswith(f"-int8v{onnx_backend.INT8_FORMAT}.onnx") and blocker not in q.path.parents
-    assert q.path.with_name(q.path.name.replace(f"-int8v{onnx_backend.INT8_FORMAT}", "")).is_file()
+    assert q.path is None                        # the graphs lived in a temp folder...
+    assert list(scratch.iterdir()) == []         # ...which is gone: no colorizer-onnx-* left behind
 
 
 def test_int8_on_the_torch_backend_is_the_float_model(sketch_image):
@@ -117,10 +122,12 @@ def test_a_failing_int8_graph_falls_back_to_float_onnx(sketch_image, monkeypatch
 def test_warm_up_builds_the_sessions(monkeypatch):
     c = Colorizer(_tiny_semantic(), device="cpu", backend="onnx")
     c.warm_up(("fp32", "int8"))
-    assert set(c._onnx) == {"fp32", "int8"} and all(r._session is not None for r in c._onnx.values())
+    runners = c.network.onnx_runners()
+    assert set(runners) == {"fp32", "int8"} and all(r.path is not None for r in runners.values())
     Colorizer(_tiny_semantic(), device="cpu", backend="torch").warm_up(("int8",))  # nothing to build
 
 
+@pytest.mark.integration
 def test_cli_exports_the_int8_graph(tmp_path):
     save_pretrained(_tiny_semantic(), tmp_path / "w", dtype=torch.float32)
     out = tmp_path / "m8.onnx"
@@ -151,6 +158,7 @@ def _sketches() -> list[Image.Image]:
     return [Image.open(p).convert("L").resize((512, 512), Image.BILINEAR) for p in EXAMPLES]
 
 
+@pytest.mark.integration
 def test_shipped_int8_preview_paints_the_same_slots(shipped):
     """The preview's regions take the float model's slot almost everywhere."""
     if not shipped.semantic:
@@ -170,6 +178,7 @@ def test_shipped_int8_preview_paints_the_same_slots(shipped):
 
 @pytest.mark.skipif(platform.machine().lower() not in ("x86_64", "amd64"),
                     reason="the speed-up is measured for x86 CPUs")
+@pytest.mark.integration
 def test_shipped_int8_network_is_faster_than_float(shipped):
     """Ratio of the 256 px network's times, interleaved, one thread (the cores are noisy)."""
     torch.set_num_threads(1)

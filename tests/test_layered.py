@@ -15,7 +15,7 @@ from colorizer import Colorizer, ColorizerError, preset
 from colorizer.layered import (ALL_COLOURS, COLOURS, LINES, ORA_MAX_SIDE, PSD_MAX_SIDE, SHADING, layer_stack,
                                layered_bytes, save_layered)
 from colorizer.pipeline import ColorizeResult
-from colorizer.regions import FLAT_MAX_SIDE
+from colorizer.settings import RenderSettings
 from colorizer.roles import NUM_SLOTS, SLOT_LABELS
 
 SKETCH = Path(__file__).resolve().parent.parent / "examples" / "sketches" / "girl.png"
@@ -173,7 +173,7 @@ def test_unflattened_semantic_result_has_no_role_layers(semantic):
 
 
 def test_large_result_above_the_flat_render_size(semantic):
-    side = FLAT_MAX_SIDE + 76
+    side = RenderSettings().flat_max_side + 76
     sk = Image.open(SKETCH).convert("L").resize((side, side), Image.BICUBIC).crop((0, 380, side, 700))
     res = semantic(sk, size=64)
     assert res.image.size == (side, 320) and (res.shadow > 0).any()

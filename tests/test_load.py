@@ -16,7 +16,6 @@ from __future__ import annotations
 
 import http.client
 import statistics
-import sys
 import tempfile
 import threading
 import time
@@ -28,7 +27,6 @@ import pytest
 from PIL import Image, ImageDraw
 
 ROOT = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 if not (ROOT / "app.py").is_file():
     pytest.skip("app.py is not in the repository yet", allow_module_level=True)
@@ -37,6 +35,8 @@ gradio_client = pytest.importorskip("gradio_client")
 from gradio_client import Client, handle_file  # noqa: E402
 
 from _app_server import app_server  # noqa: E402
+
+pytestmark = pytest.mark.integration   # starts the app server
 
 PALETTE = "#ffffff,#f6d7c3,#3b3a4f,#c8553d,#5b7db1,#f2c14e,#8fb996,#e8a0b4,#2b2b2b"
 

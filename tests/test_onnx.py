@@ -84,6 +84,7 @@ def test_named_inputs_and_outputs(tmp_path):
     assert shapes["palette"][1] == 27 and shapes["hints"][1] == 9 and shapes["sketch"][1] == 3
 
 
+@pytest.mark.integration
 def test_cli_export_matches_pytorch(tmp_path):
     g = _tiny()
     save_pretrained(g, tmp_path / "w", dtype=torch.float32)
@@ -108,6 +109,7 @@ def test_cli_export_matches_pytorch(tmp_path):
     assert np.abs(y - ref.numpy()).max() < 1e-4
 
 
+@pytest.mark.integration
 def test_cli_export_bad_weights_is_a_clear_error(tmp_path):
     proc = subprocess.run([sys.executable, "-m", "colorizer.export_onnx", "--weights", str(tmp_path / "nope"),
                            "--out", str(tmp_path / "m.onnx")], cwd=ROOT, capture_output=True, text=True, timeout=120)
@@ -259,8 +261,8 @@ def _figure() -> Image.Image:
 def test_colorizer_backends_agree_on_the_default_preset_with_hints(default_model, onnx_cache, monkeypatch):
     monkeypatch.setenv("COLORIZER_CACHE", str(onnx_cache.parent / "colorizer-cache"))
     ct = Colorizer(default_model, device="cpu", backend="torch")
+    monkeypatch.setattr(onnx_backend, "default_cache_dir", lambda: onnx_cache)  # the export made above
     co = Colorizer(default_model, device="cpu", backend="onnx")
-    co._onnx = {"fp32": OnnxGenerator(default_model, cache_dir=onnx_cache)}  # the session exported above
     assert ct.semantic and co.active_backend == "onnx"
     hints = [(50, 24, 2), (50, 64, 4)]
     a = ct(_figure(), hints=hints, seed=3, size=80)
@@ -272,6 +274,7 @@ def test_colorizer_backends_agree_on_the_default_preset_with_hints(default_model
     assert float((d > 2).mean()) < 0.01
 
 
+@pytest.mark.integration
 @pytest.mark.parametrize("name", ["default", "shipped"])
 def test_cli_check_new_and_old_configurations(name, tmp_path):
     """``python -m colorizer.export_onnx --check`` on the new preset and on today's weights/."""
@@ -378,3 +381,26 @@ def test_planeless_stem_equals_the_stem_on_the_built_planes(name):
     # the border pixels are where the zero padding matters: change the palette, they must follow
     with torch.no_grad():
         assert not torch.allclose(planeless_stem(g.stem, cfg.sketch_channels, cfg.palette_size, sk, -pal, hints), got)
+
+
+def test_a_damaged_cached_graph_is_made_again_not_given_up(tmp_path, sketch_image, monkeypatch):
+    """A truncated graph in the cache fails its hash check and is exported again: the ONNX
+    backend stays on, and the cache is repaired."""
+    monkeypatch.setattr(onnx_backend, "default_cache_dir", lambda: tmp_path)
+    g = _tiny()
+    sketch, palette, _ = _inputs(g, 1, 16, 16)
+    first = OnnxGenerator(g)
+    first(sketch, palette, noise_mode="none")
+    path = first.path
+    assert onnx_backend.cache_intact(path)
+    path.write_bytes(path.read_bytes()[: path.stat().st_size // 2])   # truncated
+    assert not onnx_backend.cache_intact(path)
+    again = OnnxGenerator(g)
+    y = again(sketch, palette, noise_mode="none")
+    with torch.inference_mode():
+        _close(y.rgb, g(sketch, palette, noise_mode="none").rgb, 1e-4)
+    assert onnx_backend.cache_intact(path)
+    c = Colorizer(g, device="cpu", backend="onnx")
+    path.write_bytes(b"garbage")
+    c(sketch_image, seed=1, size=64)
+    assert c.onnx_error is None and c.active_backend == "onnx" and onnx_backend.cache_intact(path)

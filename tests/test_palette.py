@@ -1,11 +1,11 @@
 import numpy as np
 import pytest
-import torch
 from PIL import Image
 from skimage.color import deltaE_ciede2000, rgb2lab
 
 from colorizer.errors import PaletteError
-from colorizer.palette import Palette, extract_palette, hex_to_rgb, palette_planes, rgb_to_hex
+from colorizer.palette import Palette, PaletteWarning, extract_palette, hex_to_rgb, palette_vector, rgb_to_hex
+from colorizer.roles import DEFAULT_SLOT_COLORS
 
 
 def _lab(c):
@@ -61,8 +61,14 @@ def test_hex_round_trip_and_errors():
     for bad in ["#12345", "red", "#gggggg", "", "#1234567"]:
         with pytest.raises(PaletteError):
             hex_to_rgb(bad)
-    pal = Palette.from_hex("#ff0000, #00ff00")
-    assert pal.to_hex()[:3] == ["#ff0000", "#00ff00", "#ff0000"]
+    with pytest.warns(PaletteWarning, match="hair, eyes, top, bottom, outer, accessory, details keep their default"):
+        pal = Palette.from_hex("#ff0000, #00ff00")
+    assert pal.to_hex() == ["#ff0000", "#00ff00", *DEFAULT_SLOT_COLORS[2:]]   # the rest: the slots' defaults
+    assert pal.defaults.tolist() == [False, False] + [True] * 7
+    with pytest.raises(PaletteError, match="needs 4 colours, got 2"):
+        Palette.from_hex("#ff0000, #00ff00", 4)                  # no slot defaults for other sizes
+    with pytest.raises(PaletteError, match="at most 1024 characters"):
+        Palette.from_hex("#ff0000," * 1000)
     with pytest.raises(PaletteError):
         Palette.from_hex(",".join(["#000000"] * 10))
     with pytest.raises(PaletteError):
@@ -70,16 +76,15 @@ def test_hex_round_trip_and_errors():
 
 
 def test_replace_swatch():
-    pal = Palette.from_hex("#000000")
+    pal = Palette.from_hex(["#000000"] * 9)
     new = pal.replace(4, "#ffffff")
     assert new.to_hex()[4] == "#ffffff" and pal.to_hex()[4] == "#000000"
     with pytest.raises(PaletteError):
         pal.replace(9, "#ffffff")
 
 
-def test_palette_planes_are_constant_and_scaled():
+def test_palette_vector_is_scaled_to_the_network_range():
     pal = Palette.from_hex("#ff0000,#000000")
-    planes = palette_planes(pal, 4, 5)
-    assert planes.shape == (27, 4, 5)
-    assert torch.equal(planes[0], torch.ones(4, 5)) and torch.equal(planes[1], -torch.ones(4, 5))
-    assert torch.equal(planes[3], -torch.ones(4, 5))
+    v = palette_vector(pal)
+    assert v.shape == (27,)
+    assert v[0] == 1.0 and v[1] == -1.0 and v[3] == -1.0

@@ -8,6 +8,7 @@ import torch
 from PIL import Image
 
 from colorizer import Colorizer, InputImageError, PaletteError, preset
+from colorizer.errors import OptionsError
 from colorizer.weights import save_pretrained
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -44,7 +45,7 @@ def test_bad_inputs(tiny_colorizer, sketch_image, block_image):
         tiny_colorizer(sketch_image, palette="#zzzzzz")
     with pytest.raises(PaletteError, match="not both"):
         tiny_colorizer(sketch_image, reference=block_image[0], palette="#000000")
-    with pytest.raises(InputImageError, match="size"):
+    with pytest.raises(OptionsError, match="size must be a whole number from 64 to 1024, got 5000"):
         tiny_colorizer(sketch_image, size=5000)
 
 
@@ -103,6 +104,7 @@ def test_from_pretrained_explicit_folder(tmp_path, sketch_image):
     assert np.array_equal(np.asarray(a), np.asarray(b))
 
 
+@pytest.mark.integration
 def test_cli_end_to_end(tmp_path, sketch_image, block_image):
     sk = tmp_path / "sketches"
     sk.mkdir()
@@ -120,6 +122,7 @@ def test_cli_end_to_end(tmp_path, sketch_image, block_image):
     assert Image.open(out / "a.png").size == sketch_image.size
 
 
+@pytest.mark.integration
 def test_cli_bad_hex_is_a_clear_error(tmp_path, sketch_image):
     sketch_image.save(tmp_path / "a.png")
     proc = subprocess.run(
@@ -129,6 +132,7 @@ def test_cli_bad_hex_is_a_clear_error(tmp_path, sketch_image):
     assert proc.returncode == 2 and "not a colour" in proc.stderr and "Traceback" not in proc.stderr
 
 
+@pytest.mark.integration
 def test_library_never_imports_train_or_gradio():
     code = ("import sys, colorizer, colorizer.__main__, colorizer.pipeline, colorizer.weights;"
             "import pkgutil, importlib;"

@@ -7,6 +7,7 @@ from PIL import Image
 from colorizer import Colorizer, preset
 from colorizer.processing import line_mask
 from colorizer.regions import flat_fill, flat_seal, flatten_image, region_labels
+from colorizer.settings import RenderSettings
 
 
 def two_boxes_sketch(size: int = 64, gap: int = 0) -> np.ndarray:
@@ -85,7 +86,7 @@ def test_flatten_image_sizes_and_seal():
     color = Image.new("RGB", (32, 32), (120, 130, 140))
     out = flatten_image(color, sketch)
     assert out.size == (128, 128) and out.mode == "RGB"
-    small = flatten_image(color, sketch, max_side=64)  # worked at 64 px, returned at 128
+    small = flatten_image(color, sketch, RenderSettings(flat_max_side=64))  # worked at 64 px, returned at 128
     assert small.size == (128, 128)
 
 

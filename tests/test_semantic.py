@@ -17,6 +17,7 @@ from colorizer.options import ColorizeOptions
 from colorizer.render import render_roles, role_to_slot_matrix, slot_probabilities
 from colorizer.roles import DEFAULT_SLOT_COLORS, NUM_ROLES, NUM_SLOTS, ROLE_INDEX, SLOT_INDEX
 from colorizer.semantic import assign_slots, default_slot_palette
+from colorizer.settings import RenderSettings
 
 PALETTE = np.array([[255, 255, 255], [246, 215, 195], [200, 60, 50], [40, 90, 200], [240, 240, 230],
                     [50, 60, 100], [30, 160, 80], [230, 150, 180], [250, 250, 250]], np.uint8)
@@ -129,12 +130,12 @@ def test_build_input_rejects_bad_shapes():
 
 @pytest.mark.parametrize("hints,message", [
     ([(100, 5, 1)], r"hint 0: point \(100, 5\) is outside the 96x80 picture"),
-    ([(5, 5, 1), (-1, 5, 1)], r"hint 1: point \(-1, 5\) is outside"),
+    ([(5, 5, 1), (-1, 5, 1)], r"hint 1: x and y .* cannot be negative; got \(-1, 5\)"),
     ([(5, 80, 1)], r"outside the 96x80"),
     ([(5, 5, 9)], r"hint 0: slot 9 is out of range 0..8"),
     ([(5, 5, -1)], r"slot -1 is out of range"),
     ([(5, 5, 1.5)], r"slot 1.5 is out of range"),
-    ("5,5,1", r"hints must be a list of \(x, y, slot\) triples, got str"),
+    ("5,5,1", r"the hint list is not valid JSON"),
     (7, r"hints must be a list of \(x, y, slot\) triples, got int"),
     ([(5, 5)], r"hint 0 must be \(x, y, slot\)"),
     ([[1, 2, 3, 4]], r"hint 0 must be \(x, y, slot\)"),
@@ -142,8 +143,8 @@ def test_build_input_rejects_bad_shapes():
     ([(5, "five", 1)], r"hint 0 must hold three numbers"),
     ([(5, None, 1)], r"hint 0 must hold three numbers"),
     ([{"x": 5, "y": 5}], r"hint 0 must hold three numbers"),
-    ([(float("nan"), 5, 1)], r"hint 0 has a non-finite number"),
-    ([(5, float("inf"), 1)], r"non-finite"),
+    ([(float("nan"), 5, 1)], r"hint 0 has a number that is not finite"),
+    ([(5, float("inf"), 1)], r"not finite"),
     ([(1, 1, 1)] * (MAX_HINTS + 1), rf"at most {MAX_HINTS} hints"),
 ])
 def test_parse_hints_errors_are_clear(hints, message, sem):
@@ -252,9 +253,9 @@ def test_cel_shading_gives_two_tones_where_the_network_is_darker():
     assert (dark == dark[0]).all() and (r.shadow[inner] == 1).all()
     # the shadow tone is the base colour scaled by the network's shadow/body luma ratio
     # (100 / 200), kept within SHADOW_RATIO
-    from colorizer.render import SHADOW_RATIO
-    assert r.shadow_ratio[inner] == pytest.approx(max(SHADOW_RATIO[0], 0.5))
-    assert np.abs(dark[0] - base * max(SHADOW_RATIO[0], 0.5)).max() <= 1 and (dark[0] < base).all()
+    low = RenderSettings().shadow_ratio[0]
+    assert r.shadow_ratio[inner] == pytest.approx(max(low, 0.5))
+    assert np.abs(dark[0] - base * max(low, 0.5)).max() <= 1 and (dark[0] < base).all()
     # the evenly coloured right box keeps one tone; without cel shading the left one does too
     assert len(np.unique(r.image[right].reshape(-1, 3), axis=0)) == 1
     flat = render_roles(color, ink, probs, PALETTE, cel_shading=False)
@@ -333,7 +334,7 @@ def test_reference_palette_marks_missing_roles_as_defaults(monkeypatch):
         p[SLOT_INDEX["hair"], 8:56, 34:60] = 1.0
         return p
 
-    monkeypatch.setattr(c, "segment", segment)
+    monkeypatch.setattr(c.renderer, "segment", segment)
     pal = c.extract_palette(Image.fromarray(ref))
     assert len(pal) == NUM_SLOTS and pal.defaults is not None
     assert np.abs(pal.colors[SLOT_INDEX["skin"]].astype(int) - (240, 190, 170)).max() <= 2
@@ -400,8 +401,13 @@ def test_options_validation():
         o.replace(flatness=1)
     with pytest.raises(ColorizerError, match="must be a JSON object"):
         ColorizeOptions.from_dict(["flat"])
-    for bad, msg in [({"noise_strength": float("nan")}, "noise_strength must be a finite number >= 0"),
-                     ({"noise_strength": -1}, "noise_strength must be a finite number"),
+    for bad, msg in [({"noise_strength": float("nan")}, "noise_strength must be a number from 0 to 4"),
+                     ({"noise_strength": -1}, "noise_strength must be a number from 0 to 4, got -1"),
+                     ({"noise_strength": 5}, "noise_strength must be a number from 0 to 4, got 5"),
+                     ({"seed": -1}, "seed must be a whole number from 0 to 9223372036854775807, got -1"),
+                     ({"seed": 2**64}, "seed must be a whole number from 0 to 9223372036854775807"),
+                     ({"seed": 10**5000}, "seed must be .* got a number of about 5001 digits"),
+                     ({"seed": float("inf")}, "seed must be a whole number"),
                      ({"noise_strength": "a"}, "noise_strength must be"),
                      ({"size": "abc"}, "size must be a whole number"), ({"size": 100.5}, "size must be a whole"),
                      ({"output_size": [1]}, "output_size must be a whole number"),
@@ -418,10 +424,12 @@ def test_options_validation():
 
 
 def test_bad_options_in_a_call_are_clear_errors(sem):
-    with pytest.raises(InputImageError, match="size must be between"):
+    with pytest.raises(ColorizerError, match="size must be a whole number from 64 to 1024"):
         sem(figure(), size=20000)
-    with pytest.raises(InputImageError, match="output_size must be at least"):
+    with pytest.raises(ColorizerError, match="output_size must be a whole number from 64 to 16384, got 8"):
         sem(figure(), size=64, output_size=8)
+    with pytest.raises(ColorizerError, match="seed must be a whole number from 0 to"):
+        sem(figure(), size=64, seed=2**64)    # once: ValueError "Overflow when unpacking long long"
     with pytest.raises(ColorizerError, match="noise must be one of"):
         sem(figure(), size=64, noise="loud")
     with pytest.raises(ColorizerError, match="noise_strength"):
@@ -488,17 +496,17 @@ def test_regions_found_beside_the_network_and_kept_for_swatch_edits(sem, monkeyp
     runs, once per sketch: a swatch edit re-renders from the cache without either."""
     import threading
 
-    from colorizer import pipeline as P
+    from colorizer import renderers as P
     from colorizer.pipeline import DEFAULT_PALETTE
 
-    sem._structure.clear()
+    sem.clear_caches()
     sketch = Image.new("L", (64, 64), 255)
     ImageDraw.Draw(sketch).ellipse([8, 8, 56, 56], outline=0, width=2)
     threads, runs = [], []
-    real_map, real_run = P.region_map, sem.run
+    real_map, real_run = P.region_map, sem.network.run
     monkeypatch.setattr(P, "region_map", lambda *a, **k: threads.append(threading.current_thread().name)
                         or real_map(*a, **k))
-    monkeypatch.setattr(sem, "run", lambda *a, **k: runs.append(1) or real_run(*a, **k))
+    monkeypatch.setattr(sem.network, "run", lambda *a, **k: runs.append(1) or real_run(*a, **k))
     a = sem(sketch, palette=DEFAULT_PALETTE, flat=True, seed=0)
     used = int(np.bincount(a.slots.ravel()).argmax())
     b = sem(sketch, palette=Palette.from_hex(DEFAULT_PALETTE).replace(used, "#00ff00"), flat=True, seed=0)

@@ -1,0 +1,130 @@
+"""``RenderSettings``: every tunable number of the rendering after the network, in one place.
+
+The network's output becomes flat colours through choices that are not learned: how
+wide a gap in the outlines is sealed, where a region is cut at a neck, how much darker
+than its region a pixel must be to become a shadow, at what size and through which
+views a reference is segmented. They are fields here, passed to
+``Colorizer(..., render=RenderSettings(...))`` (or ``Colorizer.from_pretrained``) and
+from there, as an argument, to the renderer and the region functions, so an experiment
+runs the library with other settings instead of patching it. The defaults are the
+shipped behaviour.
+
+    from colorizer import Colorizer, RenderSettings
+    c = Colorizer.from_pretrained(render=RenderSettings(shadow_drop=20.0))
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import math
+from dataclasses import dataclass
+from typing import Any
+
+from .errors import ColorizerError
+
+# How a reference can be shown to the role head (see RenderSettings.reference_views).
+REFERENCE_VIEWS = ("xdog", "outline", "colour")
+# Which inputs are also run mirrored, their role logits averaged (see RenderSettings.mirror).
+MIRROR_MODES = ("none", "sketch", "reference", "both")
+
+
+@dataclass(frozen=True)
+class RenderSettings:
+    # -- regions (flat colours) ------------------------------------------------------------
+    # Gaps in the outlines are sealed with one dilation step per this many pixels of the
+    # longer side (at least one step): 2 steps at 512 px.
+    seal_step: float = 256.0
+    # Regions are also cut where the paper narrows to a neck about twice this wide: one pixel
+    # of neck per this many pixels of the longer side (at least 1; 8 at 512 px); 0 = no cut.
+    # Chosen on the check set's region oracle.
+    neck_step: float = 64.0
+    # Longest side flat colours are rendered at; larger pictures are rendered at this size
+    # and scaled up.
+    flat_max_side: int = 1024
+    # -- cel shading (slot renderer) -------------------------------------------------------
+    # A pixel is shadow when its luma (0..255) is this much below its region's median.
+    shadow_drop: float = 14.0
+    # A region gets a shadow only if the shadow covers at least this share of it...
+    shadow_min_share: float = 0.04
+    # ...and the region has at least this many pixels.
+    shadow_min_region: int = 48
+    # The shadow tone's luma ratio to the base colour is kept in this range.
+    shadow_ratio: tuple[float, float] = (0.55, 0.88)
+    # -- references (slot renderer) --------------------------------------------------------
+    # Longer side, in pixels, a reference is segmented at by the role head.
+    segment_size: int = 256
+    # How the role head sees a reference: as line art extracted from it, the way it sees every
+    # sketch ("xdog": for shaded art; "outline": region borders, for flat art), or as the colour
+    # picture itself ("colour"); the slot probabilities of the views are averaged. On the
+    # anime check set, line art beats the colour picture.
+    reference_views: tuple[str, ...] = ("xdog", "outline")
+    # A slot counts as present in a reference when it holds at least this share of the
+    # reference's non-line pixels; else it keeps its default colour (marked as a default).
+    min_slot_share: float = 0.002
+    # Reference slots by region: every region enclosed by the views' line art takes its
+    # largest summed slot probability, instead of every pixel its own (off: no gain measured).
+    reference_regions: bool = False
+    # Test-time mirroring: the role logits of "sketch", "reference" or "both" are averaged
+    # with those of the mirrored input (one more network run each; off: no gain measured).
+    mirror: str = "none"
+
+    def __post_init__(self) -> None:
+        def number(name: str, low: float, high: float = math.inf) -> None:
+            v = getattr(self, name)
+            if isinstance(v, bool) or not isinstance(v, (int, float)) or not math.isfinite(v) or not low <= v <= high:
+                raise ColorizerError(f"RenderSettings.{name} must be a number in {low:g}..{high:g}, got {v!r}")
+
+        number("seal_step", 1.0)
+        number("neck_step", 0.0)
+        number("flat_max_side", 16, 16384)
+        number("shadow_drop", 0.0, 255.0)
+        number("shadow_min_share", 0.0, 1.0)
+        number("shadow_min_region", 0, 2**31 - 1)
+        number("segment_size", 64, 1024)
+        number("min_slot_share", 0.0, 1.0)
+        lo_hi = tuple(self.shadow_ratio)
+        if len(lo_hi) != 2 or not all(isinstance(v, (int, float)) and math.isfinite(v) for v in lo_hi) \
+                or not 0.0 < lo_hi[0] <= lo_hi[1] <= 1.0:
+            raise ColorizerError(f"RenderSettings.shadow_ratio must be (low, high) with 0 < low <= high <= 1, "
+                                 f"got {self.shadow_ratio!r}")
+        object.__setattr__(self, "shadow_ratio", (float(lo_hi[0]), float(lo_hi[1])))
+        views = tuple(self.reference_views)
+        if not views or any(v not in REFERENCE_VIEWS for v in views):
+            raise ColorizerError(f"RenderSettings.reference_views must name at least one of "
+                                 f"{', '.join(REFERENCE_VIEWS)}, got {self.reference_views!r}")
+        object.__setattr__(self, "reference_views", views)
+        if self.mirror not in MIRROR_MODES:
+            raise ColorizerError(f"RenderSettings.mirror must be one of {', '.join(MIRROR_MODES)}, "
+                                 f"got {self.mirror!r}")
+        if not isinstance(self.reference_regions, bool):
+            raise ColorizerError(f"RenderSettings.reference_regions must be true or false, "
+                                 f"got {self.reference_regions!r}")
+
+    def replace(self, **changes: Any) -> "RenderSettings":
+        return dataclasses.replace(self, **changes)
+
+    def seal(self, height: int, width: int) -> int:
+        """Gap sealing steps for a picture of this size (:func:`colorizer.regions.region_labels`)."""
+        return max(1, round(max(height, width) / self.seal_step))
+
+    def neck(self, height: int, width: int) -> int:
+        """Neck width (:func:`colorizer.regions.split_necks`) for a picture of this size; 0: no cut."""
+        if self.neck_step == 0:
+            return 0
+        return max(1, round(max(height, width) / self.neck_step))
+
+    def flat_size(self, width: int, height: int) -> tuple[int, int]:
+        """(width, height) flat colours are rendered at for a sketch of this size: the sketch's
+        own, scaled down to at most :attr:`flat_max_side` on the longer side."""
+        scale = min(1.0, self.flat_max_side / max(width, height))
+        return max(1, round(width * scale)), max(1, round(height * scale))
+
+    def mirrors(self, what: str) -> bool:
+        """Whether ``what`` ("sketch" or "reference") is also run mirrored."""
+        return self.mirror in (what, "both")
+
+
+# The shipped settings.
+DEFAULT_RENDER = RenderSettings()
+
+__all__ = ["DEFAULT_RENDER", "MIRROR_MODES", "REFERENCE_VIEWS", "RenderSettings"]
