@@ -11,8 +11,9 @@ from PIL import Image
 
 from colorizer.roles import IGNORE, LINE, ROLE_INDEX
 from train.data import checkset
-from train.data.checkset import (CheckSetError, build_checkset, build_generator, finish_labels, ink_sketch,
-                                 is_checkset, load_roles, role_map)
+from train.data.checkset import (CheckSetError, build_checkset, finish_labels, ink_sketch, is_checkset, load_roles,
+                                 role_map)
+from train.data.checkset_generated import build_generated
 from train.data.splits import TestDataError, assert_not_test
 
 SKIN, HAIR, EYE, BG = ROLE_INDEX["skin"], ROLE_INDEX["hair"], ROLE_INDEX["eye"], ROLE_INDEX["background"]
@@ -109,10 +110,12 @@ def _fake_generate(calls):
 
 def test_build_generator_writes_held_out_seeds_and_references(tmp_path):
     calls = []
-    rows = build_generator(tmp_path, size=32, count=3, generate=_fake_generate(calls))
+    rows, entry = build_generated(tmp_path, "generator", size=32, count=3, generate=_fake_generate(calls),
+                                  progress=False)
     assert calls == [(s, 32, v) for s in (1_000_000, 1_000_001, 1_000_002) for v in (0, 1)]
     assert [r["id"] for r in rows] == ["anime_1000000", "anime_1000001", "anime_1000002"]
     assert all(r["licence"] == "CC0-1.0" for r in rows)
+    assert entry["seeds"] == [1_000_000, 1_000_002] and entry["pixels_sha256"] == "custom"
     g = tmp_path / "generator"
     for sub in ("sketch", "color", "labels", "reference", "reference_labels"):
         assert sorted(p.name for p in (g / sub).iterdir()) == [f"anime_{s}.png" for s in range(1_000_000, 1_000_003)]
@@ -121,15 +124,18 @@ def test_build_generator_writes_held_out_seeds_and_references(tmp_path):
     r = np.asarray(Image.open(g / "reference" / "anime_1000000.png"))
     assert c[0, 0, 0] == (1_000_000 * 7) % 256 and r[0, 0, 0] == (1_000_000 * 7 + 50) % 256
     with pytest.raises(CheckSetError):
-        build_generator(tmp_path, size=32, count=1, seed0=999_999, generate=_fake_generate([]))
+        build_generated(tmp_path, "generator", size=32, count=1, seed0=999_999, generate=_fake_generate([]))
+    # a smaller rebuild leaves no picture of the larger one behind
+    build_generated(tmp_path, "generator", size=32, count=2, generate=_fake_generate([]), progress=False)
+    for sub in ("sketch", "color", "reference_labels"):
+        assert sorted(p.name for p in (g / sub).iterdir()) == ["anime_1000000.png", "anime_1000001.png"]
 
 
-def test_checkset_folder_is_refused_by_training(tmp_path, monkeypatch):
+def test_checkset_folder_is_refused_by_training(tmp_path):
     from train.data.__main__ import main
     from train.dataset import discover
 
-    monkeypatch.setattr(checkset, "_anime_generate", lambda: _fake_generate([]))
-    out = tmp_path / "cs"
+    out = tmp_path / "cs"   # two small pictures of the real generator
     assert main(["checkset", "--out", str(out), "--size", "64", "--generator-count", "2",
                  "--subsets", "generator"]) == 0
     assert (out / "CHECKSET").is_file()

@@ -59,7 +59,12 @@ def main(argv: list[str] | None = None) -> int:
     c.add_argument("--out", required=True, help="output folder (gets a CHECKSET marker training refuses)")
     c.add_argument("--size", type=int, default=512, help="square side in pixels (default 512)")
     c.add_argument("--generator-count", type=int, default=200, help="held-out generator seeds from 1,000,000")
-    c.add_argument("--subsets", type=_csv, default=None, help="comma list: ardentryst,generator (default both)")
+    c.add_argument("--v2-count", type=int, default=60, help="held-out generator v2 characters from 1,100,000 "
+                   "(default 60)")
+    c.add_argument("--subsets", type=_csv, default=None, help="comma list: ardentryst,generator,v2 (default all); "
+                   "subsets already in --out and not named are kept")
+    c.add_argument("--check", action="store_true", help="build nothing: say whether the generated subsets in "
+                   "--out still hold today's generators' pictures (exit 1 when not)")
 
     args = parser.parse_args(argv)
     if args.command == "build":
@@ -112,10 +117,15 @@ def main(argv: list[str] | None = None) -> int:
             return 1
     elif args.command == "checkset":
         from train.data.checkset import SUBSETS, CheckSetError, build_checkset
+        from train.data.checkset_generated import check_generated
 
+        if args.check:
+            checks = check_generated(args.out, args.subsets)
+            print("\n".join(c.message for c in checks) or f"{args.out}: no generated subset")
+            return 1 if any(c.status != "ok" for c in checks) else 0
         try:
             manifest = build_checkset(args.out, size=args.size, generator_count=args.generator_count,
-                                      subsets=args.subsets or SUBSETS)
+                                      subsets=args.subsets or SUBSETS, v2_count=args.v2_count)
         except CheckSetError as e:
             print(f"error: {e}", file=sys.stderr)
             return 2

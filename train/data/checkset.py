@@ -1,12 +1,17 @@
 """The anime check set: held-out pictures the colorizer is measured on and never trained on.
 
-``python -m train.data checkset --out DIR [--size 512] [--generator-count 200]`` writes::
+``python -m train.data checkset --out DIR [--size 512] [--subsets ardentryst,generator,v2]
+[--generator-count 200] [--v2-count 60]`` writes::
 
     DIR/CHECKSET                                 marker: training code refuses this folder
     DIR/ardentryst/{sketch,color,labels}/<id>.png
-    DIR/generator/{sketch,color,labels,reference}/<id>.png
+    DIR/generator/{sketch,color,labels,reference,reference_labels}/anime_<seed>.png
+    DIR/v2/{sketch,color,labels,parts,reference*,reference_outfit*}/v2_<character>.png, pictures.json
     DIR/LICENSES.csv                             subset, id, licence, attribution, source file
     DIR/manifest.json                            versions, counts, how each part was made
+
+Subsets already in ``DIR`` and not named by ``--subsets`` are kept (with their
+manifest entries and licence rows), so one subset can be added or rebuilt alone.
 
 **ardentryst** (Debian package ``ardentryst``, artwork CC BY-SA 3.0): the game's
 anime NPC face portraits and its two full-body portraits. Each picture is
@@ -34,10 +39,10 @@ become ``line`` and pixels whose cluster was ink but whose sketch is paper
 take the nearest non-line role. The build is a pure function of the package
 files and the JSON.
 
-**generator**: held-out seeds (from 1,000,000) of the procedural anime
-generator :func:`train.data.anime.generate`; ``reference/`` is variant 1 of
-the same seed (same character, another pose or framing) for cross-reference
-measurements. Training seeds stay below 1,000,000.
+**generator** and **v2**: held-out characters of the procedural anime
+generators v1 and v2, with references of the same characters in another pose
+(and, v2, another outfit); see :mod:`train.data.checkset_generated`, which also
+checks that a built check set still holds today's generator's pictures.
 """
 
 from __future__ import annotations
@@ -56,22 +61,21 @@ from PIL import Image
 from scipy import ndimage
 
 from colorizer.roles import IGNORE, LINE, ROLE_INDEX, ROLES
+from train.data.checkset_generated import GENERATED, build_generated, save_png, stored_pixels_sha256
 from train.data.splits import CHECKSET_MARKER, checkset_paths
 
 __all__ = [
-    "MARKER", "ROLES_PATH", "GENERATOR_SEED0", "ARDENTRYST_LICENCE", "GENERATOR_LICENCE", "CheckSetError",
+    "MARKER", "ROLES_PATH", "ARDENTRYST_LICENCE", "CheckSetError",
     "find_ardentryst", "load_on_white", "to_square", "ink_sketch", "make_sketch", "lab", "load_roles",
     "propose_clusters", "assign_clusters", "role_map", "finish_labels", "render_ardentryst",
-    "build_ardentryst", "build_generator", "build_checkset", "is_checkset", "cluster_sheet", "label_preview",
+    "build_ardentryst", "build_checkset", "is_checkset", "cluster_sheet", "label_preview",
     "SUBSETS",
 ]
 
 MARKER = CHECKSET_MARKER
-SUBSETS = ("ardentryst", "generator")
+SUBSETS = ("ardentryst",) + tuple(GENERATED)
 ROLES_PATH = Path(__file__).with_name("checkset_roles.json")
-GENERATOR_SEED0 = 1_000_000
 ARDENTRYST_LICENCE = "CC-BY-SA-3.0"
-GENERATOR_LICENCE = "CC0-1.0"
 ARDENTRYST_DIRS = ("/usr/share/games/ardentryst",)
 
 
@@ -319,13 +323,6 @@ def load_roles(path: str | os.PathLike = ROLES_PATH) -> dict:
 
 
 # ---- writing ----------------------------------------------------------------------------
-def _save(img: Image.Image, path: Path) -> None:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = path.with_name(path.stem + ".tmp.png")
-    img.save(tmp, optimize=False)
-    os.replace(tmp, path)
-
-
 def _copyright_holders(root: Path) -> str:
     """The copyright line(s) of the ``Files: Data/*`` stanza of the package's copyright file."""
     doc = Path("/usr/share/doc/ardentryst/copyright")
@@ -360,57 +357,13 @@ def build_ardentryst(out: str | os.PathLike, size: int = 512, roles: dict | None
     for pid, entry in roles["images"].items():
         sketch, color, labels = render_ardentryst(root, entry, size)
         base = Path(out) / "ardentryst"
-        _save(sketch, base / "sketch" / f"{pid}.png")
-        _save(color, base / "color" / f"{pid}.png")
-        _save(labels, base / "labels" / f"{pid}.png")
+        save_png(sketch, base / "sketch" / f"{pid}.png")
+        save_png(color, base / "color" / f"{pid}.png")
+        save_png(labels, base / "labels" / f"{pid}.png")
         rows.append({"subset": "ardentryst", "id": pid, "licence": ARDENTRYST_LICENCE,
                      "attribution": f"Copyright {holders} (Debian package ardentryst, Data/*)",
                      "source": f"ardentryst:{entry['file']}"})
     return rows
-
-
-def _anime_generate() -> Callable:
-    try:
-        from train.data.anime import generate
-    except ImportError as e:
-        raise CheckSetError(f"the procedural anime generator train.data.anime is not available: {e}") from None
-    return generate
-
-
-def build_generator(out: str | os.PathLike, size: int = 512, count: int = 200,
-                    seed0: int = GENERATOR_SEED0, generate: Callable | None = None) -> list[dict]:
-    """Write ``count`` held-out generator characters, seeds ``seed0..``: variant 0 as
-    ``out/generator/{sketch,color,labels}/anime_<seed>.png`` and variant 1 (same
-    character, another pose) as ``reference/`` and ``reference_labels/``."""
-    if seed0 < GENERATOR_SEED0:
-        raise CheckSetError(f"check-set seeds start at {GENERATOR_SEED0} (lower seeds are training data)")
-    generate = generate or _anime_generate()
-    base = Path(out) / "generator"
-    rows = []
-    for seed in range(seed0, seed0 + count):
-        pid = f"anime_{seed}"
-        sample = generate(seed, size, 0)
-        ref = generate(seed, size, 1)
-        _save(sample.sketch.convert("L"), base / "sketch" / f"{pid}.png")
-        _save(sample.color.convert("RGB"), base / "color" / f"{pid}.png")
-        _save(sample.labels.convert("L"), base / "labels" / f"{pid}.png")
-        _save(ref.color.convert("RGB"), base / "reference" / f"{pid}.png")
-        _save(ref.labels.convert("L"), base / "reference_labels" / f"{pid}.png")
-        rows.append({"subset": "generator", "id": pid, "licence": GENERATOR_LICENCE,
-                     "attribution": "procedural character of train.data.anime (this project)",
-                     "source": f"train.data.anime.generate(seed={seed}, variant=0; reference variant=1)"})
-    return rows
-
-
-def _generator_fingerprint() -> str:
-    """SHA-256 over the source files of train.data.anime (the pictures change when they do)."""
-    import hashlib
-
-    folder = Path(__file__).with_name("anime")
-    h = hashlib.sha256()
-    for f in sorted(folder.glob("*.py")):
-        h.update(f.name.encode() + b"\0" + f.read_bytes())
-    return h.hexdigest()
 
 
 def _versions() -> dict:
@@ -423,9 +376,38 @@ def _versions() -> dict:
     return out
 
 
+def _kept(out: Path, size: int, rebuilt: tuple[str, ...]) -> tuple[dict, list[dict]]:
+    """The manifest entries and licence rows of the subsets already in ``out`` that this build
+    keeps (every subset on disk not rebuilt); refuses a folder built at another size."""
+    try:
+        old = json.loads((out / "manifest.json").read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return {}, []
+    kept = {k: v for k, v in old.get("subsets", {}).items()
+            if k not in rebuilt and (out / k / "color").is_dir()}
+    if kept and old.get("size") != size:
+        raise CheckSetError(f"{out} holds a check set at {old.get('size')} px ({', '.join(kept)}): build at "
+                            f"--size {old.get('size')}, or into another folder")
+    for k, entry in kept.items():  # a check set built before pixel fingerprints: take them from its files
+        if k in GENERATED and "pixels_sha256" not in entry and entry.get("generator") != "custom":
+            fp = stored_pixels_sha256(out, k)
+            if fp:
+                entry.pop("generator_sha256", None)
+                entry["pixels_sha256"] = fp
+    try:
+        with open(out / "LICENSES.csv", newline="", encoding="utf-8") as f:
+            rows = [r for r in csv.DictReader(f) if r.get("subset") in kept]
+    except OSError:
+        rows = []
+    return kept, rows
+
+
 def build_checkset(out: str | os.PathLike, size: int = 512, generator_count: int = 200,
-                   subsets: Iterable[str] = SUBSETS, generate: Callable | None = None) -> dict:
-    """Build the whole check set into ``out`` (see the module doc); returns the manifest."""
+                   subsets: Iterable[str] = SUBSETS, generate: Callable | None = None, v2_count: int = 60,
+                   generate_v2: Callable | None = None, progress: bool = True) -> dict:
+    """Build the ``subsets`` of the check set into ``out`` (see the module doc); the subsets
+    already there and not named are kept, with their manifest entries and licence rows.
+    ``generate`` / ``generate_v2`` replace the generators (tests). Returns the manifest."""
     import hashlib
 
     if not isinstance(size, int) or not 64 <= size <= 2048:
@@ -435,10 +417,11 @@ def build_checkset(out: str | os.PathLike, size: int = 512, generator_count: int
     if unknown:
         raise CheckSetError(f"unknown subsets {sorted(unknown)}; choose from {', '.join(SUBSETS)}")
     out = Path(out)
+    kept, rows = _kept(out, size, subsets)
     out.mkdir(parents=True, exist_ok=True)
     (out / MARKER).write_text("Anime check set of the colorizer: measure on it, never train on it.\n"
                               "train.data.splits.assert_not_test refuses every path below this folder.\n")
-    rows, manifest = [], {"size": size, "subsets": {}, "versions": _versions()}
+    manifest = {"size": size, "subsets": kept, "versions": _versions()}
     if "ardentryst" in subsets:
         roles = load_roles()
         rows += build_ardentryst(out, size, roles)
@@ -449,12 +432,14 @@ def build_checkset(out: str | os.PathLike, size: int = 512, generator_count: int
             "lines": {k: e.get("lines", "ink") for k, e in roles["images"].items()},
             "labels": "hand-assigned colour clusters (checkset_roles.json), nearest-neighbour scaled; "
                       "sketch ink (< 128) = line"}
-    if "generator" in subsets:
-        rows += build_generator(out, size, generator_count, generate=generate)
-        manifest["subsets"]["generator"] = {
-            "count": generator_count, "seeds": [GENERATOR_SEED0, GENERATOR_SEED0 + generator_count - 1],
-            "reference": "variant 1 of the same seed (reference/, reference_labels/)",
-            "generator_sha256": _generator_fingerprint() if generate is None else "custom"}
+    for name, count, gen in (("generator", generator_count, generate), ("v2", v2_count, generate_v2)):
+        if name in subsets:
+            new_rows, manifest["subsets"][name] = build_generated(out, name, size, count, generate=gen,
+                                                                  progress=progress)
+            rows += new_rows
+    order = {k: i for i, k in enumerate(SUBSETS)}
+    manifest["subsets"] = dict(sorted(manifest["subsets"].items(), key=lambda kv: order.get(kv[0], len(order))))
+    rows.sort(key=lambda r: order.get(r["subset"], len(order)))
     with open(out / "LICENSES.csv", "w", newline="", encoding="utf-8") as f:
         w = csv.DictWriter(f, fieldnames=["subset", "id", "licence", "attribution", "source"])
         w.writeheader()

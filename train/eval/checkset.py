@@ -3,15 +3,19 @@
     python -m train.eval checkset --weights colorizer/pretrained [--checkset data/checkset]
                                   [--subsets ardentryst,generator] [--size 512 --net-size 256]
 
-A check set (``python -m train.data checkset``) holds pictures with part labels: ``ardentryst/``
-and ``generator/``, the latter with ``reference/`` pictures of the same characters. Per subset,
+A check set (``python -m train.data checkset``) holds pictures with part labels: ``ardentryst/``,
+``generator/`` and ``v2/``, the latter two with ``reference/`` pictures of the same characters in
+another pose (v2 also ``reference_outfit/``: another outfit; ``--reference outfit`` uses it). The
+generated subsets are first checked against today's generators
+(:func:`train.data.checkset_generated.check_generated`; a stale one is named with the command that
+rebuilds it). Per subset,
 for every picture (:mod:`train.eval.slot_metrics`):
 
 * slot accuracy of the output with the matched palette (scored against the K-means palette of
   the ground truth, over the figure), beside the ceiling of a flat colourer that knows the truth
   (the region oracle, lines overlaid the same way);
-* cross-reference role accuracy (``generator``: the reference is ``reference/<id>.png``, another
-  picture of the character);
+* cross-reference role accuracy (generated subsets: the reference is ``reference/<id>.png`` or,
+  with ``--reference outfit``, ``reference_outfit/<id>.png``, another picture of the character);
 * edit steer and leak for the slots of the picture in turn (``edits``): that slot's colour
   replaced in the palette - for weights without part names, the palette colour nearest to the
   slot's true colour;
@@ -41,6 +45,7 @@ from colorizer import Colorizer, Palette
 from colorizer.processing import load_image, overlay_lines, target_size
 from colorizer.roles import NUM_SLOTS, SLOTS, labels_to_slots
 
+from train.data.checkset_generated import REFERENCES
 from train.eval import metrics as M
 from train.eval import slot_metrics as SM
 from train.eval import colour as C
@@ -49,11 +54,11 @@ from train.eval.methods import SIZE_MULTIPLE, Method, build_methods, kmeans_pale
 from train.eval.report import (CELL, CHECK_COLUMNS, CLOTHING, MAIN_CLOTHING, ROLE_CEILING, finite, make_grid,
                                markdown_checkset, mean, options_line, swatches)
 
-__all__ = ["CHECK_SUBSETS", "HINT_COUNTS", "MIN_EDIT_PIXELS", "GRID_ROWS", "CheckPicture", "check_ids",
+__all__ = ["CHECK_SUBSETS", "REFERENCES", "HINT_COUNTS", "MIN_EDIT_PIXELS", "GRID_ROWS", "CheckPicture", "check_ids",
            "region_slots", "figure_hints", "click_plans", "load_check_picture", "main_clothing",
            "role_oracle_edits", "score_check_picture", "per_slot", "evaluate_checkset"]
 
-CHECK_SUBSETS = ("ardentryst", "generator")
+CHECK_SUBSETS = ("ardentryst", "generator")  # the v2 subset is measured when named (--subsets v2)
 HINT_COUNTS = (1, 3, 10)
 # A slot is edited in a check picture when it covers at least this many pixels at working size.
 MIN_EDIT_PIXELS = 24
@@ -147,9 +152,11 @@ def click_plans(sketch: Image.Image, slots: np.ndarray, edit_slots, index: int) 
 
 
 def load_check_picture(root: Path, subset: str, pid: str, size: int, index: int, edits: int,
-                       keep_lines: bool = True) -> CheckPicture:
+                       keep_lines: bool = True, reference: str = "reference") -> CheckPicture:
     """One check-set picture at working size ``size`` with its plans: ``index`` is its place in
-    the subset (edits and clicks rotate over the pictures), ``edits`` the slots edited (0: all)."""
+    the subset (edits and clicks rotate over the pictures), ``edits`` the slots edited (0: all);
+    ``reference``: the folder of the other picture of the character (labels in
+    ``<reference>_labels``), when the subset has one."""
     d = Path(root) / subset
     color = load_image(d / "color" / f"{pid}.png")
     sketch = load_image(d / "sketch" / f"{pid}.png").convert("L")
@@ -179,8 +186,8 @@ def load_check_picture(root: Path, subset: str, pid: str, size: int, index: int,
     pic = CheckPicture(subset, pid, sk, gt, labels, figure, color, km, oracle, oracle_acc, regions, colours,
                        sorted(chosen), figure_hints(sk, slots, max(HINT_COUNTS)),
                        click_plans(sk, slots, sorted(chosen), index))
-    ref = d / "reference" / f"{pid}.png"
-    ref_lab = d / "reference_labels" / f"{pid}.png"
+    ref = d / reference / f"{pid}.png"
+    ref_lab = d / f"{reference}_labels" / f"{pid}.png"
     rl = None
     if ref.is_file() and ref_lab.is_file():
         pic.reference = load_image(ref)
@@ -368,17 +375,30 @@ def evaluate_checkset(models: dict[str, Colorizer], root: str | Path, out: str |
                       limit: int | None = None, subsets=CHECK_SUBSETS, edits: int = 1, progress: bool = True,
                       grid_rows: int = GRID_ROWS, cell: int = CELL, net_size: int | None = None,
                       noise: str | None = None, seed: int = 0, raw: bool = False,
-                      baselines: bool = True, no_shading: bool = False, colour: bool = True) -> dict:
+                      baselines: bool = True, no_shading: bool = False, colour: bool = True,
+                      reference: str = "pose") -> dict:
     """The check-set evaluation (see the module docstring); writes results.md/json and
     grid_<subset>.png to ``out``. ``edits``: slots edited per picture, in rotation (0: all);
-    ``colour``: also the colour measures (:mod:`train.eval.colour`)."""
+    ``colour``: also the colour measures (:mod:`train.eval.colour`); ``reference``: which other
+    picture of a generated character the cross-reference measures use, ``"pose"`` (another
+    pose) or ``"outfit"`` (another outfit: the v2 subset), :data:`REFERENCES`."""
+    import sys
+
     from tqdm import tqdm
+
+    from train.data.checkset_generated import check_generated
 
     t0 = time.perf_counter()
     root = Path(root)
     if not (root / "CHECKSET").is_file():
         raise SystemExit(f"{root} is not a check set (no CHECKSET marker); build one with "
                          "`python -m train.data checkset --out DIR`")
+    if reference not in REFERENCES:
+        raise SystemExit(f"unknown reference kind {reference!r}; choose from {', '.join(REFERENCES)}")
+    checks = {c.subset: c for c in check_generated(root, subsets)}
+    for c in checks.values():
+        if c.status != "ok":
+            print(f"warning: {c.message}", file=sys.stderr)
     methods = build_methods(models, size, net_size, raw=raw, noise=noise, seed=seed, baselines=baselines,
                             no_shading=no_shading)
     keep_lines = methods[0].options.keep_lines if methods and methods[0].options is not None else True
@@ -387,7 +407,7 @@ def evaluate_checkset(models: dict[str, Colorizer], root: str | Path, out: str |
         ids = select(check_ids(root, subset), limit)
         if not ids:
             continue
-        pics = [load_check_picture(root, subset, pid, size, i, edits, keep_lines)
+        pics = [load_check_picture(root, subset, pid, size, i, edits, keep_lines, REFERENCES[reference])
                 for i, pid in enumerate(tqdm(ids, desc=f"loading {subset}", disable=not progress))]
         for p in pics:
             seed_kmeans(methods, (p.subset, p.id, "self"), p.kmeans)
@@ -417,7 +437,11 @@ def evaluate_checkset(models: dict[str, Colorizer], root: str | Path, out: str |
                 row["colour"] = C.summarise([r["colour_measures"] for r in res])
             row["seconds"] = m.seconds
             rows.append(row)
-        summary["subsets"][subset] = {"n": len(pics), "oracle": mean(p.oracle_acc for p in pics), "rows": rows}
+        summary["subsets"][subset] = {"n": len(pics), "oracle": mean(p.oracle_acc for p in pics), "rows": rows,
+                                      "reference": REFERENCES[reference] if any(p.reference is not None for p in pics)
+                                      else None}
+        if subset in checks:
+            summary["subsets"][subset]["generator_check"] = checks[subset].status
         if colour:
             summary["subsets"][subset]["colour_oracle"] = mean(p.colour.oracle for p in pics)
             summary["subsets"][subset]["ids"] = [p.id for p in pics]
@@ -439,7 +463,7 @@ def evaluate_checkset(models: dict[str, Colorizer], root: str | Path, out: str |
                          "edits": edits, "options": options_line(methods),
                          "edits_desc": (f"{edits} slot(s) per picture, in rotation" if edits
                                         else "every slot present in the picture"),
-                         "hint_counts": list(HINT_COUNTS), "colour": colour,
+                         "hint_counts": list(HINT_COUNTS), "colour": colour, "reference": reference,
                          "matches": "measured" if any(C.takes_matches(m) for m in models.values())
                          else "skipped: Colorizer.__call__ takes no matches",
                          "models": {k: m.weights_id for k, m in models.items()},

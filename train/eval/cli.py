@@ -17,7 +17,7 @@ import argparse
 from pathlib import Path
 
 from train.eval import confusion, pictures
-from train.eval.checkset import CHECK_SUBSETS, evaluate_checkset
+from train.eval.checkset import CHECK_SUBSETS, REFERENCES, evaluate_checkset
 from train.eval.methods import load_models
 from train.eval.pairs import DEFAULT_LIMIT, evaluate_pairs
 from train.eval.report import CELL, markdown_checkset, markdown_pairs
@@ -82,6 +82,10 @@ def parser() -> argparse.ArgumentParser:
     c.add_argument("--edits", type=int, default=1,
                    help="slots edited per picture, taking the picture's slots in rotation over the pictures "
                         "(default 1; 0 = every slot present in every picture)")
+    c.add_argument("--reference", default="pose", choices=tuple(REFERENCES),
+                   help="the other picture of a generated character that the cross-reference measures use: "
+                        "pose (reference/, another pose; default) or outfit (reference_outfit/, another outfit: "
+                        "the v2 subset only; other subsets then fall back to their own picture)")
     c.add_argument("--no-colour", action="store_true",
                    help="leave out the colour measures (palette ΔE, colour accuracy, pins, matches, clicks, "
                         "role confusion)")
@@ -112,7 +116,7 @@ def main(argv=None) -> int:
                                     subsets=[s for s in args.subsets.split(",") if s], edits=args.edits,
                                     progress=not args.no_progress, cell=args.grid_size, net_size=args.net_size,
                                     noise=args.noise, seed=args.seed, raw=args.raw, no_shading=args.no_shading,
-                                    colour=not args.no_colour)
+                                    colour=not args.no_colour, reference=args.reference)
         print(markdown_checkset(summary))
         print(f"wrote {out}/results.md, results.json, grid_<subset>.png")
         return 0

@@ -10,6 +10,7 @@ from PIL import Image, ImageDraw
 from colorizer import Palette
 from colorizer.roles import SLOTS
 
+from train.data.checkset_generated import REFERENCES
 from train.eval import metrics as M
 from train.eval import slot_metrics as SM
 from train.eval.baselines import LINE_THRESHOLD
@@ -159,7 +160,8 @@ def markdown_checkset(summary: dict) -> str:
              f"- check set: `{cfg['checkset']}`; working size {cfg['size']} px (models ran at "
              f"{cfg['net_size']} px) through `Colorizer.batch`: {cfg['options']}",
              "- palettes: each model's `Colorizer.extract_palette` of the picture itself (matched) or of "
-             "`reference/<id>.png` (cross); baselines: K-means",
+             f"`{REFERENCES.get(cfg.get('reference', 'pose'), 'reference')}/<id>.png` (cross: another "
+             f"picture of the character, reference kind `{cfg.get('reference', 'pose')}`); baselines: K-means",
              "- slot accuracy: share of figure pixels whose nearest K-means colour of the ground truth "
              "(CIE76) is the ground truth's there; region oracle: every line-enclosed region in its true "
              "majority colour (the ceiling of flat colouring on this line art)",
@@ -179,8 +181,11 @@ def markdown_checkset(summary: dict) -> str:
              "that moved (semantic weights only)",
              f"- runtime: {summary['runtime_s']:.1f} s total", ""]
     for subset, block in summary["subsets"].items():
-        lines += [f"## {subset} ({block['n']} pictures)", "",
-                  "| Method | " + " | ".join(c[1] for c in CHECK_COLUMNS) + " |",
+        lines += [f"## {subset} ({block['n']} pictures)", ""]
+        if block.get("generator_check") in ("stale", "unchecked"):
+            lines += [f"Generated subset {block['generator_check']}: see `python -m train.data checkset --out "
+                      f"{cfg['checkset']} --check`.", ""]
+        lines += ["| Method | " + " | ".join(c[1] for c in CHECK_COLUMNS) + " |",
                   "|---|" + "---:|" * len(CHECK_COLUMNS)]
         lines.append("| region oracle (ceiling) | " + fmt(block["oracle"]) + " |" + " – |" * (len(CHECK_COLUMNS) - 1))
         for row in block["rows"]:
@@ -221,8 +226,9 @@ def markdown_colour(subset: str, block: dict, matches: str = "") -> list[str]:
     """The colour measures of one subset: the table, ΔE per part, the pooled role confusion of
     every model that names parts and its role accuracy per picture."""
     rows = [r for r in block["rows"] if r.get("colour")]
-    source = "`reference/<id>.png` (another picture of the character)" if subset == "generator" else \
-        "the picture itself"
+    ref = block.get("reference", "reference" if subset == "generator" else None)  # older results: no key
+    source = f"`{ref}/<id>.png` (another picture of the character)" if ref \
+        else "the picture itself"
     lines = [f"### {subset}: colour measures", "",
              f"Palette from {source}; parts are slots. Palette ΔE: CIEDE2000 between each part's true colour "
              "(the dominant colour of its pixels in the palette's picture) and its slot's swatch (weights "
