@@ -64,6 +64,19 @@ def test_colour_accuracy_ignores_which_slot_holds_the_colour():
     assert scored.sum() == 7
 
 
+def test_parts_of_nearly_one_colour_count_as_one():
+    """A near-white shirt painted paper white: nearest to the paper's colour, but the two are one
+    colour to the eye (within SAME_DE), so it counts as right; a distinct colour still does not."""
+    slots = np.zeros((1, 3), np.uint8)
+    slots[0, 1:] = TOP_S
+    true = {0: np.array(WHITE, np.uint8), TOP_S: np.array((255, 251, 244), np.uint8), HAIR_S: np.array(HAIR, np.uint8)}
+    out = np.array([[WHITE, WHITE, HAIR]], np.uint8)
+    right, _ = C.colour_right(out, slots, slots > 0, true)
+    assert right.tolist() == [[False, True, False]]
+    strict, _ = C.colour_right(out, slots, slots > 0, true, same_de=0.0)
+    assert strict.tolist() == [[False, False, False]]
+
+
 def test_largest_parts_and_match_points():
     slots = np.full((20, 30), 0, np.uint8)
     slots[2:18, 2:12] = HAIR_S                    # 160 px

@@ -10,8 +10,9 @@ one harness row (``train.eval.methods.Method``) through them on one check pictur
 * :func:`palette_delta_e` - CIEDE2000 between each part's true colour (in the picture the palette
   came from) and its slot's swatch (weights that name parts) or the nearest swatch (others).
 * :func:`colour_right` - the pixels whose output colour is nearest (CIE76) to their own part's
-  true colour among all parts' true colours (ties count as right); colour accuracy is their share
-  of the scored figure pixels. Which slot holds which colour plays no part.
+  true colour among all parts' true colours (ties count as right, and so do parts whose true
+  colours are within :data:`SAME_DE` of each other: a white shirt on white paper); colour accuracy
+  is their share of the scored figure pixels. Which slot holds which colour plays no part.
 * :func:`largest_parts` - pins for the largest true parts (4-connected areas of one slot), each at
   its centre-most pixel (:func:`centre_point`), to its true slot; :func:`match_points` - point
   matches for them, at the same part's centre-most pixel in the reference.
@@ -34,11 +35,12 @@ from colorizer.roles import NUM_SLOTS, SLOTS, labels_to_slots
 from train.eval import metrics as M
 from train.eval import slot_metrics as SM
 
-__all__ = ["WITHIN_DE", "PIN_COUNTS", "MATCH_COUNT", "BIN", "ColourTruth", "dominant_colour", "part_colours",
+__all__ = ["WITHIN_DE", "SAME_DE", "PIN_COUNTS", "MATCH_COUNT", "BIN", "ColourTruth", "dominant_colour", "part_colours",
            "palette_delta_e", "colour_right", "accuracy", "centre_point", "parts_by_size", "largest_parts", "match_points", "click_plan", "click_effect",
            "takes_matches", "score_colour"]
 
 WITHIN_DE = 15.0          # a swatch "holds" a part's colour within this CIEDE2000
+SAME_DE = 5.0             # parts whose true colours are this close (CIE76) count as one colour
 PIN_COUNTS = (3, 10)
 MATCH_COUNT = 3
 BIN = 16                  # colour bin width per channel of dominant_colour
@@ -86,10 +88,12 @@ def palette_delta_e(true_colours: dict[int, np.ndarray], swatches: np.ndarray, b
     return out
 
 
-def colour_right(output, slots, scored, true_colours: dict[int, np.ndarray]) -> tuple[np.ndarray, np.ndarray]:
+def colour_right(output, slots, scored, true_colours: dict[int, np.ndarray],
+                 same_de: float = SAME_DE) -> tuple[np.ndarray, np.ndarray]:
     """``(right, scored)`` (H, W) bool maps: ``scored`` narrowed to pixels whose true part has a true
     colour; ``right`` the scored pixels whose output colour is nearest (CIE76) to their own part's
-    true colour among all parts' true colours (ties count as right)."""
+    true colour among all parts' true colours - or to a part's whose true colour is within
+    ``same_de`` (CIE76) of their own (ties count as right)."""
     out, slots = np.asarray(output), np.asarray(slots)
     if out.shape[:2] != slots.shape:
         raise ValueError(f"output {out.shape[:2]} and slot map {slots.shape} differ in size")
@@ -101,9 +105,10 @@ def colour_right(output, slots, scored, true_colours: dict[int, np.ndarray]) -> 
     right = np.zeros(slots.shape, bool)
     if scored.any():
         cols = SM.lab(np.array([true_colours[k] for k in keys], np.uint8).reshape(-1, 3))
+        same = np.sqrt(((cols[:, None] - cols[None]) ** 2).sum(-1)) <= same_de     # (K, K), diagonal True
         px = SM.lab(out[scored])
         d = np.sqrt(((px[:, None, :] - cols[None]) ** 2).sum(-1))
-        own = d[np.arange(len(d)), col[scored]]
+        own = np.where(same[col[scored]], d, np.inf).min(1)
         right[scored] = own <= d.min(1) + 1e-9
     return right, scored
 

@@ -225,6 +225,8 @@ def confusion_table(name: str, conf: np.ndarray) -> list[str]:
 def markdown_colour(subset: str, block: dict, matches: str = "") -> list[str]:
     """The colour measures of one subset: the table, ΔE per part, the pooled role confusion of
     every model that names parts and its role accuracy per picture."""
+    from train.eval.colour import SAME_DE
+
     rows = [r for r in block["rows"] if r.get("colour")]
     ref = block.get("reference", "reference" if subset == "generator" else None)  # older results: no key
     source = f"`{ref}/<id>.png` (another picture of the character)" if ref \
@@ -234,8 +236,9 @@ def markdown_colour(subset: str, block: dict, matches: str = "") -> list[str]:
              "(the dominant colour of its pixels in the palette's picture) and its slot's swatch (weights "
              "without part names: the nearest swatch). Colour acc.: share of figure pixels whose output colour "
              "is nearest (CIE76) to their own part's true colour in the ground truth among all parts' true "
-             "colours. +N pins / +3 matches: colour acc. gain with the N largest true parts pinned at their "
-             "deepest pixel to their slot / matched to the same part's deepest pixel in the reference"
+             f"colours (parts whose true colours are within {SAME_DE:g} (CIE76) of each other count as one). "
+             "+N pins / +3 matches: colour acc. gain with the N largest true parts pinned at their "
+             "centre-most pixel to their slot / matched to the same part's centre-most pixel in the reference"
              + (f" ({matches})" if matches else "") + ". Click fixes: one pin in the largest wrongly painted "
              "region of the part with most wrong pixels; the share of that part's other wrong pixels it fixes; "
              "right px changed: pixels right before (outside the clicked region) whose colour moved by > "
