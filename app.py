@@ -2,9 +2,7 @@
 
     python app.py [--host 127.0.0.1] [--port 7860] [--weights DIR] [--random-weights [PRESET]]
 
-Draw or upload a sketch, pick a reference picture (its colours land in 9 labelled
-swatches, one per part: background, skin, hair...), click regions to pin them to a part,
-colour it and download a layered PSD / ORA. The app itself is :class:`webapp.ui.ColorizerApp`;
+Loads the model once, builds the page (:class:`webapp.ui.ColorizerApp`) and serves it;
 named API endpoints ``/colorize`` and ``/extract_palette`` (see "Use via API").
 """
 
@@ -12,6 +10,8 @@ from __future__ import annotations
 
 import argparse
 import os
+import signal
+import sys
 import threading
 
 from webapp import RANDOM_ENV, load_model
@@ -35,6 +35,8 @@ def main(argv=None):
         print("WARNING:", message, flush=True)
     if model is not None:  # build the ONNX graphs (float, and the preview's int8) while the page loads
         threading.Thread(target=model.warm_up, args=(("fp32", PREVIEW_PRECISION),), daemon=True).start()
+    # a stop signal ends the process normally, so that the app's output folder is removed
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit(0))
     ColorizerApp(model, message, debug=debug_enabled()).launch(server_name=args.host, server_port=args.port)
 
 

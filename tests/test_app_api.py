@@ -17,6 +17,8 @@ from gradio_client import Client, handle_file  # noqa: E402
 
 from _app_server import app_server  # noqa: E402
 
+pytestmark = pytest.mark.integration  # a live server
+
 COLORS = ["#ff0000", "#00aa00", "#0000ff", "#ffff00", "#ff00ff", "#00ffff", "#ffffff", "#808080", "#000000"]
 
 
@@ -80,9 +82,8 @@ def test_extract_palette_matches_colorize_on_a_big_jpeg(client, files):
     assert extracted == used
     assert len(set(extracted.split(","))) > 3
     # the UI's reference upload (gr.Image) hands the file itself to the same extraction
-    swatches = ",".join(COLORS).split(",")
-    ui = client.predict(handle_file(str(ref)), *swatches, *([False] * 9), api_name="/reference")
-    assert ui[-1] == extracted
+    ui = client.predict(handle_file(str(ref)), *([False] * 9), api_name="/reference")
+    assert extracted in ui
 
 
 def _from_reference(palette: str) -> bool:
@@ -120,10 +121,10 @@ def test_colorize_with_palette_and_reference(client, files):
 
 
 @pytest.mark.parametrize("case, expected", [
-    ("blank", "empty"),
-    ("broken", "could not read"),
+    ("blank", "no dark lines"),
+    ("broken", "not a picture the app can read"),
     ("badhex", "not a colour"),
-    ("size", "size must be between"),
+    ("size", "size must be"),
 ])
 def test_bad_input_gives_clear_error(client, files, case, expected):
     sketch = handle_file(str(files / ("blank.png" if case == "blank" else

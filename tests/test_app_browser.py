@@ -7,7 +7,7 @@ result to pin it to the hair and sees that region take the hair colour, changes 
 swatch in its hex box and checks that the result changes only where the hair is, and
 downloads the PSD and reads its layers with psd-tools. The server's own results and slot
 maps come from its test endpoint /debug_last_result. Saves screenshots to tmp (set
-COLORIZER_UPDATE_SCREENSHOT=1 to refresh docs/screenshot.png). Slow: ``pytest -m slow tests/test_app_browser.py``.
+COLORIZER_UPDATE_SCREENSHOT=1 to refresh docs/screenshot.png). Integration tier: ``pytest -m integration tests/test_app_browser.py``.
 """
 
 from __future__ import annotations
@@ -24,15 +24,16 @@ from PIL import Image, ImageDraw
 
 from colorizer.roles import SLOT_LABELS
 
-CHROMIUM = "/usr/bin/chromium"
+from webapp.browser import CHROMIUM, CHROMIUM_ARGS
+
 if not os.path.exists(CHROMIUM):
     pytest.skip(f"{CHROMIUM} is missing (apt-get install -y chromium)", allow_module_level=True)
 sync_api = pytest.importorskip("playwright.sync_api")
 
 from _app_server import ROOT, app_server  # noqa: E402
 
-ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-        "--disable-background-networking", "--disable-component-update", "--disable-sync"]
+pytestmark = pytest.mark.integration  # a live server and a browser
+
 # The reference: nine blocks of the "Sakura" preset's colours, so that extraction is exact.
 REF_COLORS = ["#fff5f7", "#fbe3d6", "#f4a7bb", "#e26d8f", "#8c3a5b", "#f9d5e5", "#c2e0c6", "#6b4f4f", "#2e1f27"]
 NEW_COLOR = "#1e90ff"    # swatch 3 (hair), set in its colour dialog
@@ -74,7 +75,7 @@ def browser_page(tmp_path_factory):
     tmp = tmp_path_factory.mktemp("browser")
     with app_server("default", log_path=tmp / "app.log") as url, sync_api.sync_playwright() as p:
         ctx = p.chromium.launch_persistent_context(
-            str(tmp / "profile"), executable_path=CHROMIUM, args=ARGS, headless=True,
+            str(tmp / "profile"), executable_path=CHROMIUM, args=CHROMIUM_ARGS, headless=True,
             viewport={"width": 1280, "height": 800}, accept_downloads=True)
         try:
             page = ctx.new_page()
@@ -127,6 +128,13 @@ def _colorize(page, client):
         " const s = document.querySelector('#status')?.innerText || '';"
         " return img && img.getAttribute('src') !== prev && s.trim().startsWith('Done'); }",
         arg=before, timeout=45_000)
+    # the layers and downloads follow the result, written from it
+    try:
+        page.wait_for_function("() => document.querySelector('#downloads a[download=\"colorized.psd\"]') !== null",
+                               timeout=45_000)
+    except Exception:
+        raise AssertionError(f"no downloads: {page.locator('#downloads').inner_text()!r}, status "
+                             f"{page.locator('#status').inner_text()!r}") from None
     slots, image, lines = client.predict(api_name="/debug_last_result")
     _colorize.lines = np.asarray(Image.open(lines).convert("L"))
     return np.asarray(Image.open(image).convert("RGB")), np.asarray(Image.open(slots)), \
@@ -148,7 +156,7 @@ def _interior_point(lines: np.ndarray, slots: np.ndarray) -> tuple[int, int]:
     return i % w, i // w
 
 
-@pytest.mark.slow  # about a minute on two CPU cores: the drawing and four colourings at 512 px
+# about a minute on two CPU cores: the drawing and four colourings at 512 px
 def test_swatches_pins_layers(browser_page):
     page, tmp, url = browser_page
     from gradio_client import Client, handle_file

@@ -13,6 +13,7 @@ from colorizer import Colorizer, preset  # noqa: E402
 from colorizer.__main__ import build_parser  # noqa: E402
 from colorizer.options import ColorizeOptions  # noqa: E402
 from colorizer.pipeline import DEFAULT_PALETTE  # noqa: E402
+from webapp.state import options_from  # noqa: E402
 from webapp.swatches import Swatches  # noqa: E402
 from webapp.ui import SETTINGS, ColorizerApp  # noqa: E402
 
@@ -36,14 +37,14 @@ def test_settings_are_option_fields():
 def test_ui_starts_at_the_library_defaults(app):
     """The settings components' first values make exactly the options of a call without options."""
     model = app.model
-    initial = [getattr(app.ui, name).value for name in SETTINGS]
-    assert app.options_from(initial) == model.options()
-    for name, value in zip(SETTINGS, initial):
+    initial = {name: getattr(app.ui, name).value for name in SETTINGS}
+    assert options_from(initial) == model.options()
+    for name, value in initial.items():
         expected = model.options().size if name == "size" else getattr(DEFAULTS, name)
         assert value == expected, name
     # the swatches start at the library's default palette
     colors = tuple(s.value for s in app.ui.swatches)
-    assert colors == Swatches.from_text(DEFAULT_PALETTE).colors == tuple(c.lower() for c in DEFAULT_PALETTE.split(","))
+    assert colors == tuple(Swatches.default().hex()) == tuple(c.lower() for c in DEFAULT_PALETTE.split(","))
     assert app.ui.hex_text.value == ",".join(colors)
 
 

@@ -20,8 +20,8 @@ from colorizer.processing import overlay_lines
 from webapp.exports import ink_layer, layered_files, layers_zip
 from webapp.model import weights_label
 from webapp.project import Project, ProjectError, palette_from_json, palette_to_json
-from webapp.sketchpad import check_pixels, sketchpad_to_image
-from webapp.swatches import PALETTE_PRESETS, Swatches, hex_colors, merge_locked
+from webapp.sketchpad import MAX_APP_PIXELS, check_pixels, sketchpad_to_image
+from webapp.swatches import PALETTE_PRESETS, Swatches, strict_palette
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -33,7 +33,7 @@ def tiny():
 
 @pytest.fixture
 def result(tiny, sketch_image):
-    return tiny(sketch_image, palette=list(PALETTE_PRESETS["Sakura"]), seed=3, size=64, keep_lines=True)
+    return tiny(sketch_image, palette=PALETTE_PRESETS["Sakura"], seed=3, size=64, keep_lines=True)
 
 
 def _stroke_layer(size=(64, 48)):
@@ -95,47 +95,53 @@ def test_sketchpad_accepts_plain_images_and_paths(tmp_path, sketch_image):
 def test_check_pixels_refuses_huge_images(tmp_path):
     p = tmp_path / "big.png"
     Image.new("L", (300, 300), 255).save(p)
-    check_pixels(p, limit=300 * 300)
+    check_pixels(p)
+    Image.new("1", (4100, 4100), 1).save(p)  # a small file of too many pixels: refused from its header
+    assert p.stat().st_size < 100_000 and 4100 * 4100 > MAX_APP_PIXELS
     with pytest.raises(InputImageError, match="Scale it down"):
-        check_pixels(p, limit=1000)
+        check_pixels(p)
 
 
 # -- swatches ----------------------------------------------------------------------------
 
 def test_presets_are_valid_and_default_is_the_library_palette():
     assert len(PALETTE_PRESETS) >= 4
-    for colors in PALETTE_PRESETS.values():
-        assert hex_colors(colors) == list(colors)
-    assert ",".join(PALETTE_PRESETS["Default"]) == DEFAULT_PALETTE.lower()
-    assert Swatches.default().colors == PALETTE_PRESETS["Default"]
+    for pal in PALETTE_PRESETS.values():
+        assert isinstance(pal, Palette) and len(pal) == 9
+    assert ",".join(PALETTE_PRESETS["Default"].to_hex()) == DEFAULT_PALETTE.lower()
+    assert Swatches.default().hex() == PALETTE_PRESETS["Default"].to_hex()
 
 
-def test_hex_colors_is_strict_and_parses_picker_values():
-    got = hex_colors(["#FFF", "rgba(255, 0, 0, 1)"] + ["#000000"] * 7)
-    assert got == ["#ffffff", "#ff0000"] + ["#000000"] * 7
-    assert hex_colors("rgba(1, 2, 3, 0.5)," + "#abc," * 8) == ["#010203"] + ["#aabbcc"] * 8
+def test_strict_palette_parses_picker_values():
+    got = strict_palette(["#FFF", "rgba(255, 0, 0, 1)"] + ["#000000"] * 7)
+    assert got.to_hex() == ["#ffffff", "#ff0000"] + ["#000000"] * 7
+    assert strict_palette("rgba(1, 2, 3, 0.5)," + "#abc," * 8).to_hex() == ["#010203"] + ["#aabbcc"] * 8
     with pytest.raises(PaletteError, match="exactly 9"):
-        hex_colors("#fff,#000")
+        strict_palette("#fff,#000")
     with pytest.raises(PaletteError):
-        hex_colors("#zzzzzz," * 9)
+        strict_palette("#zzzzzz," * 9)
 
 
 def test_swatches_receive_keeps_locked():
-    cur = Swatches(("#000000",) * 9, tuple(i % 2 == 0 for i in range(9)))
-    new = cur.receive(["#ffffff"] * 9)
-    assert list(new.colors) == ["#000000" if i % 2 == 0 else "#ffffff" for i in range(9)]
+    black, white = strict_palette(["#000000"] * 9), strict_palette(["#ffffff"] * 9)
+    cur = Swatches(black, tuple(i % 2 == 0 for i in range(9)))
+    new = cur.receive(white)
+    assert new.hex() == ["#000000" if i % 2 == 0 else "#ffffff" for i in range(9)]
     assert new.locks == cur.locks
-    assert merge_locked(["#000000"] * 9, ["#ffffff"] * 9, [True] + [False] * 8)[:2] == ["#000000", "#ffffff"]
     with pytest.raises(PaletteError):
-        Swatches(("#000000",) * 9, (True, False))
+        Swatches(black, (True, False))
+    with pytest.raises(PaletteError):
+        Swatches(["#000000"] * 9)  # swatches hold a Palette: hex only at the widgets
 
 
 def test_swatches_text_and_palette():
-    s = Swatches.from_text("#f00,#0f0")  # like the library: a short palette repeats
-    assert s.colors[:3] == ("#ff0000", "#00ff00", "#ff0000")
-    assert s.text.split(",") == list(s.colors) and s.outputs() == [*s.colors, s.text]
-    assert s.to_palette().to_hex() == list(s.colors)
-    assert Swatches.from_values([None] * 9).colors == ("#ffffff",) * 9
+    from colorizer.roles import DEFAULT_SLOT_COLORS
+
+    s = Swatches(Palette.from_hex("#f00,#0f0"))  # like the library: a short palette takes the slots' defaults
+    assert s.hex() == ["#ff0000", "#00ff00", *DEFAULT_SLOT_COLORS[2:]]
+    assert s.text.split(",") == s.hex() and s.palette.to_hex() == s.hex()
+    assert s.defaults == (False, False) + (True,) * 7 and s.labels[2] == "Hair · default"
+    assert s.palette.to_hex() == Swatches(Palette.from_hex(s.text)).hex() and s != Swatches.default()
 
 
 # -- exports -----------------------------------------------------------------------------
@@ -175,14 +181,14 @@ def test_layers_zip(result, tmp_path):
 # -- projects ----------------------------------------------------------------------------
 
 def test_project_round_trip_reproduces_result(tiny, sketch_image, tmp_path):
-    pal = list(PALETTE_PRESETS["Ocean"])
+    pal = PALETTE_PRESETS["Ocean"].to_hex()
     opts = ColorizeOptions(seed=11, size=64, noise_strength=0.5, keep_lines=False)
     first = tiny(sketch_image, palette=pal, options=opts)
     proj = Project.create(first.palette, opts, tiny.weights_id, sketch_image)
     f = tmp_path / "p.json"
     f.write_text(proj.to_json())
     back = Project.from_json(str(f))
-    assert back.palette == pal and back.options == opts and back.weights_id == tiny.weights_id
+    assert back.palette.to_hex() == pal and back.options == opts and back.weights_id == tiny.weights_id
     assert back.sketch_sha256 == proj.sketch_sha256 and back.library_version
     again = tiny(sketch_image, palette=back.palette, options=back.options)
     assert again.image.tobytes() == first.image.tobytes()
@@ -191,7 +197,7 @@ def test_project_round_trip_reproduces_result(tiny, sketch_image, tmp_path):
 
 def test_project_defaults_come_from_the_options():
     """A file without settings gets ColorizeOptions()'s (not a size of its own)."""
-    pal = json.dumps(list(PALETTE_PRESETS["Ocean"]))
+    pal = json.dumps(PALETTE_PRESETS["Ocean"].to_hex())
     v2 = Project.from_json(f'{{"format": "anime-sketch-colorizer-project", "version": 2, "palette": {pal}}}')
     assert v2.options == ColorizeOptions()
     v1 = Project.from_json(f'{{"format": "anime-sketch-colorizer-project", "version": 1, "palette": {pal},'
@@ -229,9 +235,10 @@ def test_project_error_is_a_colorizer_error():
 
 def test_palette_json_round_trip(tmp_path):
     f = tmp_path / "pal.json"
-    f.write_text(palette_to_json(["#FFF", "rgba(255, 0, 0, 1)"] + ["#000000"] * 7, name="Mine"))
-    assert palette_from_json(str(f)) == ["#ffffff", "#ff0000"] + ["#000000"] * 7
-    assert palette_from_json(json.dumps(PALETTE_PRESETS["Cyber"]).encode()) == list(PALETTE_PRESETS["Cyber"])
+    f.write_text(palette_to_json(strict_palette(["#FFF", "rgba(255, 0, 0, 1)"] + ["#000000"] * 7), name="Mine"))
+    assert palette_from_json(str(f)).to_hex() == ["#ffffff", "#ff0000"] + ["#000000"] * 7
+    cyber = PALETTE_PRESETS["Cyber"].to_hex()
+    assert palette_from_json(json.dumps(cyber).encode()).to_hex() == cyber
     with pytest.raises(ColorizerError):
         palette_from_json(b'{"name": "x"}')
     with pytest.raises(ColorizerError, match="exactly 9"):
@@ -256,9 +263,9 @@ def test_project_keeps_pins():
     back = Project.from_json(p.to_json())
     assert back.hints == [[3, 4, 2], [10, 1, 8]] and Pins.of(back.hints).points == ((3, 4, 2), (10, 1, 8))
     assert Project.from_json(Project.create(PALETTE_PRESETS["Ocean"], ColorizeOptions(), "w").to_json()).hints == []
-    pal = json.dumps(list(PALETTE_PRESETS["Ocean"]))
-    for hints, match in [('[[1, 2]]', "hint 0"), ('[[1, 2, 9]]', "out of range"), ('"x"', "JSON list"),
-                         ('[[-1, 2, 0]]', "outside")]:
+    pal = json.dumps(PALETTE_PRESETS["Ocean"].to_hex())
+    for hints, match in [('[[1, 2]]', "hint 0"), ('[[1, 2, 9]]', "out of range"), ('"x"', "list of"),
+                         ('[[-1, 2, 0]]', "0 or more")]:
         with pytest.raises(ProjectError, match=match):
             Project.from_json(f'{{"format": "anime-sketch-colorizer-project", "version": 2, "palette": {pal}, '
                               f'"hints": {hints}}}')
@@ -301,5 +308,5 @@ def test_swatch_labels():
     assert s.labels == list(SLOT_LABELS) and s.labels[2] == "Hair"
     pal = Palette(np.zeros((9, 3), np.uint8), np.zeros(9), defaults=np.arange(9) == 2)
     got = s.receive(pal)
-    assert got.labels[2] == "Hair · default" and got.to_palette().defaults.tolist() == (np.arange(9) == 2).tolist()
-    assert got.edited(["#010101"] * 9).labels[2] == "Hair"
+    assert got.labels[2] == "Hair · default" and got.palette.defaults.tolist() == (np.arange(9) == 2).tolist()
+    assert got.edited(strict_palette(["#010101"] * 9)).labels[2] == "Hair"

@@ -1,14 +1,19 @@
 """The Gradio web app around :mod:`colorizer` (the library never imports this package).
 
-* :mod:`webapp.ui` - :class:`ColorizerApp`: layout, event wiring and the callbacks.
-* :mod:`webapp.swatches` - the swatch row (:class:`Swatches`, locks) and ``PALETTE_PRESETS``.
-* :mod:`webapp.sketchpad` - Sketchpad values and uploads -> a sketch; the pixel cap.
-* :mod:`webapp.project` - project and palette JSON files.
-* :mod:`webapp.exports` - layered downloads (PNG zip, OpenRaster).
-* :mod:`webapp.model` - loading the weights, the path-free weights id.
+* :mod:`webapp.ui` - :class:`ColorizerApp`: builds the page and wires its events.
+* :mod:`webapp.layout` - the components (``style.css`` and ``about.md`` beside it).
+* :mod:`webapp.callbacks` - the callbacks (dict inputs and outputs keyed by component).
+* :mod:`webapp.state` - what is kept between events: the sketch, the shown result, the output folder.
+* :mod:`webapp.swatches` - the swatch row (:class:`Swatches`: a Palette plus locks) and ``PALETTE_PRESETS``.
+* :mod:`webapp.pins` - pins (click hints): the list with undo, markers.
+* :mod:`webapp.sketchpad` - the picture guard and Sketchpad values -> a sketch.
+* :mod:`webapp.project` - project and palette JSON files; :mod:`webapp.jsonio` - bounded JSON reading.
+* :mod:`webapp.exports` - layered downloads (PNG zip, OpenRaster, PSD).
+* :mod:`webapp.model` - loading the weights, what their swatches mean, the path-free weights id.
+* :mod:`webapp.screenshot`, :mod:`webapp.bench_browser` - the docs screenshot and the browser benchmark.
 """
 
-from .model import RANDOM_ENV, load_model, weights_label
+from .model import RANDOM_ENV, load_model, takes_pins, weights_label
 from .swatches import PALETTE_PRESETS, Swatches
 
-__all__ = ["PALETTE_PRESETS", "RANDOM_ENV", "Swatches", "load_model", "weights_label"]
+__all__ = ["PALETTE_PRESETS", "RANDOM_ENV", "Swatches", "load_model", "takes_pins", "weights_label"]

@@ -24,6 +24,13 @@ def load_model(weights: str | None = None, random_weights: str | bool | None = N
                       f"or set {RANDOM_ENV}=1.")
 
 
+def takes_pins(model) -> bool:
+    """What these weights' swatches mean, decided once when the app is made: True for weights with a
+    role head (swatch ``k`` colours part ``k`` and a click pins a region to a part), False for
+    weights without one and for no weights (the swatches still carry the parts' labels)."""
+    return model is not None and model.part_names is not None
+
+
 def weights_label(weights_id: str) -> str:
     """A stable, path-free id for a weights folder: ``<folder name>@<sha256 of the weights, 12 hex>``.
 
@@ -40,4 +47,4 @@ def weights_label(weights_id: str) -> str:
     return f"{p.name}@{h.hexdigest()[:12]}"
 
 
-__all__ = ["RANDOM_ENV", "load_model", "weights_label"]
+__all__ = ["RANDOM_ENV", "load_model", "takes_pins", "weights_label"]

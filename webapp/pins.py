@@ -13,25 +13,25 @@ numbered markers on a picture. No Gradio here.
 
 from __future__ import annotations
 
-import json
 import math
 from dataclasses import dataclass
 
 import numpy as np
 from PIL import Image, ImageDraw, ImageFont
 
-from colorizer.errors import ColorizerError
 from colorizer.hints import MAX_HINTS, HintError, parse_hints
-from colorizer.processing import line_mask
+from colorizer.processing import LINE_THRESHOLD, line_mask
 from colorizer.roles import NUM_SLOTS, SLOT_INDEX, SLOT_LABELS
 
-# A pixel at least this dark is ink (the threshold flat rendering uses for region borders).
-LINE_THRESHOLD = 0.5
+from .jsonio import DocumentError, read_json
+
 # Undo steps kept.
 MAX_UNDO = 50
+# Longest hint list text read (bytes): MAX_HINTS hints fit many times over.
+MAX_HINT_BYTES = 16 * 1024
 
 
-class PinError(ColorizerError):
+class PinError(DocumentError):
     """A pin that cannot be placed or read (outside the picture, on a line, bad value)."""
 
 
@@ -62,19 +62,16 @@ def parse_pin_list(value, num_slots: int = NUM_SLOTS, size: tuple[int, int] | No
     """
     if value is None:
         return []
-    if isinstance(value, (bytes, bytearray)):
-        value = value.decode("utf-8", "replace")
-    if isinstance(value, str):
-        text = value.strip()
-        if not text:
+    if isinstance(value, (bytes, bytearray, str)):
+        text = value.encode("utf-8", "replace") if isinstance(value, str) else bytes(value)
+        if not text[:MAX_HINT_BYTES + 1].strip():
             return []
-        try:
-            value = json.loads(text)
-        except json.JSONDecodeError as e:
-            raise PinError(f"hints must be a JSON list of [x, y, slot], e.g. [[120, 80, 2]] ({e.msg} at "
-                           f"column {e.colno})") from None
+        value = read_json(text, "hints list (a JSON list of [x, y, slot], e.g. [[120, 80, 2]])", PinError,
+                          MAX_HINT_BYTES)
     if isinstance(value, dict) or not isinstance(value, (list, tuple)):
         raise PinError(f"hints must be a list of [x, y, slot], got {type(value).__name__}")
+    if len(value) > MAX_HINTS:
+        raise PinError(f"at most {MAX_HINTS} hints, got {len(value)}")
     items = []
     for i, h in enumerate(value):
         if isinstance(h, dict):
@@ -86,6 +83,10 @@ def parse_pin_list(value, num_slots: int = NUM_SLOTS, size: tuple[int, int] | No
                 raise PinError(f"hint {i}: {e}") from None
             if any(isinstance(v, bool) for v in h):
                 raise PinError(f"hint {i} must hold three numbers (x, y, slot), got {h!r}")
+            if any(isinstance(v, (int, float)) and not (math.isfinite(v) and abs(v) < 2**31) for v in h):
+                raise PinError(f"hint {i}: x, y and slot must be numbers below 2^31, got {h!r}"[:200])
+            if any(isinstance(v, (int, float)) and v < 0 for v in h[:2]):
+                raise PinError(f"hint {i}: x and y must be 0 or more (pixels of the sketch), got {h[:2]!r}")
         items.append(h)
     w, h = size if size is not None else (2**31 - 1, 2**31 - 1)
     try:
@@ -208,5 +209,5 @@ def draw_markers(image: Image.Image, pins, palette_rgb, scale: tuple[float, floa
     return out
 
 
-__all__ = ["LINE_THRESHOLD", "MAX_UNDO", "PinError", "Pins", "check_point", "click_to_sketch", "draw_markers",
+__all__ = ["MAX_HINT_BYTES", "MAX_UNDO", "PinError", "Pins", "check_point", "click_to_sketch", "draw_markers",
            "parse_pin_list", "slot_label", "slot_number"]

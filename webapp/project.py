@@ -8,38 +8,39 @@ files (settings at the top level) still load.
 A **palette file** is ``{"format": ..., "name": ..., "colors": [9 x "#rrggbb"]}``; a project
 file or a bare JSON list of colours loads as a palette too.
 
-Errors are :class:`ProjectError` (a :class:`colorizer.ColorizerError`) with messages for users.
+Every JSON file the app reads goes through :func:`read_json`: bounded in bytes, nesting depth
+and number size before it is parsed, with NaN and Infinity refused. Errors are
+:class:`ProjectError` (a :class:`colorizer.ColorizerError`) with messages for users.
 """
 
 from __future__ import annotations
 
 import hashlib
 import json
-import os
 from dataclasses import dataclass, field
-from pathlib import Path
 
 from PIL import Image
 
 from colorizer.errors import ColorizerError
 from colorizer.options import ColorizeOptions
-from colorizer.palette import PALETTE_SIZE
+from colorizer.palette import PALETTE_SIZE, Palette
 
+from .jsonio import DocumentError, read_json
 from .pins import PinError, parse_pin_list
-from .swatches import hex_colors
+from .swatches import strict_palette
 
 PROJECT_FORMAT = "anime-sketch-colorizer-project"
 PROJECT_VERSION = 2
 PALETTE_FORMAT = "anime-sketch-colorizer-palette"
-# Largest project / palette JSON file the app reads.
-MAX_JSON_BYTES = 64 * 1024
+# Seeds a project may hold (a 64-bit signed integer, what the network's random generator and JSON carry).
+MAX_SEED = 2**63 - 1
 # Options that only shape a run, not the picture of a sketch: not kept in projects.
 _RUN_ONLY = ("output_size", "allow_empty", "precision")
 # Version 1 kept these settings at the top level.
 _V1_FIELDS = ("seed", "size", "noise_strength", "keep_lines", "flat")
 
 
-class ProjectError(ColorizerError):
+class ProjectError(DocumentError):
     """A project or palette file is not one this app wrote (or is damaged)."""
 
 
@@ -52,7 +53,7 @@ def image_sha256(img: Image.Image) -> str:
 
 @dataclass
 class Project:
-    palette: list[str]
+    palette: Palette
     options: ColorizeOptions = field(default_factory=ColorizeOptions)
     weights_id: str = "unknown"
     sketch_sha256: str | None = None
@@ -60,7 +61,7 @@ class Project:
     hints: list = field(default_factory=list)
 
     def __post_init__(self):
-        self.palette = hex_colors(self.palette, PALETTE_SIZE)
+        self.palette = strict_palette(self.palette, PALETTE_SIZE)
         try:
             self.hints = [list(h) for h in parse_pin_list(self.hints, PALETTE_SIZE)]
         except PinError as e:
@@ -75,9 +76,12 @@ class Project:
                    weights_id=str(weights_id), sketch_sha256=None if sketch is None else image_sha256(sketch),
                    library_version=__version__, hints=list(hints))
 
+    def __eq__(self, other) -> bool:
+        return isinstance(other, Project) and self.to_dict() == other.to_dict()
+
     def to_dict(self) -> dict:
         opts = {k: v for k, v in self.options.to_dict().items() if k not in _RUN_ONLY}
-        d = {"format": PROJECT_FORMAT, "version": PROJECT_VERSION, "palette": list(self.palette),
+        d = {"format": PROJECT_FORMAT, "version": PROJECT_VERSION, "palette": self.palette.to_hex(),
              "options": opts, "hints": [list(h) for h in self.hints], "weights_id": self.weights_id}
         if self.library_version is not None:
             d["library_version"] = self.library_version
@@ -91,7 +95,7 @@ class Project:
     @classmethod
     def from_json(cls, src) -> "Project":
         """Read and validate a project (a path, JSON text or bytes)."""
-        d = _read_json(src)
+        d = read_json(src, "project or palette file", ProjectError)
         if not isinstance(d, dict) or d.get("format") != PROJECT_FORMAT:
             raise ProjectError("this is not a project file saved by Anime Sketch Colorizer "
                                "(press Colorize: the project file is among the downloads)")
@@ -112,6 +116,9 @@ class Project:
             given = {k: v for k, v in given.items() if k not in _RUN_ONLY}
         try:
             options = ColorizeOptions.from_dict(_typed(given))
+            if options.seed is not None and not 0 <= options.seed <= MAX_SEED:
+                raise ProjectError(f"the project file's 'seed' must be a whole number from 0 to {MAX_SEED}, "
+                                   f"got {options.seed}")
             return cls(palette=d["palette"], options=options,
                        weights_id=str(d.get("weights_id", "unknown")),
                        sketch_sha256=_opt_str(d.get("sketch_sha256")),
@@ -148,36 +155,16 @@ def _typed(given: dict) -> dict:
     return out
 
 
-def _read_json(src) -> object:
-    if isinstance(src, (bytes, bytearray)):
-        data = bytes(src)
-    elif isinstance(src, (str, os.PathLike)) and not str(src).lstrip().startswith(("{", "[")):
-        p = Path(src)
-        if not p.is_file():
-            raise ProjectError(f"no such file: {p}")
-        if p.stat().st_size > MAX_JSON_BYTES:
-            raise ProjectError(f"{p.name} is too large for a project or palette file")
-        data = p.read_bytes()
-    else:
-        data = str(src).encode()
-    if len(data) > MAX_JSON_BYTES:
-        raise ProjectError("the file is too large for a project or palette file")
-    try:
-        return json.loads(data.decode("utf-8-sig"))
-    except (UnicodeDecodeError, json.JSONDecodeError) as e:
-        raise ProjectError(f"the file is not valid JSON ({e}); choose a .json file saved by this app") from None
-
-
 # -- palette files -----------------------------------------------------------------------
 
-def palette_to_json(colors, name: str = "My palette") -> str:
-    return json.dumps({"format": PALETTE_FORMAT, "name": str(name), "colors": hex_colors(colors)},
+def palette_to_json(palette: Palette, name: str = "My palette") -> str:
+    return json.dumps({"format": PALETTE_FORMAT, "name": str(name), "colors": strict_palette(palette).to_hex()},
                       indent=2) + "\n"
 
 
-def palette_from_json(src) -> list[str]:
+def palette_from_json(src) -> Palette:
     """Read a palette file: ours, a project file, or a bare JSON list of hex colours."""
-    d = _read_json(src)
+    d = read_json(src, "project or palette file", ProjectError)
     if isinstance(d, list):
         colors = d
     elif isinstance(d, dict) and isinstance(d.get("colors"), list):
@@ -186,8 +173,8 @@ def palette_from_json(src) -> list[str]:
         colors = d["palette"]
     else:
         raise ProjectError('a palette file holds {"colors": ["#rrggbb", ...]} with 9 colours')
-    return hex_colors(colors)
+    return strict_palette(colors)
 
 
-__all__ = ["MAX_JSON_BYTES", "PALETTE_FORMAT", "PROJECT_FORMAT", "PROJECT_VERSION", "Project", "ProjectError",
-           "image_sha256", "palette_from_json", "palette_to_json"]
+__all__ = ["MAX_SEED", "PALETTE_FORMAT", "PROJECT_FORMAT",
+           "PROJECT_VERSION", "Project", "ProjectError", "image_sha256", "palette_from_json", "palette_to_json"]

@@ -1,12 +1,12 @@
-"""The 9 editable swatches of the app: their colours, labels, locks and the named palettes.
+"""The 9 editable swatches of the app: a :class:`colorizer.Palette` plus locks, and the named palettes.
 
-:class:`Swatches` is the one object the callbacks trade: it is built from the colour
-pickers' values (hex, ``#abc`` or the ``rgba(...)`` Gradio's picker sends, parsed by
-:mod:`colorizer.palette`), takes a new palette while keeping the locked swatches, and
-turns into a :class:`colorizer.Palette` for the model. Swatch ``k`` is palette slot ``k``
-(:data:`colorizer.roles.SLOTS`) and carries its label (:data:`colorizer.roles.SLOT_LABELS`:
-"Background", "Skin", "Hair"...); a swatch whose colour is a slot default (the reference
-had no pixels of that part) says so: "Hair · default".
+:class:`Swatches` is the one palette object the callbacks trade (kept in a ``gr.State``):
+a :class:`Palette` (its ``defaults`` mark a colour that is a slot default because the
+reference had no pixels of that part: "Hair · default") and a lock per swatch (a locked
+swatch keeps its colour when a reference, a preset or a character file arrives). Swatch
+``k`` is palette slot ``k`` (:data:`colorizer.roles.SLOTS`) and carries its label
+(:data:`colorizer.roles.SLOT_LABELS`). Hex text exists only at the widgets:
+:func:`strict_palette` reads the pickers' and boxes' values, :meth:`Swatches.hex` writes them.
 """
 
 from __future__ import annotations
@@ -18,14 +18,37 @@ import numpy as np
 
 from colorizer.errors import PaletteError
 from colorizer.palette import PALETTE_SIZE, Palette
-from colorizer.pipeline import DEFAULT_PALETTE
-from colorizer.roles import SLOT_LABELS
+from colorizer.roles import DEFAULT_SLOT_COLORS, SLOT_LABELS
+
+DEFAULT_PRESET = "Default"
+DEFAULT_MARK = " · default"
+
+
+def strict_palette(colors, size: int = PALETTE_SIZE) -> Palette:
+    """Exactly ``size`` colours (a list, or a comma-separated string of hex / ``rgba(...)``) -> a Palette.
+
+    Parsed by :meth:`Palette.from_hex`, but stricter: that fills a short palette up, while a
+    saved palette or a row of swatches must hold every colour.
+    """
+    if isinstance(colors, Palette):
+        items = colors.to_hex()
+    elif isinstance(colors, str):
+        # the split Palette.from_hex does, to count first: commas, but not inside 'rgba(r, g, b, a)'
+        items = [c for c in re.findall(r"rgba?\([^)]*\)|[^,]+", colors[:64 * size]) if c.strip()]
+    elif isinstance(colors, (list, tuple)):
+        items = [str(c) for c in colors]
+    else:
+        raise PaletteError(f"a palette is a list of {size} hex colours, got {type(colors).__name__}")
+    if len(items) != size:
+        raise PaletteError(f"a palette needs exactly {size} colours, got {len(items)}")
+    return Palette.from_hex(items, size)
+
 
 # Named palettes, 9 colours each, one per slot (background, skin, hair, eyes, top, bottom,
-# outer / other, accessory, eye whites & mouth). "Default" is the library's DEFAULT_PALETTE,
+# outer / other, accessory, eye whites & mouth). "Default" is the library's slot defaults,
 # the palette a call without reference or palette gets.
-PALETTE_PRESETS: dict[str, tuple[str, ...]] = {
-    "Default": tuple(Palette.from_hex(DEFAULT_PALETTE).to_hex()),
+PALETTE_PRESETS: dict[str, Palette] = {name: strict_palette(list(colors)) for name, colors in {
+    DEFAULT_PRESET: DEFAULT_SLOT_COLORS,
     "Sakura": ("#fff5f7", "#fbe3d6", "#f4a7bb", "#e26d8f", "#8c3a5b", "#f9d5e5", "#c2e0c6", "#6b4f4f", "#2e1f27"),
     "Ocean": ("#eaf6fb", "#f3dccb", "#1d3557", "#457b9d", "#a8dadc", "#e63946", "#f1faee", "#2a9d8f", "#0b1b2b"),
     "Autumn": ("#fdf3e1", "#f1c9a5", "#6f1d1b", "#bb3e03", "#ee9b00", "#ca6702", "#94a073", "#432818", "#1b1b1b"),
@@ -34,9 +57,7 @@ PALETTE_PRESETS: dict[str, tuple[str, ...]] = {
     "Forest": ("#f4f1e8", "#e9c9a8", "#2d4030", "#588157", "#a3b18a", "#dad7cd", "#8b5e34", "#bc6c25", "#1a1f16"),
     "Monochrome": ("#ffffff", "#e6e6e6", "#bfbfbf", "#999999", "#737373", "#4d4d4d", "#333333", "#1a1a1a",
                    "#000000"),
-}
-DEFAULT_PRESET = "Default"
-DEFAULT_MARK = " · default"
+}.items()}
 
 
 def swatch_label(slot: int, default: bool = False) -> str:
@@ -45,102 +66,78 @@ def swatch_label(slot: int, default: bool = False) -> str:
     return name + (DEFAULT_MARK if default else "")
 
 
-def hex_colors(colors, size: int = PALETTE_SIZE) -> list[str]:
-    """Exactly ``size`` colours (a list, or a comma-separated string) -> lowercase ``#rrggbb``.
-
-    Parsed by :meth:`Palette.from_hex`, but stricter: it repeats a short palette, while a
-    saved palette or a row of swatches must hold every colour.
-    """
-    if isinstance(colors, Palette):
-        colors = colors.to_hex()
-    if isinstance(colors, str):
-        # the split Palette.from_hex does, to count first: commas, but not inside 'rgba(r, g, b, a)'
-        items = [c for c in re.findall(r"rgba?\([^)]*\)|[^,]+", colors) if c.strip()]
-    else:
-        items = [str(c) for c in colors]
-    if len(items) != size:
-        raise PaletteError(f"a palette needs exactly {size} colours, got {len(items)}")
-    return Palette.from_hex(items, size).to_hex()
+def _marks(palette: Palette) -> np.ndarray:
+    return np.zeros(len(palette), bool) if palette.defaults is None else np.asarray(palette.defaults, bool)
 
 
 @dataclass(frozen=True)
 class Swatches:
-    """The swatch row: ``colors`` (``#rrggbb``), ``locks`` (a locked swatch keeps its colour
-    when a reference, a preset or a palette file arrives) and ``defaults`` (the colour is the
-    slot's default because the reference lacked that part)."""
+    """The swatch row: ``palette`` (its ``defaults`` always set: the default marks) and ``locks``."""
 
-    colors: tuple[str, ...]
+    palette: Palette
     locks: tuple[bool, ...] = ()
-    defaults: tuple[bool, ...] = ()
 
     def __post_init__(self):
-        colors = tuple(hex_colors(list(self.colors), len(self.colors) or PALETTE_SIZE))
-        locks = tuple(bool(x) for x in self.locks) or (False,) * len(colors)
-        defaults = tuple(bool(x) for x in self.defaults) or (False,) * len(colors)
-        if len(locks) != len(colors):
-            raise PaletteError(f"{len(colors)} swatches but {len(locks)} locks")
-        if len(defaults) != len(colors):
-            raise PaletteError(f"{len(colors)} swatches but {len(defaults)} default marks")
-        object.__setattr__(self, "colors", colors)
+        if not isinstance(self.palette, Palette):
+            raise PaletteError(f"swatches hold a Palette, got {type(self.palette).__name__}")
+        pal = Palette(self.palette.colors, self.palette.shares, _marks(self.palette))
+        locks = tuple(bool(x) for x in self.locks) or (False,) * len(pal)
+        if len(locks) != len(pal):
+            raise PaletteError(f"{len(pal)} swatches but {len(locks)} locks")
+        object.__setattr__(self, "palette", pal)
         object.__setattr__(self, "locks", locks)
-        object.__setattr__(self, "defaults", defaults)
 
     @classmethod
     def default(cls, size: int = PALETTE_SIZE) -> "Swatches":
-        return cls(PALETTE_PRESETS[DEFAULT_PRESET][:size])
-
-    @classmethod
-    def from_values(cls, colors, locks=None, defaults=None) -> "Swatches":
-        """From the colour pickers' values; an empty picker counts as white."""
-        return cls(tuple(c or "#ffffff" for c in colors), tuple(locks or ()), tuple(defaults or ()))
-
-    @classmethod
-    def from_text(cls, text: str, size: int = PALETTE_SIZE, locks=None) -> "Swatches":
-        """From a typed ``'#rrggbb,...'``: like the library, fewer colours repeat cyclically."""
-        return cls(tuple(Palette.from_hex(text, size).to_hex()), tuple(locks or ()))
+        pal = PALETTE_PRESETS[DEFAULT_PRESET]
+        return cls(Palette(pal.colors[:size], pal.shares[:size]))
 
     def __len__(self) -> int:
-        return len(self.colors)
+        return len(self.palette)
+
+    def __eq__(self, other) -> bool:
+        return (isinstance(other, Swatches) and self.locks == other.locks
+                and np.array_equal(self.palette.colors, other.palette.colors)
+                and np.array_equal(self.palette.defaults, other.palette.defaults))
+
+    __hash__ = None  # mutable numpy inside: not hashable
 
     @property
-    def text(self) -> str:
-        return ",".join(self.colors)
+    def defaults(self) -> tuple[bool, ...]:
+        return tuple(bool(x) for x in self.palette.defaults)
 
     @property
     def labels(self) -> list[str]:
         return [swatch_label(i, d) for i, d in enumerate(self.defaults)]
 
-    def receive(self, new) -> "Swatches":
-        """The ``new`` colours (a Palette or list of exactly as many colours) in the unlocked swatches;
-        a Palette's ``defaults`` mark them (a locked swatch keeps its colour and its mark)."""
-        marks = getattr(new, "defaults", None)
-        marks = (False,) * len(self) if marks is None or len(marks) != len(self) else tuple(bool(m) for m in marks)
-        new = hex_colors(new, len(self))
-        keep = self.locks
-        return Swatches(tuple(c if lock else n for c, n, lock in zip(self.colors, new, keep)), keep,
-                        tuple(d if lock else m for d, m, lock in zip(self.defaults, marks, keep)))
+    def hex(self) -> list[str]:
+        """The colours as ``#rrggbb`` for the widgets."""
+        return self.palette.to_hex()
 
-    def edited(self, colors) -> "Swatches":
-        """New colours typed or picked by the user: a swatch that changed is no longer a default."""
-        new = hex_colors(list(colors), len(self))
-        return Swatches(tuple(new), self.locks,
-                        tuple(d and n == c for d, n, c in zip(self.defaults, new, self.colors)))
+    @property
+    def text(self) -> str:
+        """The palette as the hex text box shows it."""
+        return ",".join(self.hex())
 
-    def to_palette(self) -> Palette:
-        pal = Palette.from_hex(list(self.colors), len(self))
-        return Palette(pal.colors, pal.shares, defaults=np.array(self.defaults, bool))
+    def with_locks(self, locks) -> "Swatches":
+        return Swatches(self.palette, tuple(locks))
 
-    def outputs(self) -> list[str]:
-        """The values of the swatch pickers followed by the hex text box."""
-        return [*self.colors, self.text]
+    def receive(self, new: Palette) -> "Swatches":
+        """``new`` (a palette of as many colours) in the unlocked swatches, with its default marks;
+        a locked swatch keeps its colour and its mark."""
+        if len(new) != len(self):
+            raise PaletteError(f"the palette holds {len(new)} colours; the swatches take {len(self)}")
+        keep = np.array(self.locks, bool)
+        colors = np.where(keep[:, None], self.palette.colors, new.colors)
+        marks = np.where(keep, self.palette.defaults, _marks(new))
+        return Swatches(Palette(colors, self.palette.shares, marks), self.locks)
 
-
-def merge_locked(current, new, locks) -> list[str]:
-    """``new`` with the swatches whose lock is set kept from ``current``."""
-    if not (len(current) == len(new) == len(locks)):
-        raise PaletteError("palette lengths differ")
-    return list(Swatches(tuple(current), tuple(locks)).receive(new).colors)
+    def edited(self, new: Palette) -> "Swatches":
+        """New colours picked or typed by the user: a swatch that changed is no longer a default."""
+        if len(new) != len(self):
+            raise PaletteError(f"the palette holds {len(new)} colours; the swatches take {len(self)}")
+        same = np.all(new.colors == self.palette.colors, axis=1)
+        return Swatches(Palette(new.colors, self.palette.shares, self.palette.defaults & same), self.locks)
 
 
-__all__ = ["DEFAULT_MARK", "DEFAULT_PRESET", "PALETTE_PRESETS", "Swatches", "hex_colors", "merge_locked",
-           "swatch_label"]
+__all__ = ["DEFAULT_MARK", "DEFAULT_PRESET", "PALETTE_PRESETS", "Swatches", "strict_palette", "swatch_label"]
