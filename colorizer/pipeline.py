@@ -23,9 +23,11 @@ from .config import GeneratorConfig
 from .errors import InputImageError, PaletteError
 from .generator import Generator, GeneratorOutput
 from .hints import HintError, hint_planes, parse_hints, scale_hints
+from .matches import MatchError, parse_matches, resolve_matches, scale_matches
 from .options import ColorizeOptions
 from .palette import PALETTE_SIZE, Palette
 from .processing import line_mask, load_image, overlay_lines, target_size, to_tensor
+from .reference import source_size
 from .renderers import Renderer, choose_renderer
 from .roles import DEFAULT_SLOT_COLORS
 from .runtime import BACKENDS, Network
@@ -56,6 +58,9 @@ class ColorizeResult:
     base: Image.Image | None = None
     shadow: np.ndarray | None = None
     hints: list = field(default_factory=list)   # the hints used, in the sketch's pixels
+    # the point matches used: (x, y, rx, ry), the sketch point in the result's pixels, the
+    # reference point in the reference's own
+    matches: list = field(default_factory=list)
     options: ColorizeOptions | None = None      # the options used
 
 
@@ -179,6 +184,17 @@ class Colorizer:
         :meth:`colorizer.renderers.SlotRenderer.segment`)."""
         return self.renderer.segment(image, views)
 
+    def reference_tone(self, reference, x: float, y: float) -> tuple[int, int, int]:
+        """The eyedropper: the base tone (RGB) of the reference region under ``(x, y)`` (the
+        reference's own pixels): the lit tone of the paint there, not a shadow or a highlight
+        (:meth:`colorizer.reference.ReferenceParts.tone_at`). Weights with parts only."""
+        return self.renderer.reference_parts(reference).tone_at(x, y)
+
+    def reference_parts(self, reference):
+        """The reference's flat-colour segments, their parts and base tones
+        (:class:`colorizer.reference.ReferenceParts`; cached per picture). Weights with parts only."""
+        return self.renderer.reference_parts(reference)
+
     def _palette(self, reference, palette) -> Palette:
         if reference is not None and palette is not None:
             raise PaletteError("give a reference image or a palette, not both")
@@ -202,7 +218,7 @@ class Colorizer:
         return opts
 
     def __call__(self, sketch, reference=None, palette=None, options: ColorizeOptions | None = None, *,
-                 hints=None, **overrides) -> ColorizeResult:
+                 hints=None, matches=None, **overrides) -> ColorizeResult:
         """Colour ``sketch`` with the colours of ``reference`` or of ``palette``.
 
         Options (:class:`colorizer.options.ColorizeOptions`, or any of its fields as
@@ -211,6 +227,11 @@ class Colorizer:
         longer side the network runs at; the result has the sketch's own size (capped by
         ``output_size``). ``hints``: ``[(x, y, slot), ...]`` in the sketch's pixels, each
         pinning the region under the point to that palette slot (weights with parts).
+        ``matches``: ``[(x, y, rx, ry), ...]`` (or dicts with those keys), a point of the sketch and
+        a point of ``reference`` (each in its own pixels): the sketch region under ``(x, y)`` takes
+        the part and the base tone of the reference region under ``(rx, ry)``
+        (:mod:`colorizer.matches`). Pins and matches also move the regions the network sees like
+        the clicked one (:mod:`colorizer.spread`).
         """
         opts = self.options(options, **overrides)   # ranges checked (colorizer.options.RANGES)
         size = int(opts.size)
@@ -220,11 +241,17 @@ class Colorizer:
         if pins and not self.renderer.takes_hints:
             raise HintError("these weights have no role head, so they cannot take hints; "
                             "use weights with parts (config num_roles > 0)")
+        found = parse_matches(matches, src.size[0], src.size[1],
+                              None if reference is None else source_size(reference) or (1, 1))
+        if found and not self.renderer.takes_hints:
+            raise MatchError("these weights have no role head, so they cannot take point matches; "
+                             "use weights with parts (config num_roles > 0)")
         if opts.output_size is not None and max(src.size) > int(opts.output_size):
             orig = src.size
             src = src.copy()
             src.thumbnail((int(opts.output_size), int(opts.output_size)), Image.BILINEAR)
             pins = scale_hints(pins, orig, src.size)
+            found = scale_matches(found, orig, src.size)
         lines = src.convert("L")
         if not opts.allow_empty and float(line_mask(lines).max()) < 0.1:
             raise InputImageError("the sketch is empty: draw or upload some dark lines on a light background")
@@ -232,7 +259,7 @@ class Colorizer:
         small = lines.resize((tw, th), Image.BILINEAR if tw < src.size[0] else Image.BICUBIC)
         x = to_tensor(small.convert("RGB"))[None]
         planes = (hint_planes(scale_hints(pins, src.size, (tw, th)), tw, th, self.cfg.palette_size)
-                  if self.cfg.hints and pins else None)
+                  if self.cfg.hints and pins and self.render_settings.pins_to_network else None)
         seed = opts.seed
         gen = None
         if opts.noise == "random":
@@ -241,10 +268,12 @@ class Colorizer:
             gen = torch.Generator(device="cpu").manual_seed(int(seed))
         else:
             seed = None
-        r = self.renderer.render(x, lines, pal, pins, planes, opts, gen, small)
+        resolved = resolve_matches(self.renderer.reference_parts(reference), found) if found else []
+        r = self.renderer.render(x, lines, pal, pins, planes, opts, gen, small, matches=resolved)
         image = overlay_lines(r.color, lines) if opts.keep_lines else r.color
         return ColorizeResult(image=image, color=r.color, lines=lines, palette=pal, seed=seed, size=(tw, th),
-                              slots=r.slots, base=r.base, shadow=r.shadow, hints=pins, options=opts)
+                              slots=r.slots, base=r.base, shadow=r.shadow, hints=pins, options=opts,
+                              matches=[(m.x, m.y, m.rx, m.ry) for m in found])
 
     def batch(self, sketches, references=None, palettes=None, options: ColorizeOptions | None = None,
               hints=None, *, reference=None, palette=None, **overrides) -> list[ColorizeResult]:

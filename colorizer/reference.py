@@ -38,32 +38,11 @@ from .errors import ColorizerError
 from .palette import Palette
 from .regions import nearest_paper
 from .semantic import default_slot_palette
+from .settings import ReferenceSettings
 
 # The value of ``ReferenceParts.segment_slots`` for a segment the role head calls ink, or that is
 # transparent: it counts for no part.
 NO_SLOT = 255
-
-
-@dataclass(frozen=True)
-class ReferenceSettings:
-    """How a reference is cut into tones and how a part's base tone is chosen."""
-
-    # Neighbouring pixels farther apart than this (CIE76, after a 3x3 median) are a tone edge.
-    edge_delta_e: float = 7.0
-    # Tones closer than this (CIE76) are one tone when a base tone is chosen.
-    group_delta_e: float = 10.0
-    # Two tones are shades of one paint when their hues differ by at most this (degrees)...
-    shade_hue: float = 20.0
-    # ...or both are greys (chroma below this).
-    grey_chroma: float = 8.0
-    # A lighter shade of the largest tone wins when it covers at least this share of its area.
-    lit_share: float = 0.8
-    # A slot counts as present in the reference from this share of its non-ink pixels (small: eyes
-    # are a few segments at the segmentation's size).
-    min_slot_share: float = 0.0005
-    # How a part's tones are weighted: "segment" (each segment's pixels count for the segment's
-    # slot) or "pixel" (each pixel counts for its own most likely slot, with its segment's tone).
-    vote: str = "segment"
 
 
 @dataclass(frozen=True)

@@ -115,7 +115,7 @@ def _luma(rgb: np.ndarray) -> np.ndarray:
 def render_roles(color: np.ndarray, darkness: np.ndarray, slot_probs: np.ndarray, palette: np.ndarray,
                  pins: list[tuple[int, int, int]] = (), seal: int = 1, neck: int = 0,
                  cel_shading: bool = True, threshold: float = LINE_THRESHOLD, regions: RegionMap | None = None,
-                 settings: RenderSettings = DEFAULT_RENDER) -> RoleRender:
+                 settings: RenderSettings = DEFAULT_RENDER, corrected=None) -> RoleRender:
     """Fill each region of the sketch with its slot's colour.
 
     ``color``: (H, W, 3) uint8, the network's colour output at this size;
@@ -126,6 +126,8 @@ def render_roles(color: np.ndarray, darkness: np.ndarray, slot_probs: np.ndarray
     ``regions``: the sketch's :func:`region_map` when already computed (it must be the one
     of ``darkness``, ``seal``, ``neck`` and ``threshold``); else it is computed here.
     ``settings``: the cel shading's thresholds (``shadow_*`` fields of :class:`RenderSettings`).
+    ``corrected``: the regions' slots and own colours after pins and point matches
+    (:func:`colorizer.spread.correct_regions` on this region map); ``pins`` are then not used.
     """
     color = np.asarray(color)
     h, w = darkness.shape
@@ -141,10 +143,14 @@ def render_roles(color: np.ndarray, darkness: np.ndarray, slot_probs: np.ndarray
     flat = labels.ravel()
     # Nearest region pixel of every pixel (ink and seal band take their nearest region's colour).
     nearest = regions.nearest
-    votes = np.zeros((n + 1, k), np.float64)
-    for s in range(k):
-        votes[:, s] = np.bincount(flat, weights=slot_probs[s].ravel(), minlength=n + 1)
-    region_slots = votes.argmax(axis=1).astype(np.uint8)
+    if corrected is not None:
+        region_slots = np.asarray(corrected.region_slots, np.uint8).copy()
+        pins = ()
+    else:
+        votes = np.zeros((n + 1, k), np.float64)
+        for s in range(k):
+            votes[:, s] = np.bincount(flat, weights=slot_probs[s].ravel(), minlength=n + 1)
+        region_slots = votes.argmax(axis=1).astype(np.uint8)
     for x, y, s in pins:
         r = labels[y, x]
         if r == 0:
@@ -158,6 +164,11 @@ def render_roles(color: np.ndarray, darkness: np.ndarray, slot_probs: np.ndarray
         pix_slots = pix_slots[nearest] if regions.has_ink else pix_slots
     slots = pix_slots.reshape(h, w)
     base = palette.astype(np.uint8)[slots]
+    if corrected is not None and corrected.region_colors is not None and n > 0:
+        # point matches: their regions take the reference's own tone, in their part's slot
+        pix_region = flat[nearest] if regions.has_ink else flat
+        own = corrected.own_color[pix_region]
+        base.reshape(-1, 3)[own] = corrected.region_colors[pix_region[own]]
 
     shadow = np.zeros((h, w), np.float32)
     ratio = np.ones((h, w), np.float32)

@@ -27,15 +27,18 @@ import torch
 from PIL import Image
 
 from .errors import ColorizerError
+from .matches import scale_matches
 from .generator import GeneratorOutput
 from .options import ColorizeOptions
 from .palette import Palette, extract_palette, palette_vector
 from .processing import LINE_THRESHOLD, line_mask, load_image, target_size, to_image, to_tensor
 from .regions import flatten_image, region_labels
 from .render import RegionMap, region_map, render_roles, slot_probabilities
+from .reference import ReferenceParts, reference_parts, source_size
 from .roles import NUM_SLOTS, SLOTS
 from .runtime import LruCache, Network, Worker
 from .semantic import assign_slots, default_slot_palette
+from .spread import correct_regions
 from .settings import RenderSettings
 
 # References whose slot palettes are kept (a live preview re-uses the same reference).
@@ -79,11 +82,16 @@ class Renderer:
     def segment(self, image, views: tuple[str, ...] | None = None) -> np.ndarray:
         raise ColorizerError("these weights have no role head, so they cannot segment a picture into parts")
 
+    def reference_parts(self, reference) -> ReferenceParts:
+        raise ColorizerError("these weights have no role head, so they cannot find a reference's parts")
+
     def render(self, x: torch.Tensor, lines: Image.Image, palette: Palette, pins: list, planes,
-               opts: ColorizeOptions, generator: torch.Generator | None, small: Image.Image) -> Rendered:
+               opts: ColorizeOptions, generator: torch.Generator | None, small: Image.Image,
+               matches: list = ()) -> Rendered:
         """Colour the network input ``x`` ((1, 3, h, w), ``small`` as a picture) of the sketch
         ``lines`` (greyscale, the result's size) with ``palette``; ``pins`` in ``lines``' pixels,
-        ``planes`` their hint planes at the network's size (or None)."""
+        ``planes`` their hint planes at the network's size (or None); ``matches``:
+        :class:`colorizer.matches.ResolvedMatch` es with their sketch points in ``lines``' pixels."""
         raise NotImplementedError
 
     def clear_cache(self) -> None:
@@ -111,7 +119,7 @@ class MedianRenderer(Renderer):
         img = load_image(reference, keep_alpha=True, draft=REFERENCE_DRAFT, what="reference")
         return extract_palette(img, self.cfg.palette_size, seed=seed)
 
-    def render(self, x, lines, palette, pins, planes, opts, generator, small) -> Rendered:
+    def render(self, x, lines, palette, pins, planes, opts, generator, small, matches=()) -> Rendered:
         out = self.run(x, palette_vector(palette)[None], planes, opts, generator)
         return self.raw(out, lines, opts.flat)
 
@@ -128,6 +136,7 @@ class SlotRenderer(Renderer):
     def __init__(self, network: Network, settings: RenderSettings):
         super().__init__(network, settings)
         self._palettes: LruCache[str, Palette] = LruCache(REFERENCE_CACHE)
+        self._parts: LruCache[str, ReferenceParts] = LruCache(REFERENCE_CACHE)
         # per sketch: the network's output and the sketch's regions (see regions())
         self._structure: LruCache[str, tuple[GeneratorOutput, tuple]] = LruCache(STRUCTURE_CACHE)
         self._worker = Worker()
@@ -135,6 +144,7 @@ class SlotRenderer(Renderer):
 
     def clear_cache(self) -> None:
         self._palettes.clear()
+        self._parts.clear()
         self._structure.clear()
 
     def _roles(self, x: torch.Tensor, palette: torch.Tensor, planes, mirror: bool, **run) -> GeneratorOutput:
@@ -149,11 +159,33 @@ class SlotRenderer(Renderer):
     def extract_palette(self, reference, seed: int = 0) -> Palette:
         """The slot palette of a reference (cached per picture and seed)."""
         img = load_image(reference, keep_alpha=True, draft=REFERENCE_DRAFT, what="reference")
+        if self.settings.reference_parts:
+            return self._parts_of(img, source_size(reference) or img.size).palette
         key = hashlib.sha1(img.tobytes() + f"{img.size}{img.mode}{seed}".encode()).hexdigest()
         hit = self._palettes.get(key)
         if hit is None:
             km = extract_palette(img, self.cfg.palette_size, seed=seed)
             hit = self._palettes.put(key, self._slot_palette(img, km))
+        return hit
+
+    def reference_parts(self, reference) -> ReferenceParts:
+        """The reference's flat-colour segments, their parts and base tones
+        (:func:`colorizer.reference.reference_parts`), in the reference's own pixels; cached."""
+        img = load_image(reference, keep_alpha=True, draft=REFERENCE_DRAFT, what="reference")
+        return self._parts_of(img, source_size(reference) or img.size)
+
+    def _parts_of(self, img: Image.Image, size: tuple[int, int]) -> ReferenceParts:
+        key = hashlib.sha1(img.tobytes() + f"{img.size}{img.mode}{size}".encode()).hexdigest()
+        hit = self._parts.get(key)
+        if hit is None:
+            rgba = img.convert("RGBA")
+            white = Image.new("RGBA", rgba.size, (255, 255, 255, 255))
+            white.alpha_composite(rgba)
+            probs = self.segment(white.convert("RGB"))
+            h, w = probs.shape[1:]
+            arr = np.asarray(rgba.resize((w, h), Image.BILINEAR))
+            hit = self._parts.put(key, reference_parts(arr[..., :3], probs, arr[..., 3] >= 128, size,
+                                                       self.settings.reference))
         return hit
 
     def segment(self, image, views: tuple[str, ...] | None = None) -> np.ndarray:
@@ -221,7 +253,7 @@ class SlotRenderer(Renderer):
         dark = line_mask(ske)
         return dark, region_map(dark, s.seal(fh, fw), s.neck(fh, fw))
 
-    def render(self, x, lines, palette, pins, planes, opts, generator, small) -> Rendered:
+    def render(self, x, lines, palette, pins, planes, opts, generator, small, matches=()) -> Rendered:
         if not opts.flat:
             return self.raw(self.run(x, palette_vector(palette)[None], planes, opts, generator), lines, flat=False)
         # Flat colours: the network runs with the default slot palette and gives the role of every
@@ -230,7 +262,8 @@ class SlotRenderer(Renderer):
         # (cached per sketch, hints and noise).
         from .onnx_backend import weights_version
 
-        key = hashlib.sha1(np.asarray(small).tobytes() + repr((small.size, pins, lines.size, opts.noise,
+        key = hashlib.sha1(np.asarray(small).tobytes() + repr((small.size, pins if planes is not None else (),
+                                                               lines.size, opts.noise,
                                                                generator.initial_seed() if generator else None,
                                                                opts.noise_strength, opts.precision,
                                                                weights_version(self.network.model))
@@ -247,10 +280,10 @@ class SlotRenderer(Renderer):
                 regions = job.result()
             hit = self._structure.put(key, (out, regions))
         out, regions = hit
-        return self._paint(to_image(out.rgb[0]), out.roles[0], lines, palette, pins, opts, regions)
+        return self._paint(to_image(out.rgb[0]), out.roles[0], lines, palette, pins, opts, regions, matches)
 
     def _paint(self, color: Image.Image, roles: torch.Tensor, lines: Image.Image, pal: Palette, pins: list,
-               opts: ColorizeOptions, regions: tuple[np.ndarray, RegionMap]) -> Rendered:
+               opts: ColorizeOptions, regions: tuple[np.ndarray, RegionMap], matches: list = ()) -> Rendered:
         """Flat colours by part at the sketch's size (rendered at ``settings.flat_size``, then
         scaled); ``regions``: :meth:`regions` of ``lines``."""
         from .hints import scale_hints
@@ -264,9 +297,15 @@ class SlotRenderer(Renderer):
             logits = torch.nn.functional.interpolate(logits, size=(fh, fw), mode="bilinear", align_corners=False)
         probs = slot_probabilities(logits[0].numpy(), self.cfg.palette_size)
         dark, rmap = regions
+        flat_pins = scale_hints(pins, (w, h), (fw, fh))
+        corrected = None
+        if flat_pins or matches:  # pins and point matches, each spreading to the regions seen alike
+            moved = scale_matches([m.match for m in matches], (w, h), (fw, fh))
+            points = [(p.x, p.y, m.slot, m.color) for p, m in zip(moved, matches)]
+            corrected = correct_regions(rmap.labels, rmap.nearest, rmap.n, probs, flat_pins, points, s.spread)
         r = render_roles(np.asarray(col.convert("RGB")), dark, probs, pal.colors,
-                         pins=scale_hints(pins, (w, h), (fw, fh)), seal=s.seal(fh, fw), neck=s.neck(fh, fw),
-                         cel_shading=opts.cel_shading, regions=rmap, settings=s)
+                         pins=flat_pins, seal=s.seal(fh, fw), neck=s.neck(fh, fw),
+                         cel_shading=opts.cel_shading, regions=rmap, settings=s, corrected=corrected)
         image, base = Image.fromarray(r.image, "RGB"), Image.fromarray(r.base, "RGB")
         slots, shadow = r.slots, r.shadow
         if (fw, fh) != (w, h):

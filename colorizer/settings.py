@@ -29,6 +29,48 @@ MIRROR_MODES = ("none", "sketch", "reference", "both")
 
 
 @dataclass(frozen=True)
+class ReferenceSettings:
+    """How a reference is cut into flat-colour tones and how a part's base tone is chosen
+    (:mod:`colorizer.reference`)."""
+
+    # Neighbouring pixels farther apart than this (CIE76, after a 3x3 median) are a tone edge.
+    edge_delta_e: float = 7.0
+    # Tones closer than this (CIE76) are one tone when a base tone is chosen.
+    group_delta_e: float = 10.0
+    # Two tones are shades of one paint when their hues differ by at most this (degrees)...
+    shade_hue: float = 20.0
+    # ...or both are greys (chroma below this).
+    grey_chroma: float = 8.0
+    # A lighter shade of the largest tone wins when it covers at least this share of its area.
+    lit_share: float = 0.8
+    # A slot counts as present in the reference from this share of its non-ink pixels (small: eyes
+    # are a few segments at the segmentation's size).
+    min_slot_share: float = 0.0005
+    # How a part's tones are weighted: "segment" (each segment's pixels count for the segment's
+    # slot) or "pixel" (each pixel counts for its own most likely slot, with its segment's tone).
+    vote: str = "segment"
+
+
+@dataclass(frozen=True)
+class SpreadSettings:
+    """When a pin or a point match also moves the regions the network sees alike
+    (:mod:`colorizer.spread`)."""
+
+    # Bhattacharyya coefficient of the pooled part distributions from which a click spreads (1: the same).
+    similarity: float = 0.8
+    # Farthest centroid distance, as a share of the picture's diagonal.
+    reach: float = 0.5
+    # The boost makes the clicked region's corrected slot this many times its top probability...
+    margin: float = 1.2
+    # ...but is at most this factor.
+    max_boost: float = 10.0
+    # Regions smaller than this many pixels do not take part (specks in hatching).
+    min_pixels: int = 4
+    # False: corrections stay in the clicked region.
+    enabled: bool = True
+
+
+@dataclass(frozen=True)
 class RenderSettings:
     # -- regions (flat colours) ------------------------------------------------------------
     # Gaps in the outlines are sealed with one dilation step per this many pixels of the
@@ -67,6 +109,16 @@ class RenderSettings:
     # Test-time mirroring: the role logits of "sketch", "reference" or "both" are averaged
     # with those of the mirrored input (one more network run each; off: no gain measured).
     mirror: str = "none"
+    # Part colours from the reference's own flat-colour segments, each part's lit base tone
+    # (colorizer.reference); False: each slot takes one of the reference's 9 K-means colours
+    # (colorizer.semantic.assign_slots).
+    reference_parts: bool = True
+    reference: ReferenceSettings = ReferenceSettings()
+    # How pins and point matches spread to the regions the network sees alike.
+    spread: SpreadSettings = SpreadSettings()
+    # Pins also go to the network as hint planes (weights trained with them); False: a pin only
+    # re-renders the cached network output (no network run per pin).
+    pins_to_network: bool = True
 
     def __post_init__(self) -> None:
         def number(name: str, low: float, high: float = math.inf) -> None:
@@ -96,6 +148,13 @@ class RenderSettings:
         if self.mirror not in MIRROR_MODES:
             raise ColorizerError(f"RenderSettings.mirror must be one of {', '.join(MIRROR_MODES)}, "
                                  f"got {self.mirror!r}")
+        for name in ("reference_parts", "pins_to_network"):
+            if not isinstance(getattr(self, name), bool):
+                raise ColorizerError(f"RenderSettings.{name} must be true or false, got {getattr(self, name)!r}")
+        if not isinstance(self.reference, ReferenceSettings) or not isinstance(self.spread, SpreadSettings):
+            raise ColorizerError("RenderSettings.reference and .spread must be ReferenceSettings and SpreadSettings")
+        if self.reference.vote not in ("segment", "pixel"):
+            raise ColorizerError(f"ReferenceSettings.vote must be 'segment' or 'pixel', got {self.reference.vote!r}")
         if not isinstance(self.reference_regions, bool):
             raise ColorizerError(f"RenderSettings.reference_regions must be true or false, "
                                  f"got {self.reference_regions!r}")
@@ -127,4 +186,4 @@ class RenderSettings:
 # The shipped settings.
 DEFAULT_RENDER = RenderSettings()
 
-__all__ = ["DEFAULT_RENDER", "MIRROR_MODES", "REFERENCE_VIEWS", "RenderSettings"]
+__all__ = ["DEFAULT_RENDER", "MIRROR_MODES", "REFERENCE_VIEWS", "ReferenceSettings", "RenderSettings", "SpreadSettings"]

@@ -20,23 +20,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-
-@dataclass(frozen=True)
-class SpreadSettings:
-    """When a correction spreads to other regions (see the module doc)."""
-
-    # Bhattacharyya coefficient of the pooled part distributions from which a click spreads (1: the same).
-    similarity: float = 0.8
-    # Farthest centroid distance, as a share of the picture's diagonal.
-    reach: float = 0.5
-    # The boost makes the clicked region's corrected slot this many times its top probability...
-    margin: float = 1.2
-    # ...but is at most this factor.
-    max_boost: float = 10.0
-    # Regions smaller than this many pixels do not take part (specks in hatching).
-    min_pixels: int = 4
-    # False: corrections stay in the clicked region.
-    enabled: bool = True
+from .settings import SpreadSettings
 
 
 @dataclass(frozen=True)
