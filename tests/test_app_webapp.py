@@ -20,7 +20,7 @@ from colorizer.processing import overlay_lines
 from webapp.exports import ink_layer, layered_files, layers_zip
 from webapp.model import weights_label
 from webapp.project import Project, ProjectError, palette_from_json, palette_to_json
-from webapp.sketchpad import MAX_APP_PIXELS, check_pixels, sketchpad_to_image
+from webapp.sketchpad import APP_LIMITS, check_pixels, sketchpad_to_image
 from webapp.swatches import PALETTE_PRESETS, Swatches, strict_palette
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -97,7 +97,7 @@ def test_check_pixels_refuses_huge_images(tmp_path):
     Image.new("L", (300, 300), 255).save(p)
     check_pixels(p)
     Image.new("1", (4100, 4100), 1).save(p)  # a small file of too many pixels: refused from its header
-    assert p.stat().st_size < 100_000 and 4100 * 4100 > MAX_APP_PIXELS
+    assert p.stat().st_size < 100_000 and 4100 * 4100 > APP_LIMITS.max_pixels
     with pytest.raises(InputImageError, match="Scale it down"):
         check_pixels(p)
 

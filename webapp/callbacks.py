@@ -30,10 +30,9 @@ from colorizer.character import CharacterError, character_dict, parse_character,
 from colorizer.palette import PALETTE_SIZE, Palette
 
 from .exports import layered_files, layers_zip
-from .jsonio import read_json
 from .layout import DEFAULT_PIN_SLOT, MAX_BATCH, PREVIEW_SIZE
 from .pins import PinError, Pins, check_point, click_to_sketch, draw_markers, parse_pin_list, slot_label
-from .project import PALETTE_FORMAT, PROJECT_FORMAT, Project, ProjectError, palette_from_json
+from .project import PALETTE_FORMAT, PROJECT_FORMAT, Project, ProjectError, palette_from_json, read_document
 from .sketchpad import check_pixels, sketchpad_to_image
 from .state import DEFAULTS, Shown, SketchIn, options_from, settings_values
 from .swatches import PALETTE_PRESETS, Swatches, strict_palette, swatch_label
@@ -278,7 +277,7 @@ class Callbacks:
             raise gr.Error("choose a character palette .json file")
         p = Path(path)
         try:
-            doc = read_json(p, "character palette file", ProjectError)
+            doc = read_document(p, "character palette file")
         except ProjectError as e:
             raise gr.Error(f"{p.name}: {e}") from None
         older = isinstance(doc, list) or (isinstance(doc, dict) and doc.get("format") in (PALETTE_FORMAT,

@@ -23,12 +23,12 @@ from colorizer.hints import MAX_HINTS, HintError, parse_hints
 from colorizer.processing import LINE_THRESHOLD, line_mask
 from colorizer.roles import NUM_SLOTS, SLOT_INDEX, SLOT_LABELS
 
-from .jsonio import DocumentError, read_json
+from colorizer.documents import DocumentError, JsonLimits, read_json
 
 # Undo steps kept.
 MAX_UNDO = 50
-# Longest hint list text read (bytes): MAX_HINTS hints fit many times over.
-MAX_HINT_BYTES = 16 * 1024
+# The hint list text read: MAX_HINTS hints fit many times over.
+HINT_LIMITS = JsonLimits(max_bytes=16 * 1024, max_depth=3, max_values=1024)
 
 
 class PinError(DocumentError):
@@ -64,10 +64,12 @@ def parse_pin_list(value, num_slots: int = NUM_SLOTS, size: tuple[int, int] | No
         return []
     if isinstance(value, (bytes, bytearray, str)):
         text = value.encode("utf-8", "replace") if isinstance(value, str) else bytes(value)
-        if not text[:MAX_HINT_BYTES + 1].strip():
+        if not text[:HINT_LIMITS.max_bytes + 1].strip():
             return []
-        value = read_json(text, "hints list (a JSON list of [x, y, slot], e.g. [[120, 80, 2]])", PinError,
-                          MAX_HINT_BYTES)
+        try:
+            value = read_json(text, "hints list (a JSON list of [x, y, slot], e.g. [[120, 80, 2]])", HINT_LIMITS)
+        except DocumentError as e:
+            raise PinError(str(e)) from None
     if isinstance(value, dict) or not isinstance(value, (list, tuple)):
         raise PinError(f"hints must be a list of [x, y, slot], got {type(value).__name__}")
     if len(value) > MAX_HINTS:
@@ -209,5 +211,5 @@ def draw_markers(image: Image.Image, pins, palette_rgb, scale: tuple[float, floa
     return out
 
 
-__all__ = ["MAX_HINT_BYTES", "MAX_UNDO", "PinError", "Pins", "check_point", "click_to_sketch", "draw_markers",
+__all__ = ["HINT_LIMITS", "MAX_UNDO", "PinError", "Pins", "check_point", "click_to_sketch", "draw_markers",
            "parse_pin_list", "slot_label", "slot_number"]

@@ -8,15 +8,18 @@ files (settings at the top level) still load.
 A **palette file** is ``{"format": ..., "name": ..., "colors": [9 x "#rrggbb"]}``; a project
 file or a bare JSON list of colours loads as a palette too.
 
-Every JSON file the app reads goes through :func:`read_json`: bounded in bytes, nesting depth
-and number size before it is parsed, with NaN and Infinity refused. Errors are
-:class:`ProjectError` (a :class:`colorizer.ColorizerError`) with messages for users.
+Every JSON file the app reads goes through the library's bounded reader
+(:func:`colorizer.documents.read_json`: size, depth, values and number length checked before
+parsing, NaN and Infinity refused). Errors are :class:`ProjectError` (a
+:class:`colorizer.documents.DocumentError`) with messages for users.
 """
 
 from __future__ import annotations
 
 import hashlib
 import json
+import os
+from pathlib import Path
 from dataclasses import dataclass, field
 
 from PIL import Image
@@ -25,7 +28,8 @@ from colorizer.errors import ColorizerError
 from colorizer.options import ColorizeOptions
 from colorizer.palette import PALETTE_SIZE, Palette
 
-from .jsonio import DocumentError, read_json
+from colorizer.documents import DocumentError, read_json
+
 from .pins import PinError, parse_pin_list
 from .swatches import strict_palette
 
@@ -95,7 +99,7 @@ class Project:
     @classmethod
     def from_json(cls, src) -> "Project":
         """Read and validate a project (a path, JSON text or bytes)."""
-        d = read_json(src, "project or palette file", ProjectError)
+        d = read_document(src)
         if not isinstance(d, dict) or d.get("format") != PROJECT_FORMAT:
             raise ProjectError("this is not a project file saved by Anime Sketch Colorizer "
                                "(press Colorize: the project file is among the downloads)")
@@ -128,6 +132,21 @@ class Project:
             raise
         except (ColorizerError, TypeError, ValueError) as e:
             raise ProjectError(f"the project file has a bad value: {e}") from None
+
+
+def read_document(src, what: str = "project or palette file") -> object:
+    """A project, palette or character JSON document from a path, JSON text or bytes (bounded; see the module)."""
+    if isinstance(src, (str, os.PathLike)) and not str(src).lstrip().startswith(("{", "[")) and len(str(src)) < 4096:
+        p = Path(src)
+        if not p.is_file():
+            raise ProjectError(f"no such file: {p.name}")
+        src = p
+    try:
+        return read_json(src, what)
+    except ProjectError:
+        raise
+    except DocumentError as e:
+        raise ProjectError(str(e)) from None
 
 
 def _opt_str(x) -> str | None:
@@ -164,7 +183,7 @@ def palette_to_json(palette: Palette, name: str = "My palette") -> str:
 
 def palette_from_json(src) -> Palette:
     """Read a palette file: ours, a project file, or a bare JSON list of hex colours."""
-    d = read_json(src, "project or palette file", ProjectError)
+    d = read_document(src)
     if isinstance(d, list):
         colors = d
     elif isinstance(d, dict) and isinstance(d.get("colors"), list):
@@ -177,4 +196,5 @@ def palette_from_json(src) -> Palette:
 
 
 __all__ = ["MAX_SEED", "PALETTE_FORMAT", "PROJECT_FORMAT",
-           "PROJECT_VERSION", "Project", "ProjectError", "image_sha256", "palette_from_json", "palette_to_json"]
+           "PROJECT_VERSION", "Project", "ProjectError", "image_sha256", "palette_from_json", "palette_to_json",
+           "read_document"]

@@ -27,7 +27,7 @@ from colorizer.renderers import MedianRenderer
 from .callbacks import PREVIEW_PRECISION, Callbacks, friendly
 from .layout import STYLE, build_layout, theme
 from .model import takes_pins, weights_label
-from .sketchpad import MAX_PICTURE_BYTES
+from .sketchpad import APP_LIMITS
 from .state import DEFAULTS, SETTINGS, Outputs
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -91,7 +91,7 @@ class ColorizerApp(Callbacks):
 
     def launch(self, **kwargs):
         demo = self.demo or self.build()
-        kw = dict(max_file_size=MAX_PICTURE_BYTES, theme=theme(), css_paths=[STYLE], show_error=True,
+        kw = dict(max_file_size=APP_LIMITS.max_bytes, theme=theme(), css_paths=[STYLE], show_error=True,
                   footer_links=["api", "gradio"])
         kw.update(kwargs)
         try:
