@@ -68,6 +68,10 @@ def build_parser() -> argparse.ArgumentParser:
     src.add_argument("--palette-file", metavar="CHARACTER.json",
                      help="a character palette file (colorizer.character): its colours, slot by slot, "
                           "for every sketch")
+    ap.add_argument("--match", action="append", metavar="X,Y,RX,RY",
+                    help="a point match (repeatable; needs --reference): the sketch region under X,Y takes the "
+                         "part and the base tone of the reference region under RX,RY, each point in its own "
+                         "picture's pixels")
     ap.add_argument("-o", "--output", required=True,
                     help="output file (one sketch; .psd / .ora: layered) or folder")
     ap.add_argument("--format", choices=("png", "psd", "ora"), default=None,
@@ -135,6 +139,9 @@ def _run(args) -> int:
     if not files:
         raise ColorizerError("no sketch images found in the given paths")
     single_file, out = _outputs(Path(args.output), files, args.format)
+    matches = [m.split(",") for m in args.match or []]
+    if matches and not args.reference:
+        raise ColorizerError("--match needs --reference: a match names a point of the reference")
     options = DEFAULTS.replace(seed=args.seed, size=args.size, noise=args.noise,
                                noise_strength=args.noise_strength, keep_lines=args.keep_lines,
                                flat=args.flat, cel_shading=args.cel_shading)
@@ -170,7 +177,8 @@ def _run(args) -> int:
     for f in tqdm(files, desc="colorizing", unit="img", disable=len(files) < 2):
         dest = out if single_file else out / (f.stem + "." + (args.format or "png"))
         try:
-            res = model(f, palette=palette, options=options)
+            res = (model(f, reference=args.reference, options=options, matches=matches) if matches
+                   else model(f, palette=palette, options=options))
             if dest.suffix.lower() in LAYERED_SUFFIXES:
                 save_layered(res, dest)  # a picture too large for the format is skipped, not fatal
             else:

@@ -91,3 +91,18 @@ def test_a_pin_with_spread_off_moves_its_region_only(model):
         spread=RenderSettings().spread.__class__(enabled=False)))
     b = off(sketch(), seed=0, hints=[(20, 48, 7)])
     assert b.slots[48, 20] == 7
+
+
+def test_cli_match(tmp_path, monkeypatch, capsys):
+    from colorizer.__main__ import main
+
+    monkeypatch.setenv("COLORIZER_BACKEND", "torch")
+    sketch().save(tmp_path / "s.png")
+    reference().save(tmp_path / "r.png")
+    common = [str(tmp_path / "s.png"), "--random-weights", "default", "--size", "64", "--device", "cpu"]
+    assert main(common + ["-r", str(tmp_path / "r.png"), "--match", "20,48,60,20", "-o", str(tmp_path / "o.png")]) == 0
+    assert (tmp_path / "o.png").is_file()
+    assert main(common + ["-r", str(tmp_path / "r.png"), "--match", "20,48,60", "-o", str(tmp_path / "p.png")]) != 0
+    assert "match 0" in capsys.readouterr().err
+    assert main(common + ["--match", "20,48,60,20", "-o", str(tmp_path / "q.png")]) != 0
+    assert "--match needs --reference" in capsys.readouterr().err
