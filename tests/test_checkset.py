@@ -3,7 +3,6 @@
 import csv
 import json
 from dataclasses import dataclass
-from pathlib import Path
 
 import numpy as np
 import pytest

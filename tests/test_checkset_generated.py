@@ -15,7 +15,7 @@ from train.data.__main__ import main as data_main
 from train.data.anime.v2 import COLOR_STYLES, SKETCH_STYLES, generate_v2
 from train.data.checkset import CheckSetError, build_checkset
 from train.data.checkset_generated import (GENERATED, V2_SEED0, V2_SEED_END, build_generated,
-                                           check_generated, drawn_pixels_sha256, stored_pixels_sha256, v2_styles)
+                                           check_generated, drawn_pixels_sha256, stored_pixels_sha256, v2_styles, v2_views)
 from train.data.sources.anime import HELD_OUT_SEED
 
 V2_FOLDERS = ("sketch", "color", "labels", "parts", "reference", "reference_labels", "reference_parts",
@@ -24,6 +24,16 @@ V2_FOLDERS = ("sketch", "color", "labels", "parts", "reference", "reference_labe
 
 def _arr(path):
     return np.asarray(Image.open(path))
+
+
+def test_v2_references_show_the_character_alone():
+    from train.data.anime.v2 import make_pose_v2
+
+    duo = [c for c in range(V2_SEED0, V2_SEED0 + 60) if make_pose_v2(c, 0).companion is not None]
+    assert duo                                   # some pictures are duos (the generator draws them)...
+    for c in duo[:3]:                            # ...their references never
+        v = v2_views(c)
+        assert all(make_pose_v2(c, v[k][0]).companion is None for k in ("reference_", "reference_outfit_"))
 
 
 def test_v2_styles_take_every_pairing_in_turn():
@@ -48,19 +58,23 @@ def test_v2_subset_is_the_generator_v2_pictures_with_two_references(tmp_path):
         c = V2_SEED0 + k
         colour, sketch = v2_styles(k)
         pic = generate_v2(c, 0, 0, 64, color_style=colour, sketch_style=sketch)
-        pose = generate_v2(c, 1, 0, 64)
-        outfit = generate_v2(c, 2, 1, 64)
+        views = v2_views(c)
+        assert views[""] == (0, 0) and views["reference_"][1] == 0 and views["reference_outfit_"][1] == 1
+        p1, p2 = views["reference_"][0], views["reference_outfit_"][0]
+        assert 0 < p1 < p2
+        pose, outfit = generate_v2(c, p1, 0, 64), generate_v2(c, p2, 1, 64)
+        assert pose.pose.companion is None and outfit.pose.companion is None   # the character alone
         for folder, img in (("sketch", pic.sketch), ("color", pic.color), ("labels", pic.labels),
                             ("parts", pic.parts), ("reference", pose.color), ("reference_labels", pose.labels),
                             ("reference_parts", pose.parts), ("reference_outfit", outfit.color),
                             ("reference_outfit_labels", outfit.labels), ("reference_outfit_parts", outfit.parts)):
             assert (_arr(d / folder / f"{pid}.png") == np.asarray(img)).all(), (pid, folder)
         assert info[pid]["picture"] == {"pose": 0, "outfit": 0, "color_style": colour, "sketch_style": sketch}
-        assert info[pid]["reference"] == {"pose": 1, "outfit": 0, "color_style": pose.color_style}
-        assert info[pid]["reference_outfit"] == {"pose": 2, "outfit": 1, "color_style": outfit.color_style}
+        assert info[pid]["reference"] == {"pose": p1, "outfit": 0, "color_style": pose.color_style}
+        assert info[pid]["reference_outfit"] == {"pose": p2, "outfit": 1, "color_style": outfit.color_style}
     # the outfit reference wears other clothes: its clothing colours differ from the picture's
-    assert any(generate_v2(c, 0, 0, 64).outfit != generate_v2(c, 2, 1, 64).outfit
-               for c in range(V2_SEED0, V2_SEED0 + 3))
+    for c in range(V2_SEED0, V2_SEED0 + 3):
+        assert generate_v2(c, 0, 0, 64).outfit != generate_v2(c, v2_views(c)["reference_outfit_"][0], 1, 64).outfit
     # labels are exact: ink is "line" in the labels and 255 in the parts map, in every picture
     lab, parts = _arr(d / "labels" / f"{ids[0]}.png"), _arr(d / "parts" / f"{ids[0]}.png")
     assert ((lab == ROLE_INDEX["line"]) == (parts == 255)).all()

@@ -11,11 +11,13 @@ Two subsets, each a folder of the check set (``python -m train.data checkset``):
 * ``v2`` - generator v2 (:func:`train.data.anime.v2.generate_v2`), characters
   :data:`V2_SEED0` ``..``; the picture is pose 0 in outfit 0, its colour and sketch
   styles in rotation over the pictures (:func:`v2_styles`: cel and painted in turn,
-  each sketch style in turn), so a small subset holds every pairing. Two references,
-  both in the generator's own colour style for that picture:
-  ``reference/`` (pose 1, outfit 0: the same clothes in another pose) and
-  ``reference_outfit/`` (pose 2, outfit 1: another outfit, in another pose too, as a
-  user's picture of the character in other clothes would be). Every picture has its
+  each sketch style in turn), so a small subset holds every pairing; it may show a
+  companion beside the character (the generator's duo poses). Two references of the
+  character alone (:func:`v2_views`: the first poses after 0 without a companion, so
+  a reference's part colours are the character's own), each in the generator's own
+  colour style for that picture: ``reference/`` (outfit 0: the same clothes in
+  another pose) and ``reference_outfit/`` (outfit 1, in the next such pose: another
+  outfit, as a user's picture of the character in other clothes would be). Every picture has its
   exact part labels (``*labels``) and parts map (``*parts``: each garment piece its
   own id, :data:`train.data.anime.v2.PART_NAMES`)::
 
@@ -50,7 +52,7 @@ from PIL import Image
 
 from train.data.sources.anime import HELD_OUT_SEED
 
-__all__ = ["GENERATOR_SEED0", "V2_SEED0", "V2_SEED_END", "FINGERPRINT_COUNT", "REFERENCES", "GENERATOR_LICENCE", "V2_VIEWS",
+__all__ = ["GENERATOR_SEED0", "V2_SEED0", "V2_SEED_END", "FINGERPRINT_COUNT", "REFERENCES", "GENERATOR_LICENCE", "v2_views",
            "GeneratedSubset", "GENERATED", "v2_styles", "generator_pictures", "v2_pictures", "build_generated",
            "stored_pixels_sha256", "drawn_pixels_sha256", "SubsetCheck", "check_generated", "save_png"]
 
@@ -114,16 +116,28 @@ def v2_styles(index: int) -> tuple[str, str]:
     return COLOR_STYLES[index % len(COLOR_STYLES)], SKETCH_STYLES[(index // len(COLOR_STYLES)) % len(SKETCH_STYLES)]
 
 
-V2_VIEWS = {"": (0, 0), "reference_": (1, 0), "reference_outfit_": (2, 1)}  # file prefix -> (pose, outfit)
+def v2_views(character: int) -> dict[str, tuple[int, int]]:
+    """File prefix -> ``(pose, outfit)`` of the v2 subset's pictures of ``character``: the picture
+    is pose 0 in outfit 0; ``reference_`` the first pose after it without a companion, outfit 0;
+    ``reference_outfit_`` the next pose without a companion, outfit 1."""
+    from train.data.anime.v2 import make_pose_v2
+
+    solo, k = [], 1
+    while len(solo) < 2:
+        if make_pose_v2(character, k).companion is None:
+            solo.append(k)
+        k += 1
+    return {"": (0, 0), "reference_": (solo[0], 0), "reference_outfit_": (solo[1], 1)}
 
 
 def v2_pictures(character: int, size: int, generate_v2: Callable | None = None) -> tuple[Pictures, dict]:
-    """The v2 subset's files of ``character`` (:data:`V2_VIEWS`): the picture in the styles of
+    """The v2 subset's files of ``character`` (:func:`v2_views`): the picture in the styles of
     :func:`v2_styles`, the references in the generator's own styles; and what was drawn."""
     generate_v2 = generate_v2 or _generate_v2()
     colour, sketch = v2_styles(character - V2_SEED0)
     files, info = {}, {"character": character}
-    for prefix, (pose, outfit) in V2_VIEWS.items():
+    views = v2_views(character)
+    for prefix, (pose, outfit) in views.items():
         if prefix:  # a reference: its colour picture is the folder named after the kind
             s = generate_v2(character, pose, outfit, size)
             files[prefix.rstrip("_")] = s.color.convert("RGB")
@@ -135,8 +149,8 @@ def v2_pictures(character: int, size: int, generate_v2: Callable | None = None) 
         files[prefix + "labels"] = s.labels.convert("L")
         files[prefix + "parts"] = s.parts.convert("L")
     info["source"] = (f"train.data.anime.v2.generate_v2(character={character}, pose=0, outfit=0, color_style="
-                      f"{colour!r}, sketch_style={sketch!r}; reference pose 1 outfit 0; reference_outfit pose 2 "
-                      "outfit 1)")
+                      f"{colour!r}, sketch_style={sketch!r}; reference pose {views['reference_'][0]} outfit 0; "
+                      f"reference_outfit pose {views['reference_outfit_'][0]} outfit 1)")
     return files, info
 
 
@@ -175,8 +189,9 @@ GENERATED = {
         ("sketch", "color", "labels", "parts", "reference", "reference_labels", "reference_parts",
          "reference_outfit", "reference_outfit_labels", "reference_outfit_parts"), ("pose", "outfit"), v2_pictures,
         "procedural character of train.data.anime.v2 (this project)",
-        "pose 0 outfit 0 in rotating colour / sketch styles; reference/ pose 1 outfit 0, reference_outfit/ "
-        "pose 2 outfit 1 (generator's own colour style); labels and parts maps of all three"),
+        "pose 0 outfit 0 in rotating colour / sketch styles; reference/ the first pose after 0 without a "
+        "companion, outfit 0; reference_outfit/ the next pose without a companion, outfit 1 (generator's own "
+        "colour style; poses in pictures.json); labels and parts maps of all three"),
 }
 
 
