@@ -32,7 +32,7 @@ from pathlib import Path
 
 import numpy as np
 
-from .documents import JsonLimits, read_json
+from .documents import JsonLimits, json_kind, read_json
 from .errors import ColorizerError, PaletteError
 from .palette import Palette, hex_to_rgb, rgb_to_hex
 from .roles import DEFAULT_SLOT_COLORS, NUM_SLOTS, SLOT_LABELS, SLOTS
@@ -74,7 +74,7 @@ def slot_of(key) -> int:
 
 def _check_name(name, where: str = "") -> str:
     if not isinstance(name, str):
-        raise CharacterError(f"{where}the character's name must be a string, got {type(name).__name__}")
+        raise CharacterError(f"{where}the character's name must be a string, got {json_kind(name)}")
     name = name.strip()
     if not name:
         raise CharacterError(f"{where}the character needs a name")
@@ -117,7 +117,7 @@ def parse_character(data, source: str = "the character file") -> tuple[str, Pale
         except ColorizerError as e:  # DocumentError, or a CharacterError from _no_duplicates
             raise CharacterError(f"{where}{e}") from None
     if not isinstance(data, dict):
-        raise CharacterError(f"{where}a character palette is a JSON object, got {type(data).__name__}")
+        raise CharacterError(f"{where}a character palette is a JSON object, got {json_kind(data)}")
     fmt = data.get("format")
     if fmt != FORMAT:
         raise CharacterError(f"{where}not a character palette: \"format\" must be {FORMAT!r}, got {fmt!r}")
@@ -136,7 +136,7 @@ def parse_character(data, source: str = "the character file") -> tuple[str, Pale
     colors = data["colors"]
     if not isinstance(colors, dict):
         raise CharacterError(f"{where}\"colors\" must be an object of slot name -> hex colour, "
-                             f"got {type(colors).__name__}")
+                             f"got {json_kind(colors)}")
     if not colors:
         raise CharacterError(f"{where}\"colors\" names no colours; give at least one slot, e.g. "
                              f"{{\"hair\": \"#c0503a\"}}")

@@ -59,6 +59,23 @@ def _scan(text: str, limits: JsonLimits, what: str) -> None:
             raise DocumentError(f"the {what} holds more than {limits.max_values} values")
 
 
+def json_kind(v) -> str:
+    """What a parsed JSON value is, in JSON's words (for messages)."""
+    if v is None:
+        return "null"
+    if isinstance(v, bool):
+        return "true/false"
+    if isinstance(v, (int, float)):
+        return "a number"
+    if isinstance(v, str):
+        return "a string"
+    if isinstance(v, (list, tuple)):
+        return "an array"
+    if isinstance(v, dict):
+        return "an object"
+    return f"a {type(v).__name__}"
+
+
 def _size(n: int) -> str:
     return f"{n // 1024} KiB" if n >= 1024 and n % 1024 == 0 else f"{n} bytes"
 
@@ -117,4 +134,4 @@ def read_json_file(path: str | os.PathLike, what: str = "JSON file", limits: Jso
     return read_json(p, what, limits)
 
 
-__all__ = ["DEFAULT_JSON_LIMITS", "DocumentError", "JsonLimits", "read_json", "read_json_file"]
+__all__ = ["DEFAULT_JSON_LIMITS", "DocumentError", "JsonLimits", "json_kind", "read_json", "read_json_file"]

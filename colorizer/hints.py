@@ -15,6 +15,7 @@ from typing import Iterable, Sequence
 import numpy as np
 import torch
 
+from .documents import json_kind
 from .errors import ColorizerError, shown
 
 # Disc radius of a hint in the network's planes, as a fraction of the longer side
@@ -56,7 +57,7 @@ def parse_hints(hints, width: int, height: int, num_slots: int) -> list[tuple[in
             raise HintError(f"at most {MAX_HINTS} hints, got {len(hints)}")
         hints = hints.tolist()
     if isinstance(hints, dict) or not isinstance(hints, Iterable):
-        raise HintError(f"hints must be a list of (x, y, slot) triples, got {type(hints).__name__}")
+        raise HintError(f"hints must be a list of (x, y, slot) triples, got {json_kind(hints)}")
     if hasattr(hints, "__len__") and len(hints) > MAX_HINTS:
         raise HintError(f"at most {MAX_HINTS} hints, got {len(hints)}")
     items = list(itertools.islice(hints, MAX_HINTS + 1))

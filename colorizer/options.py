@@ -14,6 +14,7 @@ from typing import Any
 
 import numpy as np
 
+from .documents import json_kind
 from .errors import OptionsError, shown
 from .processing import DEFAULT_LIMITS, MAX_SIZE, MIN_SIZE
 
@@ -121,7 +122,7 @@ class ColorizeOptions:
     def from_dict(cls, d: dict[str, Any], base: "ColorizeOptions | None" = None) -> "ColorizeOptions":
         """Options from a (project file's) dict; missing fields keep ``base``'s (default: the defaults)."""
         if not isinstance(d, dict):
-            raise OptionsError(f"colouring options must be a JSON object, got {type(d).__name__}")
+            raise OptionsError(f"colouring options must be a JSON object, got {json_kind(d)}")
         return (base or cls()).replace(**d)
 
 

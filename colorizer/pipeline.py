@@ -63,6 +63,13 @@ class ColorizeResult:
     matches: list = field(default_factory=list)
     options: ColorizeOptions | None = None      # the options used
 
+    @property
+    def default_slots(self) -> tuple[int, ...]:
+        """Palette slots that kept their default colour (:data:`colorizer.roles.DEFAULT_SLOT_COLORS`)
+        because the reference lacks that part or the palette left it out (``palette.defaults``)."""
+        d = self.palette.defaults
+        return () if d is None else tuple(int(i) for i in np.flatnonzero(d))
+
 
 class Colorizer:
     """Colours sketches with a :class:`Generator`.

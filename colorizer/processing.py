@@ -20,6 +20,7 @@ import numpy as np
 import torch
 from PIL import Image, ImageOps, UnidentifiedImageError
 
+from .documents import json_kind
 from .errors import ImageLimitError, InputImageError
 
 # Largest side the network runs at; larger requests are clamped.
@@ -122,7 +123,7 @@ def _sketchpad(value: dict, limits: ImageLimits, what: str) -> Image.Image:
     and every part's size are checked before any is decoded."""
     layers = value.get("layers") or []
     if not isinstance(layers, (list, tuple)):
-        raise InputImageError(f"the {what}'s layers must be a list of pictures, got {type(layers).__name__}")
+        raise InputImageError(f"the {what}'s layers must be a list of pictures, got {json_kind(layers)}")
     if len(layers) > limits.max_layers:
         raise ImageLimitError(f"the {what} has {len(layers)} layers; the limit is {limits.max_layers}")
     composite, background = value.get("composite"), value.get("background")

@@ -136,7 +136,7 @@ def test_build_input_rejects_bad_shapes():
     ([(5, 5, -1)], r"slot -1 is out of range"),
     ([(5, 5, 1.5)], r"slot 1.5 is out of range"),
     ("5,5,1", r"the hint list is not valid JSON"),
-    (7, r"hints must be a list of \(x, y, slot\) triples, got int"),
+    (7, r"hints must be a list of \(x, y, slot\) triples, got a number"),
     ([(5, 5)], r"hint 0 must be \(x, y, slot\)"),
     ([[1, 2, 3, 4]], r"hint 0 must be \(x, y, slot\)"),
     (["abc"], r"hint 0 must be \(x, y, slot\)"),
