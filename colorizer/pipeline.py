@@ -180,8 +180,9 @@ class Colorizer:
         """The palette of a reference picture: the one extraction path of the library, CLI and app.
 
         JPEG references are decoded at 1/2..1/8 scale (K-means sees a ~128 px copy anyway).
-        With the slot renderer the reference is segmented and each slot takes the colour of its
-        part (:func:`colorizer.semantic.assign_slots`; cached per picture); else the 9 K-means
+        With the slot renderer each slot takes its part's lit base tone from the reference's own
+        flat-colour segments (:mod:`colorizer.reference`; cached per picture; slots the reference
+        lacks keep their default colour, marked in ``Palette.defaults``); else the 9 K-means
         colours are ordered by share.
         """
         return self.renderer.extract_palette(reference, seed=seed)

@@ -4,7 +4,11 @@ The choice is made once, when the weights are loaded (:func:`choose_renderer`):
 
 * :class:`SlotRenderer`, for weights with a role head and 9 palette slots: palette slot ``k``
   is always the part :data:`colorizer.roles.SLOTS` ``[k]``. A reference fills the palette slot
-  by slot (the role head segments the reference, :func:`colorizer.semantic.assign_slots`);
+  by slot: the reference is cut into its own flat-colour segments, the role head votes per
+  segment, and each slot takes its part's lit base tone (:mod:`colorizer.reference`; with
+  ``RenderSettings.reference_parts`` off, one of its 9 K-means colours,
+  :func:`colorizer.semantic.assign_slots`); point matches give a region a reference region's
+  part and tone (:mod:`colorizer.matches`), and pins and matches spread (:mod:`colorizer.spread`);
   with flat colours the network runs with the default slot palette and every region enclosed
   by the lines takes its role's colour exactly, with a cel-shading tone
   (:func:`colorizer.render.render_roles`); the network's output is cached per sketch, so a
