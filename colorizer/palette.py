@@ -101,9 +101,17 @@ class Palette:
 
     def replace(self, index: int, color: str | tuple[int, int, int]) -> "Palette":
         """A copy with swatch ``index`` set to ``color`` (hex or RGB)."""
-        if not 0 <= index < len(self):
-            raise PaletteError(f"swatch index {index} is out of range 0..{len(self) - 1}")
-        rgb = hex_to_rgb(color) if isinstance(color, str) else tuple(int(v) for v in color)
+        if isinstance(index, bool) or not isinstance(index, (int, np.integer)) or not 0 <= index < len(self):
+            raise PaletteError(f"swatch index {shown(index)} is out of range 0..{len(self) - 1}")
+        if isinstance(color, str):
+            rgb = hex_to_rgb(color)
+        else:
+            try:
+                rgb = tuple(int(v) for v in color)
+            except (TypeError, ValueError, OverflowError):
+                rgb = ()
+            if len(rgb) != 3 or not all(0 <= v <= 255 for v in rgb):
+                raise PaletteError(f"a colour is a hex string or three numbers 0..255, got {shown(color)}")
         colors = self.colors.copy()
         colors[index] = rgb
         defaults = None

@@ -296,3 +296,14 @@ def test_cli_short_palette_warns_and_names_the_kept_defaults(sketch_file, tmp_pa
                          "--palette", "#101010,#fafafa"], capsys)
     assert rc == 0 and "warning: a palette of 2 colour(s) for 9 slots" in err
     assert "default colours kept for: hair, eyes" in out
+
+
+def test_a_swatch_edit_with_a_bad_colour_is_a_palette_error():
+    pal = Palette.from_hex(",".join(DEFAULT_SLOT_COLORS))
+    for bad in [(300, 0, 0), (1, 2), (10**400, 0, 0), ("a", 0, 0), None, (float("nan"), 0, 0)]:
+        with pytest.raises(PaletteError, match="three numbers 0..255"):
+            pal.replace(2, bad)
+    for index in (9, -1, 1.5, True, "2"):
+        with pytest.raises(PaletteError, match="out of range 0..8"):
+            pal.replace(index, "#ffffff")
+    assert pal.replace(2, (1, 2, 3)).to_hex()[2] == "#010203"
