@@ -20,7 +20,7 @@ import torch
 from PIL import Image
 
 from .config import GeneratorConfig
-from .errors import InputImageError, PaletteError
+from .errors import ColorizerError, InputImageError, PaletteError
 from .generator import Generator, GeneratorOutput
 from .hints import HintError, hint_planes, parse_hints, scale_hints
 from .matches import MatchError, parse_matches, resolve_matches, scale_matches
@@ -304,7 +304,7 @@ class Colorizer:
                 return [value] * n
             value = list(value)
             if len(value) != n:
-                raise ValueError(f"{name}: {len(value)} entries for {n} sketches")
+                raise ColorizerError(f"{name}: {len(value)} entries for {n} sketches")
             return value
 
         refs = spread(references, "references", not isinstance(references, (list, tuple)))

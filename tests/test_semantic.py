@@ -380,7 +380,7 @@ def test_batch_equals_single_calls(sem):
     ref = Image.fromarray(np.tile(PALETTE[None], (8, 1, 1)))
     by_ref = sem.batch([a], references=ref, size=64, seed=1)
     assert by_ref[0].palette.to_hex() == sem.extract_palette(ref).to_hex()
-    with pytest.raises(ValueError, match="palettes: 1 entries for 2 sketches"):
+    with pytest.raises(ColorizerError, match="palettes: 1 entries for 2 sketches"):
         sem.batch([a, b], palettes=["#ff0000"], size=64)
     with pytest.raises(HintError, match="outside"):
         sem.batch([a, b], hints=[[(400, 20, 2)], []], size=64)
