@@ -307,3 +307,12 @@ def test_a_swatch_edit_with_a_bad_colour_is_a_palette_error():
         with pytest.raises(PaletteError, match="out of range 0..8"):
             pal.replace(index, "#ffffff")
     assert pal.replace(2, (1, 2, 3)).to_hex()[2] == "#010203"
+
+
+def test_batch_takes_one_palette_for_all_like_the_single_call(parts, sketch_image):
+    """``c.batch(["p1.png", "p2.png"], palette=res.palette)`` used to raise TypeError."""
+    res = parts(sketch_image, size=64)
+    out = parts.batch([sketch_image, sketch_image.transpose(Image.FLIP_LEFT_RIGHT)], palette=res.palette, size=64)
+    assert len(out) == 2 and all(r.palette.to_hex() == res.palette.to_hex() for r in out)
+    with pytest.raises(PaletteError, match="not both"):
+        parts.batch([sketch_image], palette=res.palette, palettes=[res.palette])
