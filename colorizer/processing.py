@@ -34,6 +34,10 @@ READABLE_FORMATS = ("PNG", "JPEG", "WEBP", "BMP", "GIF", "TIFF", "PPM", "TGA")
 READABLE = "PNG, JPEG, WebP, BMP, GIF or TIFF"
 
 
+def _megapixels(n: int) -> str:
+    return f"{n / 1e6:.0f}" if n % 1_000_000 == 0 else f"{n / 1e6:.1f}"
+
+
 @dataclass(frozen=True)
 class ImageLimits:
     """What a picture entering the library may be. Checked by :func:`check_image` before anything
@@ -49,7 +53,7 @@ class ImageLimits:
             raise ImageLimitError(f"the {what} has no pixels ({width}x{height})")
         if width * height > self.max_pixels or max(width, height) > self.max_side:
             raise ImageLimitError(
-                f"the {what} is {width}x{height} pixels; the limit is {self.max_pixels / 1e6:g} megapixels "
+                f"the {what} is {width}x{height} pixels; the limit is {_megapixels(self.max_pixels)} megapixels "
                 f"and {self.max_side} px a side. Scale it down first.")
 
     def check_bytes(self, n: int, name: str = "the image file") -> None:
@@ -110,7 +114,8 @@ def _open_file(src, limits: ImageLimits, what: str) -> Image.Image:
             img = Image.open(fp, formats=READABLE_FORMATS)
     except (Image.DecompressionBombError, Image.DecompressionBombWarning):
         raise ImageLimitError(f"{name} is a picture of more than {Image.MAX_IMAGE_PIXELS / 1e6:.0f} megapixels "
-                              f"(a decompression bomb?); the limit is {limits.max_pixels / 1e6:g} megapixels") from None
+                              f"(a decompression bomb?); the limit is {_megapixels(limits.max_pixels)} megapixels") \
+            from None
     except (UnidentifiedImageError, OSError, SyntaxError, ValueError, EOFError, TypeError):
         raise InputImageError(f"could not read {name}: it is not a picture in a format this reads ({READABLE})") \
             from None
