@@ -156,3 +156,20 @@ def test_colorize_with_hints(client, files):
         with pytest.raises(Exception) as e:
             client.predict(sketch, None, pal, 0, 128, 1.0, True, True, False, bad, api_name="/colorize")
         assert expected in str(e.value).lower()
+
+
+def test_output_folder_is_removed_when_the_server_stops(tmp_path):
+    """The app's /tmp/colorizer-app-* folder goes with the server (stopped by SIGTERM, as the tests do)."""
+    tmp = tmp_path / "tmp"
+    tmp.mkdir()
+    with app_server("tiny", env={"TMPDIR": str(tmp)}) as url:
+        Client(url, verbose=False).predict(handle_file(str(_circle(tmp_path))), api_name="/extract_palette")
+        assert list(tmp.glob("colorizer-app-*"))
+    assert not list(tmp.glob("colorizer-app-*"))
+
+
+def _circle(folder):
+    im = Image.new("RGB", (64, 64), "white")
+    ImageDraw.Draw(im).ellipse((8, 8, 56, 56), fill="#ff0000", outline="black", width=2)
+    im.save(folder / "circle.png")
+    return folder / "circle.png"

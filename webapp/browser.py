@@ -29,9 +29,10 @@ def free_port() -> int:
 
 
 @contextlib.contextmanager
-def app_server(app_args=(), env: dict | None = None, timeout: float = 120.0, log=None):
+def app_server(app_args=(), env: dict | None = None, timeout: float = 120.0, log=None, on_start=None):
     """Yield the URL of ``app.py`` (with ``app_args``) serving on 127.0.0.1 and a free port, offline;
-    ``env`` adds variables (None: removes one). Stopped on exit (SIGTERM: the app removes its output folder)."""
+    ``env`` adds variables (None: removes one); ``on_start(process)`` is called once it answers.
+    Stopped on exit (SIGTERM: the app removes its output folder)."""
     port = free_port()
     env = {**os.environ, "HF_HUB_OFFLINE": "1", "GRADIO_ANALYTICS_ENABLED": "False", "PYTHONUNBUFFERED": "1",
            "GRADIO_SERVER_NAME": None, **(env or {})}
@@ -53,6 +54,8 @@ def app_server(app_args=(), env: dict | None = None, timeout: float = 120.0, log
             if time.time() - t0 > timeout:
                 raise RuntimeError("app.py did not start in time")
             time.sleep(0.3)
+        if on_start is not None:
+            on_start(proc)
         yield url
     finally:
         proc.terminate()

@@ -5,8 +5,8 @@ Every UI callback takes one dict of input values keyed by component (Gradio's di
 callback counts positions. The readers (:meth:`sketch`, :meth:`swatches`, :meth:`options`,
 :meth:`pins`) turn widget values into the library's types once; hex text exists only at the
 swatch widgets (:meth:`palette_update`). Library errors become ``gr.Error`` with the
-library's message (:func:`friendly`). The named API (``/colorize``, ``/extract_palette``)
-keeps its documented positional parameters.
+library's message (:func:`friendly`). The named API (:mod:`webapp.api`: ``/colorize``,
+``/extract_palette``) keeps its documented positional parameters.
 """
 
 from __future__ import annotations
@@ -31,10 +31,10 @@ from colorizer.palette import PALETTE_SIZE, Palette
 
 from .exports import layered_files, layers_zip
 from .layout import DEFAULT_PIN_SLOT, MAX_BATCH, PREVIEW_SIZE
-from .pins import PinError, Pins, check_point, click_to_sketch, draw_markers, parse_pin_list, slot_label
+from .pins import PinError, Pins, check_point, click_to_sketch, draw_markers, slot_label
 from .project import PALETTE_FORMAT, PROJECT_FORMAT, Project, ProjectError, palette_from_json, read_document
 from .sketchpad import check_pixels, sketchpad_to_image
-from .state import DEFAULTS, Shown, SketchIn, options_from, settings_values
+from .state import Shown, SketchIn, options_from, settings_values
 from .swatches import PALETTE_PRESETS, Swatches, strict_palette, swatch_label
 
 # The live preview's network arithmetic (ColorizeOptions.precision): 8-bit; the Colorize result stays float32.
@@ -49,9 +49,14 @@ def friendly(fn):
             return fn(*args, **kwargs)
         except gr.Error:
             raise
-        except ColorizerError as e:
-            raise gr.Error(str(e)) from None
+        except ColorizerError as e:  # the user's mistake, said in words: no traceback in the server log
+            raise refuse(str(e)) from None
     return wrapper
+
+
+def refuse(message: str) -> gr.Error:
+    """The error a user sees for a mistake of theirs (no traceback in the server log)."""
+    return gr.Error(message, print_exception=False)
 
 
 def _slug(name: str) -> str:
@@ -59,7 +64,7 @@ def _slug(name: str) -> str:
     return (s or "character")[:60]
 
 
-def _file_path(file) -> str | None:
+def file_path(file) -> str | None:
     if not file:
         return None
     if isinstance(file, (list, tuple)):
@@ -245,7 +250,7 @@ class Callbacks:
     @friendly
     def reference_changed(self, d):
         """A reference (raw upload: checked here, so a non-picture gets a clear message)."""
-        path = _file_path(d.get(self.ui.reference))
+        path = file_path(d.get(self.ui.reference))
         if not path:
             return unchanged(self.ui.hex_text)
         return self.palette_update(self.swatches(d).receive(self.extract(path)))
@@ -253,17 +258,17 @@ class Callbacks:
     @friendly
     def preset_chosen(self, d):
         name = d.get(self.ui.preset)
-        if name in (None, "", []):
+        if name is None or name == "" or name == []:
             return unchanged(self.ui.hex_text)  # the list was opened and closed without a choice
-        if name not in PALETTE_PRESETS:
-            raise gr.Error(f"unknown preset {str(name)[:40]!r}; the presets are {', '.join(PALETTE_PRESETS)}")
+        if not isinstance(name, str) or name not in PALETTE_PRESETS:
+            raise refuse(f"unknown preset {str(name)[:40]!r}; the presets are {', '.join(PALETTE_PRESETS)}")
         return self.palette_update(self.swatches(d).receive(PALETTE_PRESETS[name]))
 
     @friendly
     def save_character(self, d):
         """The swatches as a character palette file (slots marked default are left out: they load as defaults)."""
         if self.palette_size != PALETTE_SIZE:
-            raise gr.Error(f"character palettes hold {PALETTE_SIZE} colours; these weights take {self.palette_size}")
+            raise refuse(f"character palettes hold {PALETTE_SIZE} colours; these weights take {self.palette_size}")
         pal = self.swatches(d).palette
         name = str(d.get(self.ui.character_name) or "").strip()[:120] or "My character"
         path = self.outputs.new_dir() / f"{_slug(name)}.json"
@@ -272,14 +277,14 @@ class Callbacks:
 
     def read_palette_file(self, file) -> tuple[str | None, Palette]:
         """(character name or None, palette) from a character file, or an older palette / project file."""
-        path = _file_path(file)
+        path = file_path(file)
         if not path:
-            raise gr.Error("choose a character palette .json file")
+            raise refuse("choose a character palette .json file")
         p = Path(path)
         try:
             doc = read_document(p, "character palette file")
         except ProjectError as e:
-            raise gr.Error(f"{p.name}: {e}") from None
+            raise refuse(f"{p.name}: {e}") from None
         older = isinstance(doc, list) or (isinstance(doc, dict) and doc.get("format") in (PALETTE_FORMAT,
                                                                                          PROJECT_FORMAT))
         if older:
@@ -287,13 +292,13 @@ class Callbacks:
         try:
             return parse_character(p.read_bytes(), p.name)
         except CharacterError as e:
-            raise gr.Error(str(e)) from None
+            raise refuse(str(e)) from None
 
     @friendly
     def load_character(self, d):
         name, pal = self.read_palette_file(d.get(self.ui.load_character))
         if len(pal) != self.palette_size:
-            raise gr.Error(f"the file holds {len(pal)} colours; these weights take {self.palette_size}")
+            raise refuse(f"the file holds {len(pal)} colours; these weights take {self.palette_size}")
         out = self.palette_update(self.swatches(d).receive(pal))
         if name is not None:
             out[self.ui.character_name] = name
@@ -362,7 +367,8 @@ class Callbacks:
         return random.randint(0, 2**31 - 2)
 
     def colorize_started(self):
-        return {self.ui.status: "⏳ Colouring…"}
+        """The click: the status says so, and the time is kept, so that "Done in" is the time the user waited."""
+        return {self.ui.status: "⏳ Colouring…", self.ui.clicked_at: time.time()}
 
     def colorize_failed(self, d):
         """After an error (its message is the toast) the status no longer claims a result."""
@@ -374,14 +380,15 @@ class Callbacks:
     @friendly
     def colorize(self, d):
         """The result, shown as soon as it is computed; the layers and downloads follow (:meth:`downloads`)."""
-        t0 = time.perf_counter()
+        clicked = d.get(self.ui.clicked_at)
+        t0 = time.time()
+        t0 = clicked if isinstance(clicked, float) and 0 <= t0 - clicked < 3600 else t0
         sketch = self.sketch(d)
         swatches, options = self.swatches(d), self.options(d)
         pins = self.pins_for(self.pins(d), sketch)
         res = self.run(sketch, swatches, options, pins)
         self.last_result = res
-        shown = Shown(res, sketch, swatches, options, pins, time.perf_counter() - t0,
-                      sketch_key=self.sketch_key(d))
+        shown = Shown(res, sketch, swatches, options, pins, time.time() - t0, sketch_key=self.sketch_key(d))
         return self.result_update(shown)
 
     def result_update(self, shown: Shown) -> dict:
@@ -449,8 +456,8 @@ class Callbacks:
         ui = self.ui
         file = d.get(ui.load_project)
         if not file:
-            raise gr.Error("choose a project .json file")
-        p = Project.from_json(_file_path(file))
+            raise refuse("choose a project .json file")
+        p = Project.from_json(file_path(file))
         if p.weights_id != self.weights_id:
             gr.Warning(f"The project was made with weights '{p.weights_id[:80]}', this app runs "
                        f"'{self.weights_id}': the result may differ.")
@@ -477,22 +484,22 @@ class Callbacks:
         self.need_model()
         files = d.get(ui.batch_files)
         if not files:
-            raise gr.Error("add some sketch images to colour first")
+            raise refuse("add some sketch images to colour first")
         if len(files) > MAX_BATCH:
-            raise gr.Error(f"a batch holds at most {MAX_BATCH} sketches; you gave {len(files)}. Split it up.")
+            raise refuse(f"a batch holds at most {MAX_BATCH} sketches; you gave {len(files)}. Split it up.")
         who, character = None, d.get(ui.batch_character)
-        if _file_path(character):
+        if file_path(character):
             who, pal = self.read_palette_file(character)
             if len(pal) != self.palette_size:
-                raise gr.Error(f"the character file holds {len(pal)} colours; these weights take {self.palette_size}")
+                raise refuse(f"the character file holds {len(pal)} colours; these weights take {self.palette_size}")
             swatches = Swatches(pal)
-            who = who or Path(_file_path(character)).stem
+            who = who or Path(file_path(character)).stem
         folder = self.outputs.new_dir()
         zpath = folder / "colorized_batch.zip"
         gallery, failed = [], []
         with zipfile.ZipFile(zpath, "w", zipfile.ZIP_DEFLATED) as z:
             for i, f in enumerate(progress.tqdm(files, desc="Colouring")):
-                path = _file_path(f) or str(f)
+                path = file_path(f) or str(f)
                 stem = Path(path).stem
                 try:
                     res = self.run(sketchpad_to_image(path, source="upload"), swatches, options)
@@ -510,63 +517,13 @@ class Callbacks:
         if failed:
             msg += " Skipped: " + "; ".join(failed)
         if not gallery:
-            raise gr.Error(msg)
+            raise refuse(msg)
         return {ui.batch_zip: str(zpath), ui.batch_gallery: gallery, ui.batch_msg: msg}
-
-    # -- the named API -----------------------------------------------------------------------
-    @friendly
-    def api_colorize(self, sketch, reference=None, palette=None, seed=DEFAULTS.seed, size=DEFAULTS.size,
-                     noise_strength=DEFAULTS.noise_strength, keep_lines=DEFAULTS.keep_lines, flat=DEFAULTS.flat,
-                     cel_shading=DEFAULTS.cel_shading, hints=None):
-        """Colour a sketch with a reference picture's palette or a palette hex string (neither: the default).
-
-        ``hints``: JSON list of ``[x, y, slot]`` in the sketch's pixels (slot 0..8 or a name such as
-        "hair"), each pinning the region under the point to that slot (semantic weights)."""
-        m = self.need_model()
-        if not sketch:
-            raise gr.Error("no sketch given: send a sketch image (dark lines on a light background)")
-        img = sketchpad_to_image(sketch, source="upload")
-        palette = str(palette or "").strip()[:4096] or None
-        if reference:
-            if palette:
-                raise gr.Error("give a reference image or a palette hex string, not both")
-            check_pixels(reference, "reference")
-        pins = parse_pin_list(hints, self.palette_size)
-        options = options_from({"seed": seed, "size": size, "noise_strength": noise_strength,
-                                "keep_lines": DEFAULTS.keep_lines if keep_lines is None else keep_lines,
-                                "flat": DEFAULTS.flat if flat is None else flat,
-                                "cel_shading": DEFAULTS.cel_shading if cel_shading is None else cel_shading})
-        if seed in (None, ""):
-            options = options.replace(seed=None)
-        if size in (None, ""):
-            options = options.replace(size=None)
-        res = m(img, reference=reference or None, palette=palette, options=options, hints=pins or None)
-        return res.image, ",".join(res.palette.to_hex()), res.seed if res.seed is not None else options.seed
-
-    @friendly
-    def api_extract_palette(self, reference):
-        """The 9-colour palette of a reference picture as '#rrggbb,...' (what /colorize uses for it)."""
-        if not reference:
-            raise gr.Error("no reference given: send a colourful picture to take the palette from")
-        return ",".join(self.extract(reference).to_hex())
-
-    def debug_last_result(self):
-        """Test endpoint: the last UI colouring's slot map (mode L PNG, 255 = none), picture and lines."""
-        res = self.last_result
-        if res is None:
-            raise gr.Error("nothing coloured yet")
-        if res.slots is None:
-            raise gr.Error("the last result has no slot map (weights without a role head, or flat off)")
-        folder = self.outputs.new_dir()
-        Image.fromarray(np.asarray(res.slots, np.uint8), "L").save(folder / "slots.png")
-        res.image.save(folder / "image.png")
-        res.lines.convert("L").save(folder / "lines.png")
-        return str(folder / "slots.png"), str(folder / "image.png"), str(folder / "lines.png")
 
     # -- helpers -----------------------------------------------------------------------------
     def need_model(self):
         if self.model is None:
-            raise gr.Error(self.weights_message or "no weights are loaded")
+            raise refuse(self.weights_message or "no weights are loaded")
         return self.model
 
     def extract(self, reference) -> Palette:
@@ -583,13 +540,14 @@ class Callbacks:
         if not len(pins):
             return pins
         if not self.takes_pins:
-            raise gr.Error(self.pins_off_message + " Clear the pins to colour.")
+            raise refuse(self.pins_off_message + " Clear the pins to colour.")
         bad = pins.outside(sketch.size)
         if bad:
             x, y, s = pins.points[bad[0]]
-            raise gr.Error(f"pin {bad[0] + 1} ({slot_label(s)} at ({x}, {y})) is outside the "
+            raise refuse(f"pin {bad[0] + 1} ({slot_label(s)} at ({x}, {y})) is outside the "
                            f"{sketch.size[0]}x{sketch.size[1]} sketch: remove it or clear the pins")
         return pins
 
 
-__all__ = ["PREVIEW_PRECISION", "Callbacks", "friendly", "nothing_changed", "sketch_in", "unchanged"]
+__all__ = ["PREVIEW_PRECISION", "Callbacks", "file_path", "friendly", "nothing_changed", "refuse", "sketch_in",
+           "unchanged"]

@@ -54,6 +54,7 @@ def build_layout(app) -> SimpleNamespace:
                                           "'Draw'"))
     ui.result_state = gr.State(None)
     ui.preview_size = gr.State(None)
+    ui.clicked_at = gr.State(None)  # when Colorize was pressed (server clock)
     with gr.Tabs():
         with gr.Tab("Colorize", id="colorize"):
             with gr.Row(equal_height=False):
@@ -190,7 +191,8 @@ def _settings(ui, app) -> None:
     ui.size = gr.Slider(SIZE_MIN, MAX_SIZE, value=app.network_size(), step=SIZE_STEP,
                         label="Network size (longer side; the result keeps the sketch's size)")
     with gr.Row(equal_height=True):
-        ui.seed = gr.Number(DEFAULTS.seed or 0, label="Seed", precision=0, minimum=0, scale=3, min_width=100)
+        ui.seed = gr.Number(DEFAULTS.seed or 0, label="Seed", precision=0, minimum=0, scale=3, min_width=100,
+                            elem_id="seed")
         ui.dice = gr.Button("🎲 Random", scale=1, min_width=90, size="sm")
     ui.noise_strength = gr.Slider(0.0, 2.0, value=DEFAULTS.noise_strength, step=0.05, label="Noise strength (0 = off)")
     ui.keep_lines = gr.Checkbox(DEFAULTS.keep_lines, label="Keep original lines on top")

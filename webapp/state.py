@@ -126,8 +126,8 @@ def options_from(values: dict) -> ColorizeOptions:
     opts = DEFAULTS.replace(
         seed=DEFAULTS.seed if seed in (None, "") else _whole("seed", seed, 0, MAX_SEED),
         size=DEFAULTS.size if size in (None, "") else _whole("size", size, 0, 1 << 16),
-        noise_strength=strength, keep_lines=bool(values.get("keep_lines")), flat=bool(values.get("flat")),
-        cel_shading=bool(values.get("cel_shading")))
+        noise_strength=strength, keep_lines=values.get("keep_lines"), flat=values.get("flat"),
+        cel_shading=values.get("cel_shading"))
     return opts.replace(noise=DEFAULTS.noise if opts.noise_strength > 0 else "none")
 
 

@@ -24,6 +24,7 @@ from colorizer.palette import PALETTE_SIZE
 from colorizer.pipeline import DEFAULT_SIZE
 from colorizer.renderers import MedianRenderer
 
+from .api import NamedApi
 from .callbacks import PREVIEW_PRECISION, Callbacks, friendly
 from .layout import STYLE, build_layout, theme
 from .model import takes_pins, weights_label
@@ -49,7 +50,7 @@ class _PaletteOnly:
     extract_palette = MedianRenderer.extract_palette
 
 
-class ColorizerApp(Callbacks):
+class ColorizerApp(Callbacks, NamedApi):
     """The web app around one model (``None``: no weights, colouring is off and says why)."""
 
     def __init__(self, model: Colorizer | None, weights_message: str | None = None, *,
@@ -91,7 +92,8 @@ class ColorizerApp(Callbacks):
 
     def launch(self, **kwargs):
         demo = self.demo or self.build()
-        kw = dict(max_file_size=APP_LIMITS.max_bytes, theme=theme(), css_paths=[STYLE], show_error=True,
+        # show_error=False: a refusal (gr.Error) shows its message; any other error is not shown in its raw form
+        kw = dict(max_file_size=APP_LIMITS.max_bytes, theme=theme(), css_paths=[STYLE], show_error=False,
                   footer_links=["api", "gradio"])
         kw.update(kwargs)
         try:
@@ -144,10 +146,12 @@ class ColorizerApp(Callbacks):
                                 **private)
         ui.load_character.upload(self.load_character, {ui.load_character} | receiving,
                                  palette_out | {ui.character_name}, **private)
-        ui.hex_text.change(**preview)
-        ui.hex_text.change(self.recolor, {ui.palette_state, ui.result_state}, result_out,
-                           trigger_mode="always_last", concurrency_limit=1, concurrency_id="colorize",
-                           **private).success(self.downloads, {ui.result_state}, downloads_out, **private)
+        # the preview first, then the shown result redrawn and its downloads rewritten
+        ui.hex_text.change(**preview).then(
+            self.recolor, {ui.palette_state, ui.result_state}, result_out, concurrency_limit=1,
+            concurrency_id="colorize", **private).success(
+            self.downloads, {ui.result_state}, downloads_out, concurrency_limit=1, concurrency_id="downloads",
+            **private)
 
         # pins: a click on the preview or the result, the list, undo and clear
         pin_in = {ui.pins_state, ui.pin_slot, *sketch}
@@ -169,9 +173,9 @@ class ColorizerApp(Callbacks):
         ui.dice.click(self.random_seed, None, ui.seed, queue=False, **private)
         # Colorize: the status says it started, the result shows as soon as it is computed, then the
         # layers and downloads are written from that very result; after an error the status says so.
-        coloured = ui.go.click(self.colorize_started, None, {ui.status}, queue=False, trigger_mode="once",
-                               **private).then(
-            self.colorize, {*sketch, ui.palette_state, *settings, ui.pins_state}, result_out,
+        coloured = ui.go.click(self.colorize_started, None, {ui.status, ui.clicked_at}, queue=False,
+                               trigger_mode="once", **private).then(
+            self.colorize, {*sketch, ui.palette_state, *settings, ui.pins_state, ui.clicked_at}, result_out,
             concurrency_limit=1, concurrency_id="colorize", api_visibility="undocumented", api_name="colorize_ui")
         coloured.success(self.downloads, {ui.result_state}, downloads_out, concurrency_limit=1,
                          concurrency_id="downloads", **private)
@@ -183,14 +187,14 @@ class ColorizerApp(Callbacks):
                           concurrency_limit=1, concurrency_id="colorize", api_visibility="undocumented",
                           api_name="batch")
 
-        # the named API
+        # the named API (raw values: its own readers check every one, so a bad value gets a clear refusal)
         ui.a_colorize.click(self.api_colorize,
                             [ui.a_sketch, ui.a_reference, ui.a_palette, ui.a_seed, ui.a_size, ui.a_noise_strength,
                              ui.a_keep_lines, ui.a_flat, ui.a_cel_shading, ui.a_hints],
                             [ui.a_image, ui.a_palette_out, ui.a_seed_out], api_name="colorize",
-                            concurrency_limit=1, concurrency_id="colorize")
+                            concurrency_limit=1, concurrency_id="colorize", preprocess=False)
         ui.a_extract.click(self.api_extract_palette, ui.a_reference, ui.a_palette_out, api_name="extract_palette",
-                           concurrency_limit=2)
+                           concurrency_limit=2, preprocess=False)
         if self.debug:
             ui.a_debug.click(self.debug_last_result, None, [ui.a_debug_slots, ui.a_debug_image, ui.a_debug_lines],
                              api_name="debug_last_result", api_visibility="undocumented")
