@@ -14,12 +14,11 @@ from __future__ import annotations
 
 import numpy as np
 
-from colorizer.processing import line_mask
+from colorizer.processing import LINE_THRESHOLD, line_mask
 from PIL import Image
 
 # A sketch pixel is "line" when its ink darkness (colorizer.processing.line_mask,
-# 0 = paper .. 1 = ink) is above this, i.e. grey level below 100.
-LINE_THRESHOLD = 0.5
+# 0 = paper .. 1 = ink) is above colorizer.processing.LINE_THRESHOLD, i.e. grey level below 100.
 # A palette colour is "white" (skipped by the flat fill) when every channel is at least this.
 WHITE_LEVEL = 230
 
