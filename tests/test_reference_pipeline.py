@@ -35,10 +35,11 @@ def reference(size=80):
 
 
 def test_palette_from_reference_parts_keeps_nine_slots_and_marks_defaults(model):
-    pal = model.extract_palette(reference())
+    parts = Colorizer(model.model, "cpu", backend="torch", render=RenderSettings(reference_parts=True))
+    pal = parts.extract_palette(reference())
     assert len(pal) == 9 and pal.defaults is not None and pal.defaults.dtype == bool
-    old = Colorizer(model.model, "cpu", backend="torch", render=RenderSettings(reference_parts=False))
-    assert len(old.extract_palette(reference())) == 9
+    assert pal.to_hex() == parts.reference_parts(reference()).palette.to_hex()
+    assert len(model.extract_palette(reference())) == 9
 
 
 def test_eyedropper_gives_a_reference_tone(model):
