@@ -226,7 +226,7 @@ class Colorizer:
         return opts
 
     def __call__(self, sketch, reference=None, palette=None, options: ColorizeOptions | None = None, *,
-                 hints=None, matches=None, **overrides) -> ColorizeResult:
+                 hints=None, matches=None, match_reference=None, **overrides) -> ColorizeResult:
         """Colour ``sketch`` with the colours of ``reference`` or of ``palette``.
 
         Options (:class:`colorizer.options.ColorizeOptions`, or any of its fields as
@@ -238,8 +238,9 @@ class Colorizer:
         ``matches``: ``[(x, y, rx, ry), ...]`` (or dicts with those keys), a point of the sketch and
         a point of ``reference`` (each in its own pixels): the sketch region under ``(x, y)`` takes
         the part and the base tone of the reference region under ``(rx, ry)``
-        (:mod:`colorizer.matches`). Pins and matches also move the regions the network sees like
-        the clicked one (:mod:`colorizer.spread`).
+        (:mod:`colorizer.matches`). With ``palette`` (swatches edited by hand) the matches' reference
+        is ``match_reference``. Pins and matches also move the regions the network sees like the
+        clicked one (:mod:`colorizer.spread`).
         """
         opts = self.options(options, **overrides)   # ranges checked (colorizer.options.RANGES)
         size = int(opts.size)
@@ -249,8 +250,11 @@ class Colorizer:
         if pins and not self.renderer.takes_hints:
             raise HintError("these weights have no role head, so they cannot take hints; "
                             "use weights with parts (config num_roles > 0)")
+        if match_reference is not None and reference is not None:
+            raise MatchError("give match_reference only with a palette: the reference already serves the matches")
+        source = reference if reference is not None else match_reference
         found = parse_matches(matches, src.size[0], src.size[1],
-                              None if reference is None else source_size(reference) or (1, 1))
+                              None if source is None else source_size(source) or (1, 1))
         if found and not self.renderer.takes_hints:
             raise MatchError("these weights have no role head, so they cannot take point matches; "
                              "use weights with parts (config num_roles > 0)")
@@ -276,7 +280,7 @@ class Colorizer:
             gen = torch.Generator(device="cpu").manual_seed(int(seed))
         else:
             seed = None
-        resolved = resolve_matches(self.renderer.reference_parts(reference), found) if found else []
+        resolved = resolve_matches(self.renderer.reference_parts(source), found) if found else []
         r = self.renderer.render(x, lines, pal, pins, planes, opts, gen, small, matches=resolved)
         image = overlay_lines(r.color, lines) if opts.keep_lines else r.color
         return ColorizeResult(image=image, color=r.color, lines=lines, palette=pal, seed=seed, size=(tw, th),

@@ -107,3 +107,11 @@ def test_cli_match(tmp_path, monkeypatch, capsys):
     assert "match 0" in capsys.readouterr().err
     assert main(common + ["--match", "20,48,60,20", "-o", str(tmp_path / "q.png")]) != 0
     assert "--match needs --reference" in capsys.readouterr().err
+
+
+def test_matches_with_an_edited_palette_take_their_own_reference(model):
+    pal = model.extract_palette(reference()).replace(2, "#123456")
+    res = model(sketch(), palette=pal, match_reference=reference(), matches=[(20, 48, 60, 20)], seed=0)
+    assert tuple(np.asarray(res.base)[48, 20]) == (30, 160, 90) and res.palette.to_hex()[2] == "#123456"
+    with pytest.raises(MatchError, match="match_reference only with a palette"):
+        model(sketch(), reference=reference(), match_reference=reference(), matches=[(20, 48, 60, 20)])
