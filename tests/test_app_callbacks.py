@@ -526,7 +526,7 @@ def test_preview_is_small(app, tmp_path):
     d = inputs(app, pad={"background": None, "layers": [], "composite": big})
     seen = []
     real = app.run
-    app.run = lambda sketch, swatches, options, pins=(): seen.append(options) or real(sketch, swatches, options, pins)
+    app.run = lambda sketch, swatches, options, *rest: seen.append(options) or real(sketch, swatches, options, *rest)
     try:
         img = app.preview(d)[app.ui.preview]
         app.colorize(d)

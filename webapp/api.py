@@ -12,6 +12,7 @@ from PIL import Image
 
 from .callbacks import file_path, friendly, refuse
 from .pins import parse_pin_list
+from .refclicks import parse_match_list
 from .sketchpad import check_pixels, sketchpad_to_image
 from .state import DEFAULTS, options_from
 
@@ -22,11 +23,14 @@ class NamedApi:
     @friendly
     def api_colorize(self, sketch, reference=None, palette=None, seed=DEFAULTS.seed, size=DEFAULTS.size,
                      noise_strength=DEFAULTS.noise_strength, keep_lines=DEFAULTS.keep_lines, flat=DEFAULTS.flat,
-                     cel_shading=DEFAULTS.cel_shading, hints=None):
+                     cel_shading=DEFAULTS.cel_shading, hints=None, matches=None):
         """Colour a sketch with a reference picture's palette or a palette hex string (neither: the default).
 
         ``hints``: JSON list of ``[x, y, slot]`` in the sketch's pixels (slot 0..8 or a name such as
-        "hair"), each pinning the region under the point to that slot (semantic weights)."""
+        "hair"), each pinning the region under the point to that slot (semantic weights).
+        ``matches``: JSON list of ``[x, y, rx, ry]`` (sketch and reference pixels; needs the
+        reference), each giving the sketch region under ``(x, y)`` the part and colour of the
+        reference at ``(rx, ry)``."""
         m = self.need_model()
         sketch, reference = file_path(sketch), file_path(reference)
         if not sketch:
@@ -38,6 +42,9 @@ class NamedApi:
                 raise refuse("give a reference image or a palette hex string, not both")
             check_pixels(reference, "reference")
         pins = parse_pin_list(hints, self.palette_size)
+        found = parse_match_list(matches)
+        if found and not reference:
+            raise refuse("matches need a reference picture: send the reference as well")
         options = options_from({"seed": seed, "size": size, "noise_strength": noise_strength,
                                 "keep_lines": DEFAULTS.keep_lines if keep_lines is None else keep_lines,
                                 "flat": DEFAULTS.flat if flat is None else flat,
@@ -46,7 +53,8 @@ class NamedApi:
             options = options.replace(seed=None)
         if size in (None, ""):
             options = options.replace(size=None)
-        res = m(img, reference=reference or None, palette=palette, options=options, hints=pins or None)
+        res = m(img, reference=reference or None, palette=palette, options=options, hints=pins or None,
+              matches=found or None)
         return res.image, ",".join(res.palette.to_hex()), res.seed if res.seed is not None else options.seed
 
     @friendly

@@ -33,6 +33,7 @@ from .exports import layered_files, layers_zip
 from .layout import DEFAULT_PIN_SLOT, MAX_BATCH, PREVIEW_SIZE
 from .pins import PinError, Pins, check_point, click_to_sketch, draw_markers, slot_label
 from .project import PALETTE_FORMAT, PROJECT_FORMAT, Project, ProjectError, palette_from_json, read_document
+from .refclicks import MATCH_MODE, MatchList
 from .sketchpad import check_pixels, sketchpad_to_image
 from .state import Shown, SketchIn, options_from, settings_values
 from .swatches import PALETTE_PRESETS, Swatches, strict_palette, swatch_label
@@ -306,11 +307,17 @@ class Callbacks:
 
     # -- pins ------------------------------------------------------------------------------
     def pin_on_preview(self, d, evt: gr.SelectData):
-        return self.add_pin(d, evt, d.get(self.ui.preview_size))
+        return self.sketch_click(d, evt, d.get(self.ui.preview_size))
 
     def pin_on_result(self, d, evt: gr.SelectData):
         shown = d.get(self.ui.result_state)
-        return self.add_pin(d, evt, shown.result.image.size if isinstance(shown, Shown) else None)
+        return self.sketch_click(d, evt, shown.result.image.size if isinstance(shown, Shown) else None)
+
+    def sketch_click(self, d, evt, shown_size):
+        """A click on the preview or the result: the sketch end of a point match in match mode, else a pin."""
+        if d.get(self.ui.ref_click) == MATCH_MODE:
+            return self.add_match(d, evt, shown_size)
+        return self.add_pin(d, evt, shown_size)
 
     def add_pin(self, d, evt, shown_size):
         """A click at ``evt.index`` on a picture of ``shown_size`` pins that region to the chosen part.
@@ -386,9 +393,11 @@ class Callbacks:
         sketch = self.sketch(d)
         swatches, options = self.swatches(d), self.options(d)
         pins = self.pins_for(self.pins(d), sketch)
-        res = self.run(sketch, swatches, options, pins)
+        matches, reference = self.matches_for(d)
+        res = self.run(sketch, swatches, options, pins, matches, reference)
         self.last_result = res
-        shown = Shown(res, sketch, swatches, options, pins, time.time() - t0, sketch_key=self.sketch_key(d))
+        shown = Shown(res, sketch, swatches, options, pins, time.time() - t0, sketch_key=self.sketch_key(d),
+                      matches=matches, reference=reference)
         return self.result_update(shown)
 
     def result_update(self, shown: Shown) -> dict:
@@ -405,10 +414,11 @@ class Callbacks:
         if not isinstance(shown, Shown) or swatches == shown.swatches.with_locks(swatches.locks):
             return unchanged(self.ui.status)
         t0 = time.perf_counter()
-        res = self.run(shown.sketch, swatches, shown.options, shown.pins)
+        res = self.run(shown.sketch, swatches, shown.options, shown.pins, shown.matches, shown.reference)
         self.last_result = res
         return self.result_update(Shown(res, shown.sketch, swatches, shown.options, shown.pins,
-                                        time.perf_counter() - t0, shown.stale, shown.sketch_key))
+                                        time.perf_counter() - t0, shown.stale, shown.sketch_key,
+                                        matches=shown.matches, reference=shown.reference))
 
     @friendly
     def downloads(self, d):
@@ -419,7 +429,7 @@ class Callbacks:
             return unchanged(self.ui.downloads)
         res = shown.result
         project = Project.create(res.palette, shown.options, self.weights_id, shown.sketch,
-                                 hints=shown.pins.to_list()).to_json()
+                                 hints=shown.pins.to_list(), matches=shown.matches).to_json()
         folder = self.outputs.new_dir()
         files = [str(f) for f in layered_files(res, folder)]
         files.append(str(layers_zip(res, folder / "colorized_layers.zip", project)))
@@ -441,8 +451,10 @@ class Callbacks:
             pins = self.pins(d) if self.takes_pins else Pins()
             outside = set(pins.outside(sketch.size))
             inside = [p for i, p in enumerate(pins.points) if i not in outside]
+            matches, reference = self.matches_for(d, strict=False)
             res = self.run(sketch, swatches, options.replace(size=PREVIEW_SIZE, output_size=PREVIEW_SIZE,
-                                                             precision=PREVIEW_PRECISION), inside)
+                                                             precision=PREVIEW_PRECISION), inside,
+                           matches, reference)
         except (ColorizerError, gr.Error):
             return {ui.preview: None, ui.preview_size: None}
         img = res.image
@@ -472,8 +484,10 @@ class Callbacks:
         out = self.palette_update(Swatches(p.palette))
         out.update({comp: values[name] for name, comp in ui.settings.items()})
         out.update(self.pins_update(new, note))
+        out.update(self.matches_update(MatchList(tuple(tuple(m) for m in p.matches))))
         out[ui.status] = (f"Loaded the project: seed {values['seed']}, size {values['size']}, noise "
                           f"{values['noise_strength']:g}" + (f", {len(hints)} pins" if hints else "") +
+                          (f", {len(p.matches)} point matches (they need the same reference)" if p.matches else "") +
                           ". Use the same sketch and press **Colorize** to reproduce the result.")
         return out
 
@@ -531,9 +545,27 @@ class Callbacks:
         check_pixels(reference, "reference")
         return self.palette_source.extract_palette(reference)
 
-    def run(self, sketch, swatches: Swatches, options, pins=()):
+    def run(self, sketch, swatches: Swatches, options, pins=(), matches=(), reference=None):
+        """One colouring: with point matches the reference gives the colours (the library takes a
+        reference or a palette), else the swatches."""
         hints = list(getattr(pins, "points", pins) or ())
+        if matches:
+            return self.need_model()(sketch, reference=reference, options=options, hints=hints or None,
+                                     matches=list(matches))
         return self.need_model()(sketch, palette=swatches.palette, options=options, hints=hints or None)
+
+    def matches_for(self, d, strict: bool = True) -> tuple[tuple, str | None]:
+        """The point matches a colouring takes and the reference they point into; a clear error
+        (``strict``) or none (the preview) when there are matches but no reference."""
+        matches = self.matches(d).points
+        if not matches:
+            return (), None
+        reference = self.reference_path(d)
+        if not reference:
+            if strict:
+                raise refuse("the point matches need the reference picture: upload it again or clear the matches")
+            return (), None
+        return matches, reference
 
     def pins_for(self, pins: Pins, sketch: Image.Image) -> Pins:
         """The pins a colouring of ``sketch`` takes; a clear error for pins it cannot take."""

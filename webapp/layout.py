@@ -17,6 +17,7 @@ import gradio as gr
 from colorizer.processing import MAX_SIZE
 
 from .pins import Pins
+from .refclicks import OFF_MODE, MatchList, ref_click_choices
 from .state import DEFAULTS, SETTINGS, SketchIn
 from .swatches import PALETTE_PRESETS, Swatches, swatch_label
 
@@ -161,6 +162,8 @@ def _result_column(ui, app) -> None:
                                          height=330, elem_id="line-layer")
         with gr.Accordion("📍 Pins", open=True, elem_id="pins"):
             _pins_panel(ui, app)
+        with gr.Accordion("🎯 Eyedropper and point matches", open=False, elem_id="ref-clicks"):
+            _ref_clicks_panel(ui, app)
         with gr.Accordion("Settings", open=False):
             _settings(ui, app)
         ui.downloads = gr.File(label="Downloads: layered PSD and ORA (a layer per part), PNG layers (zip), "
@@ -184,6 +187,20 @@ def _pins_panel(ui, app) -> None:
         ui.pin_remove = gr.Button("✕ Remove pin", size="sm", min_width=80, elem_id="pin-remove")
         ui.pin_undo = gr.Button("↶ Undo", size="sm", min_width=80, elem_id="pin-undo")
         ui.pin_clear = gr.Button("Clear pins", size="sm", min_width=80, elem_id="pin-clear")
+
+
+def _ref_clicks_panel(ui, app) -> None:
+    ui.matches_state = gr.State(MatchList())
+    ui.ref_click = gr.Radio(ref_click_choices(app.palette_size), value=OFF_MODE,
+                            label="A click on the reference picture", elem_id="ref-click",
+                            interactive=app.takes_pins)
+    gr.Markdown("Eyedropper: the swatch takes the base tone of the reference region under the click. "
+                "Point match: click the reference, then the same place on the preview or the result.",
+                elem_classes="picture-caption")
+    ui.matches_info = gr.Markdown(MatchList().text(), elem_id="matches-info")
+    with gr.Row():
+        ui.match_undo = gr.Button("↶ Undo match", size="sm", min_width=80, elem_id="match-undo")
+        ui.match_clear = gr.Button("Clear matches", size="sm", min_width=80, elem_id="match-clear")
 
 
 def _settings(ui, app) -> None:
@@ -232,6 +249,7 @@ def _api_components(ui, debug: bool) -> None:
         ui.a_flat = gr.Checkbox(DEFAULTS.flat, label="flat")
         ui.a_cel_shading = gr.Checkbox(DEFAULTS.cel_shading, label="cel_shading")
         ui.a_hints = gr.Textbox(None, label="hints")
+        ui.a_matches = gr.Textbox(None, label="matches")
         ui.a_image = gr.Image(type="pil", format="png", label="image")
         ui.a_palette_out = gr.Textbox(label="palette_used")
         ui.a_seed_out = gr.Number(label="seed_used", precision=0)

@@ -1,7 +1,8 @@
 """The app's JSON files: projects (redo a result) and palettes.
 
 A **project** holds the palette, the colouring options (:class:`colorizer.options.ColorizeOptions`,
-written in full), the pins (``"hints": [[x, y, slot], ...]`` in the sketch's pixels), the
+written in full), the pins (``"hints": [[x, y, slot], ...]`` in the sketch's pixels), the point
+matches (``"matches": [[x, y, rx, ry], ...]``, sketch and reference pixels; absent when none), the
 weights id and a hash of the sketch: with the same sketch and weights it reproduces the result. Fields a file lacks take ``ColorizeOptions()``'s defaults. Version 1
 files (settings at the top level) still load.
 
@@ -31,6 +32,7 @@ from colorizer.palette import PALETTE_SIZE, Palette
 from colorizer.documents import DocumentError, read_json
 
 from .pins import PinError, parse_pin_list
+from .refclicks import MatchListError, parse_match_list
 from .swatches import strict_palette
 
 PROJECT_FORMAT = "anime-sketch-colorizer-project"
@@ -63,6 +65,7 @@ class Project:
     sketch_sha256: str | None = None
     library_version: str | None = None
     hints: list = field(default_factory=list)
+    matches: list = field(default_factory=list)
 
     def __post_init__(self):
         self.palette = strict_palette(self.palette, PALETTE_SIZE)
@@ -70,15 +73,20 @@ class Project:
             self.hints = [list(h) for h in parse_pin_list(self.hints, PALETTE_SIZE)]
         except PinError as e:
             raise ProjectError(f"the project file's 'hints' are bad: {e}") from None
+        try:
+            self.matches = [list(m) for m in parse_match_list(self.matches)]
+        except MatchListError as e:
+            raise ProjectError(f"the project file's 'matches' are bad: {e}") from None
 
     @classmethod
     def create(cls, palette, options: ColorizeOptions, weights_id: str, sketch: Image.Image | None = None,
-               hints=()) -> "Project":
+               hints=(), matches=()) -> "Project":
         from colorizer import __version__
 
         return cls(palette=palette, options=options.replace(output_size=None, allow_empty=False),
                    weights_id=str(weights_id), sketch_sha256=None if sketch is None else image_sha256(sketch),
-                   library_version=__version__, hints=list(hints))
+                   library_version=__version__, hints=list(hints),
+                   matches=list(matches))
 
     def __eq__(self, other) -> bool:
         return isinstance(other, Project) and self.to_dict() == other.to_dict()
@@ -87,6 +95,8 @@ class Project:
         opts = {k: v for k, v in self.options.to_dict().items() if k not in _RUN_ONLY}
         d = {"format": PROJECT_FORMAT, "version": PROJECT_VERSION, "palette": self.palette.to_hex(),
              "options": opts, "hints": [list(h) for h in self.hints], "weights_id": self.weights_id}
+        if self.matches:
+            d["matches"] = [list(m) for m in self.matches]
         if self.library_version is not None:
             d["library_version"] = self.library_version
         if self.sketch_sha256 is not None:
@@ -127,7 +137,7 @@ class Project:
                        weights_id=str(d.get("weights_id", "unknown")),
                        sketch_sha256=_opt_str(d.get("sketch_sha256")),
                        library_version=_opt_str(d.get("library_version")),
-                       hints=d.get("hints") or [])
+                       hints=d.get("hints") or [], matches=d.get("matches") or [])
         except ProjectError:
             raise
         except (ColorizerError, TypeError, ValueError) as e:

@@ -71,6 +71,8 @@ class Shown:
     stale: str | None = None
     sketch_key: str | None = None
     files: tuple[str, ...] | None = None  # the downloads written from this result
+    matches: tuple = ()                   # the point matches (x, y, rx, ry) it took
+    reference: str | None = None          # the reference file they point into
 
     def marked(self, why: str | None) -> "Shown":
         return replace(self, stale=why)

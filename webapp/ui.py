@@ -7,7 +7,7 @@ always the hair). What the weights' swatches mean is decided once, when the app 
 result pins the region under the pointer to the part chosen under "Pins".
 
 Named API endpoints: ``/colorize`` (sketch, reference or palette hex string, seed, size,
-noise strength, keep lines, flat, cel shading, hints) and ``/extract_palette`` (reference -> hex).
+noise strength, keep lines, flat, cel shading, hints, matches) and ``/extract_palette`` (reference -> hex).
 """
 
 from __future__ import annotations
@@ -28,6 +28,7 @@ from .api import NamedApi
 from .callbacks import PREVIEW_PRECISION, Callbacks, friendly
 from .layout import STYLE, build_layout, theme
 from .model import takes_pins, weights_label
+from .refclicks import RefClicks
 from .sketchpad import APP_LIMITS
 from .state import DEFAULTS, SETTINGS, Outputs
 
@@ -50,7 +51,7 @@ class _PaletteOnly:
     extract_palette = MedianRenderer.extract_palette
 
 
-class ColorizerApp(Callbacks, NamedApi):
+class ColorizerApp(Callbacks, RefClicks, NamedApi):
     """The web app around one model (``None``: no weights, colouring is off and says why)."""
 
     def __init__(self, model: Colorizer | None, weights_message: str | None = None, *,
@@ -112,7 +113,8 @@ class ColorizerApp(Callbacks, NamedApi):
         pin_out = {ui.pins_state, ui.pins_table, ui.pin_choice, ui.pin_info}
         result_out = {ui.result, ui.status, ui.result_state, ui.downloads}
         downloads_out = {ui.color_layer, ui.line_layer, ui.downloads, ui.result_state}
-        preview = dict(fn=self.preview, inputs={*sketch, ui.palette_state, *settings, ui.pins_state},
+        preview = dict(fn=self.preview, inputs={*sketch, ui.palette_state, *settings, ui.pins_state,
+                                                ui.matches_state, ui.reference},
                        outputs={ui.preview, ui.preview_size}, trigger_mode="always_last", concurrency_limit=1,
                        concurrency_id="preview", show_progress="minimal", api_visibility="private")
         stale = dict(fn=self.check_result, inputs={*sketch, *settings, ui.pins_state, ui.result_state},
@@ -154,15 +156,25 @@ class ColorizerApp(Callbacks, NamedApi):
             **private)
 
         # pins: a click on the preview or the result, the list, undo and clear
-        pin_in = {ui.pins_state, ui.pin_slot, *sketch}
-        ui.preview.select(self.pin_on_preview, pin_in | {ui.preview_size}, pin_out, **private)
-        ui.result.select(self.pin_on_result, pin_in | {ui.result_state}, pin_out, **private)
+        # (in point-match mode the click is a match's sketch end instead)
+        match_out = {ui.matches_state, ui.matches_info}
+        pin_in = {ui.pins_state, ui.pin_slot, *sketch, ui.ref_click, ui.matches_state}
+        ui.preview.select(self.pin_on_preview, pin_in | {ui.preview_size}, pin_out | match_out, **private)
+        ui.result.select(self.pin_on_result, pin_in | {ui.result_state}, pin_out | match_out, **private)
         ui.pin_remove.click(self.remove_pin, {ui.pins_state, ui.pin_choice}, pin_out, **private)
         ui.pin_undo.click(self.undo_pin, {ui.pins_state}, pin_out, **private)
         ui.pin_clear.click(self.clear_pins, {ui.pins_state}, pin_out, **private)
         ui.pin_slot.change(self.pin_slot_changed, {ui.pins_state, ui.pin_slot}, {ui.pin_info}, queue=False,
                            **private)
         gr.on([ui.pins_state.change], **preview)
+
+        # clicks on the reference: the eyedropper (a swatch edit: the palette chain above follows) or
+        # a point match's reference end; the matches' undo and clear
+        ui.reference.select(self.reference_clicked, {ui.reference, ui.ref_click, ui.matches_state} | receiving,
+                            palette_out | match_out, **private)
+        ui.match_undo.click(self.undo_match, {ui.matches_state}, match_out, **private)
+        ui.match_clear.click(self.clear_matches, {ui.matches_state}, match_out, **private)
+        gr.on([ui.matches_state.change], **preview)
 
         # settings and the result: a change of sketch, settings or pins marks a shown result out of date
         gr.on([ui.seed.change, ui.noise_strength.release, ui.keep_lines.input, ui.flat.input,
@@ -175,13 +187,14 @@ class ColorizerApp(Callbacks, NamedApi):
         # layers and downloads are written from that very result; after an error the status says so.
         coloured = ui.go.click(self.colorize_started, None, {ui.status, ui.clicked_at}, queue=False,
                                trigger_mode="once", **private).then(
-            self.colorize, {*sketch, ui.palette_state, *settings, ui.pins_state, ui.clicked_at}, result_out,
+            self.colorize, {*sketch, ui.palette_state, *settings, ui.pins_state, ui.clicked_at, ui.matches_state,
+                            ui.reference}, result_out,
             concurrency_limit=1, concurrency_id="colorize", api_visibility="undocumented", api_name="colorize_ui")
         coloured.success(self.downloads, {ui.result_state}, downloads_out, concurrency_limit=1,
                          concurrency_id="downloads", **private)
         coloured.failure(self.colorize_failed, {ui.result_state}, {ui.status}, queue=False, **private)
         ui.load_project.upload(self.load_project, {ui.load_project, ui.pins_state},
-                               palette_out | settings | pin_out | {ui.status}, **private)
+                               palette_out | settings | pin_out | match_out | {ui.status}, **private)
         ui.batch_go.click(self.batch, {ui.batch_files, ui.batch_character, ui.palette_state, *settings},
                           {ui.batch_zip, ui.batch_gallery, ui.batch_msg},
                           concurrency_limit=1, concurrency_id="colorize", api_visibility="undocumented",
@@ -190,7 +203,7 @@ class ColorizerApp(Callbacks, NamedApi):
         # the named API (raw values: its own readers check every one, so a bad value gets a clear refusal)
         ui.a_colorize.click(self.api_colorize,
                             [ui.a_sketch, ui.a_reference, ui.a_palette, ui.a_seed, ui.a_size, ui.a_noise_strength,
-                             ui.a_keep_lines, ui.a_flat, ui.a_cel_shading, ui.a_hints],
+                             ui.a_keep_lines, ui.a_flat, ui.a_cel_shading, ui.a_hints, ui.a_matches],
                             [ui.a_image, ui.a_palette_out, ui.a_seed_out], api_name="colorize",
                             concurrency_limit=1, concurrency_id="colorize", preprocess=False)
         ui.a_extract.click(self.api_extract_palette, ui.a_reference, ui.a_palette_out, api_name="extract_palette",
