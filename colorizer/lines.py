@@ -53,7 +53,7 @@ def _disk(radius: int) -> np.ndarray:
     return (xx * xx + yy * yy) <= r * r + r  # "+ r" gives rounder small disks
 
 
-# The filters below run on OpenCV where benchmarks/bench_opencv.py measured it faster than
+# The filters below run on OpenCV where it measured faster than
 # scipy.ndimage, with the same results (tests/test_lines.py checks them against scipy).
 
 def gaussian(plane: np.ndarray, sigma: float) -> np.ndarray:

@@ -90,7 +90,7 @@ def slot_probabilities(role_logits: np.ndarray, num_slots: int = NUM_SLOTS) -> n
 
 def _open_cross(mask: np.ndarray) -> np.ndarray:
     """``scipy.ndimage.binary_opening(mask)`` (3x3 cross, outside the picture counts as empty),
-    on OpenCV: the same pixels, far faster (`benchmarks/bench_opencv.py`)."""
+    on OpenCV: the same pixels, far faster (docs/results.md, "Speed")."""
     u = np.ascontiguousarray(mask, dtype=bool).view(np.uint8)
     e = cv2.erode(u, _CROSS, borderType=cv2.BORDER_CONSTANT, borderValue=0)
     return cv2.dilate(e, _CROSS, borderType=cv2.BORDER_CONSTANT, borderValue=0).view(bool)
