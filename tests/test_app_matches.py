@@ -102,6 +102,11 @@ def test_a_match_is_recorded_and_used(sem, tmp_path):
     out = sem.colorize(d)
     assert out[ui.result_state].result.matches == [(40, 32, 30, 30)]
     assert out[ui.result_state].matches == m.points
+    assert out[ui.result_state].result.palette.to_hex() == Swatches(PALETTE_PRESETS["Default"]).hex()
+    # a swatch edit redraws the result with the matches still in it
+    sw = Swatches(PALETTE_PRESETS["Autumn"])
+    redrawn = sem.recolor({ui.palette_state: sw, ui.result_state: out[ui.result_state]})
+    assert redrawn[ui.result_state].result.matches == [(40, 32, 30, 30)]
     prev = sem.preview(d)
     assert prev[ui.preview] is not None
     # a sketch click without a reference point first says so; undo and clear
@@ -144,6 +149,11 @@ def test_api_matches_argument(sem, tmp_path, monkeypatch):
     monkeypatch.setattr(sem, "model", spy)
     img, pal, seed = sem.api_colorize(sketch, ref, None, 0, 64, None, None, None, None, None, "[[40, 32, 30, 30]]")
     assert img.size == (80, 64) and seen[-1].matches == [(40, 32, 30, 30)]
+    # a palette with the reference: the palette's colours, the reference's matches
+    img, pal, seed = sem.api_colorize(sketch, ref, "#ff0000", 0, 64, None, None, None, None, None, "[[40, 32, 30, 30]]")
+    assert pal.split(",")[0] == "#ff0000" and seen[-1].matches == [(40, 32, 30, 30)]
+    with pytest.raises(gr.Error, match="not both"):
+        sem.api_colorize(sketch, ref, "#ff0000", 0, 64)
     plain = sem.api_colorize(sketch, ref, None, 0, 64)   # older argument positions still work
     assert plain[0].size == (80, 64)
     for bad, msg in [("[[40, 32, 30]]", "x, y, rx, ry"), ("{}", "list of"), ("[[40, 32, 900, 30]]", "."),

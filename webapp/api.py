@@ -30,21 +30,25 @@ class NamedApi:
         "hair"), each pinning the region under the point to that slot (semantic weights).
         ``matches``: JSON list of ``[x, y, rx, ry]`` (sketch and reference pixels; needs the
         reference), each giving the sketch region under ``(x, y)`` the part and colour of the
-        reference at ``(rx, ry)``."""
+        reference at ``(rx, ry)``; with matches a palette may come with the reference (the palette
+        gives the slot colours, the reference serves the matches)."""
         m = self.need_model()
         sketch, reference = file_path(sketch), file_path(reference)
         if not sketch:
             raise refuse("no sketch given: send a sketch image (dark lines on a light background)")
         img = sketchpad_to_image(sketch, source="upload")
         palette = str(palette or "").strip()[:4096] or None
-        if reference:
-            if palette:
-                raise refuse("give a reference image or a palette hex string, not both")
-            check_pixels(reference, "reference")
         pins = parse_pin_list(hints, self.palette_size)
         found = parse_match_list(matches)
         if found and not reference:
             raise refuse("matches need a reference picture: send the reference as well")
+        if reference:
+            if palette and not found:
+                raise refuse("give a reference image or a palette hex string, not both")
+            check_pixels(reference, "reference")
+        match_reference = reference if palette and found else None
+        if match_reference:
+            reference = None
         options = options_from({"seed": seed, "size": size, "noise_strength": noise_strength,
                                 "keep_lines": DEFAULTS.keep_lines if keep_lines is None else keep_lines,
                                 "flat": DEFAULTS.flat if flat is None else flat,
@@ -54,7 +58,7 @@ class NamedApi:
         if size in (None, ""):
             options = options.replace(size=None)
         res = m(img, reference=reference or None, palette=palette, options=options, hints=pins or None,
-              matches=found or None)
+              matches=found or None, match_reference=match_reference)
         return res.image, ",".join(res.palette.to_hex()), res.seed if res.seed is not None else options.seed
 
     @friendly

@@ -546,12 +546,11 @@ class Callbacks:
         return self.palette_source.extract_palette(reference)
 
     def run(self, sketch, swatches: Swatches, options, pins=(), matches=(), reference=None):
-        """One colouring: with point matches the reference gives the colours (the library takes a
-        reference or a palette), else the swatches."""
+        """One colouring with the swatches; point matches point into ``reference``."""
         hints = list(getattr(pins, "points", pins) or ())
         if matches:
-            return self.need_model()(sketch, reference=reference, options=options, hints=hints or None,
-                                     matches=list(matches))
+            return self.need_model()(sketch, palette=swatches.palette, options=options, hints=hints or None,
+                                     matches=list(matches), match_reference=reference)
         return self.need_model()(sketch, palette=swatches.palette, options=options, hints=hints or None)
 
     def matches_for(self, d, strict: bool = True) -> tuple[tuple, str | None]:

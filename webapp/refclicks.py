@@ -101,9 +101,7 @@ class RefClicks:
 
     def matches_update(self, m: MatchList, note: str | None = None) -> dict:
         ui = self.ui
-        text = m.text() + ("\n\nWith point matches the colours come from the reference picture."
-                           if len(m) else "")
-        return {ui.matches_state: m, ui.matches_info: (f"⚠️ {note}\n\n" if note else "") + text}
+        return {ui.matches_state: m, ui.matches_info: (f"⚠️ {note}\n\n" if note else "") + m.text()}
 
     def reference_clicked(self, d, evt: gr.SelectData):
         """A click on the reference: the eyedropper (a swatch takes the tone under it) or a match's start."""
