@@ -13,6 +13,7 @@ gr = pytest.importorskip("gradio")
 
 from colorizer import Colorizer, preset  # noqa: E402
 from colorizer.options import ColorizeOptions  # noqa: E402
+from webapp.callbacks import nothing_changed  # noqa: E402
 from webapp.pins import Pins  # noqa: E402
 from webapp.project import Project, ProjectError  # noqa: E402
 from webapp.refclicks import MATCH_MODE, MatchList, parse_match_list  # noqa: E402
@@ -107,6 +108,9 @@ def test_a_match_is_recorded_and_used(sem, tmp_path):
     sw = Swatches(PALETTE_PRESETS["Autumn"])
     redrawn = sem.recolor({ui.palette_state: sw, ui.result_state: out[ui.result_state]})
     assert redrawn[ui.result_state].result.matches == [(40, 32, 30, 30)]
+    stale = sem.check_result(d | {ui.result_state: out[ui.result_state], ui.matches_state: MatchList()})
+    assert "point matches" in stale[ui.result_state].stale
+    assert nothing_changed(sem.check_result(d | {ui.result_state: out[ui.result_state]}))
     prev = sem.preview(d)
     assert prev[ui.preview] is not None
     # a sketch click without a reference point first says so; undo and clear

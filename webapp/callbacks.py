@@ -209,6 +209,8 @@ class Callbacks:
             why.append("the settings")
         if self.pins(d).points != shown.pins.points:
             why.append("the pins")
+        if self.ui.matches_state in d and self.matches(d).points != tuple(shown.matches):
+            why.append("the point matches")
         stale = " and ".join(why) + (" have" if len(why) > 1 else " has") + " changed" if why else None
         if stale == shown.stale:
             return unchanged(self.ui.status)

@@ -117,7 +117,8 @@ class ColorizerApp(Callbacks, RefClicks, NamedApi):
                                                 ui.matches_state, ui.reference},
                        outputs={ui.preview, ui.preview_size}, trigger_mode="always_last", concurrency_limit=1,
                        concurrency_id="preview", show_progress="minimal", api_visibility="private")
-        stale = dict(fn=self.check_result, inputs={*sketch, *settings, ui.pins_state, ui.result_state},
+        stale = dict(fn=self.check_result, inputs={*sketch, *settings, ui.pins_state, ui.matches_state,
+                                                   ui.result_state},
                      outputs={ui.result_state, ui.status}, queue=False, api_visibility="private")
         private = dict(api_visibility="private")
 
@@ -175,6 +176,7 @@ class ColorizerApp(Callbacks, RefClicks, NamedApi):
         ui.match_undo.click(self.undo_match, {ui.matches_state}, match_out, **private)
         ui.match_clear.click(self.clear_matches, {ui.matches_state}, match_out, **private)
         gr.on([ui.matches_state.change], **preview)
+        gr.on([ui.matches_state.change], **stale)
 
         # settings and the result: a change of sketch, settings or pins marks a shown result out of date
         gr.on([ui.seed.change, ui.noise_strength.release, ui.keep_lines.input, ui.flat.input,
