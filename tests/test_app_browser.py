@@ -22,7 +22,7 @@ import numpy as np
 import pytest
 from PIL import Image, ImageDraw
 
-from colorizer.roles import SLOT_LABELS
+from colorizer.roles import DEFAULT_SLOT_COLORS, SLOT_LABELS
 
 from webapp.browser import CHROMIUM, CHROMIUM_ARGS
 
@@ -166,7 +166,7 @@ def test_swatches_pins_layers(browser_page):
     _draw(page)
     print(f"drawing took {time.perf_counter() - t_start:.1f} s")
     # the live preview follows the strokes by itself
-    page.wait_for_function("() => document.querySelector('#preview img') !== null", timeout=30_000)
+    page.wait_for_function("() => document.querySelector('#preview img') !== null", timeout=60_000)
     first_preview = _preview_src(page)
     assert _labels(page) == list(SLOT_LABELS)
 
@@ -180,12 +180,13 @@ def test_swatches_pins_layers(browser_page):
     # The swatches get what the API's /extract_palette finds (slot by slot with the role head
     # of the "default" preset, so not simply the 9 block colours with random weights).
     expected = client.predict(handle_file(str(tmp / "reference.png")), api_name="/extract_palette").split(",")
-    assert set(expected) & set(REF_COLORS)
+    assert len(expected) == 9
     page.locator("#reference input[type=file]").set_input_files(str(tmp / "reference.png"))
     _until(lambda: _swatches(page) == expected, f"swatches {_swatches(page)} never became {expected}", page=page)
     assert page.locator("#palette-hex textarea").input_value().split(",") == expected
     # a slot the reference lacked holds its default colour and says so
-    want = [lab + ("" if c in REF_COLORS else " · default") for lab, c in zip(SLOT_LABELS, expected)]
+    want = [lab + (" · default" if c == d.lower() and c not in REF_COLORS else "")
+            for lab, c, d in zip(SLOT_LABELS, expected, DEFAULT_SLOT_COLORS)]
     _until(lambda: _labels(page) == want, f"labels {_labels(page)} never became {want}", page=page)
     assert [page.locator(f"#hex-{i} input").input_value() for i in range(9)] == expected
     print(f"reference palette in the labelled swatches at {time.perf_counter() - t_start:.1f} s: {_labels(page)}")
@@ -244,6 +245,8 @@ def test_swatches_pins_layers(browser_page):
     assert region_was != NEW_COLOR
 
     # -- change the hair swatch in its hex box: only the hair changes --------------------
+    # The shown result follows by itself (redrawn from the network's cached output), and so do its downloads.
+    result_before = page.evaluate("() => document.querySelector('#result img')?.getAttribute('src') || ''")
     box_field = page.locator(f"#hex-{HAIR} input")
     box_field.fill(HAIR_COLOR)
     box_field.press("Enter")
@@ -251,7 +254,12 @@ def test_swatches_pins_layers(browser_page):
         f"() => document.querySelector('#palette-hex textarea').value.split(',')[{HAIR}] === '{HAIR_COLOR}'",
         timeout=15_000)
     assert _swatches(page)[HAIR] == HAIR_COLOR
-    img_c, slots_c, status = _colorize(page, client)
+    page.wait_for_function("(prev) => document.querySelector('#result img')?.getAttribute('src') !== prev",
+                           arg=result_before, timeout=45_000)
+    page.wait_for_function("() => document.querySelector('#downloads a[download=\"colorized.psd\"]') !== null",
+                           timeout=45_000)
+    slots, image, _ = client.predict(api_name="/debug_last_result")
+    img_c, slots_c = np.asarray(Image.open(image).convert("RGB")), np.asarray(Image.open(slots))
     assert _hex(img_c[y, x]) == HAIR_COLOR
     hair = (slots_b == HAIR) | (slots_c == HAIR)
     same_part = (slots_b == slots_c) & ~hair
@@ -297,3 +305,35 @@ def test_swatches_pins_layers(browser_page):
         for name in ("screenshot.png", "screenshot_narrow.png"):
             (out / name).write_bytes((tmp / name).read_bytes())
     assert Image.open(shot).size == (1280, 800)
+
+
+def test_layout(browser_page):
+    """The preview's caption sits above the picture (never over it or its pin markers) and is whole on a
+    420 px window; the Batch tab's drop zone shows its whole text. Runs on the page the test above left
+    (a drawing and its preview)."""
+    page, tmp, url = browser_page
+    page.set_viewport_size({"width": 1280, "height": 800})
+    page.get_by_role("tab", name="Colorize").first.click()
+    page.wait_for_function("() => document.querySelector('#preview img') !== null", timeout=30_000)
+    caption = page.locator("#preview-caption")
+    image = page.locator("#preview img").first
+    assert caption.bounding_box()["y"] + caption.bounding_box()["height"] <= image.bounding_box()["y"] + 1
+    # a narrow window: the caption is whole (not cut off), still above the picture
+    page.set_viewport_size({"width": 420, "height": 900})
+    page.wait_for_timeout(500)
+    caption.scroll_into_view_if_needed()
+    whole = caption.evaluate("e => { const p = e.querySelector('p') || e; return p.scrollWidth <= p.clientWidth + 1"
+                             " && e.getBoundingClientRect().right <= window.innerWidth + 1; }")
+    assert whole, "the preview's caption is cut off on a 420 px window"
+    assert caption.bounding_box()["y"] + caption.bounding_box()["height"] <= image.bounding_box()["y"] + 1
+    # the Batch tab's character drop zone holds its whole text
+    page.set_viewport_size({"width": 1280, "height": 800})
+    page.get_by_role("tab", name="Batch").first.click()
+    zone = page.locator("#batch-character")
+    zone.wait_for(timeout=15_000)
+    cut = zone.evaluate("z => { const box = z.getBoundingClientRect(); return [...z.querySelectorAll('*')]"
+                        ".filter(e => e.children.length === 0 && e.innerText && e.innerText.trim())"
+                        ".some(e => { const r = e.getBoundingClientRect(); return r.height > 0 &&"
+                        " (r.top < box.top - 1 || r.bottom > box.bottom + 1); }); }")
+    assert not cut, "the character drop zone cuts its own text"
+    page.get_by_role("tab", name="Colorize").first.click()
