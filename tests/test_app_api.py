@@ -137,9 +137,11 @@ def test_bad_input_gives_clear_error(client, files, case, expected):
 
 
 def test_colorize_with_hints(client, files):
-    """hints (JSON [[x, y, slot], ...]) is the last, optional argument: a pin sets its region's colour."""
+    """hints (JSON [[x, y, slot], ...]) is an optional argument, before the optional matches: a pin
+    sets its region's colour."""
     params = client.view_api(print_info=False, return_format="dict")["named_endpoints"]["/colorize"]["parameters"]
-    assert params[-1]["parameter_name"] == "hints" and params[-1]["parameter_has_default"]
+    assert [p["parameter_name"] for p in params[-2:]] == ["hints", "matches"]
+    assert all(p["parameter_has_default"] for p in params[-2:])
     sketch = handle_file(str(files / "sketch.png"))
     pal = ",".join(COLORS)
     plain, _, _ = client.predict(sketch, None, pal, 0, 128, 1.0, True, True, False, api_name="/colorize")
