@@ -321,6 +321,23 @@ class Callbacks:
             return self.add_match(d, evt, shown_size)
         return self.add_pin(d, evt, shown_size)
 
+    def sketch_point(self, d, evt, shown_size, what: str) -> tuple[int, int]:
+        """The sketch pixel under a click at ``evt.index`` on a picture shown at ``shown_size``;
+        a :class:`PinError` saying why when the click cannot name one (no sketch, nothing shown
+        yet, beside the picture, on a line). ``what`` names the click in messages ("pin", "match")."""
+        try:
+            sketch = self.sketch(d)
+        except ColorizerError as e:
+            raise PinError(f"no sketch to {what}: {e}") from None
+        if shown_size is None:
+            raise PinError("colour the sketch first, then click on the picture")
+        index = getattr(evt, "index", None)
+        if index is None:
+            raise PinError("that click was beside the picture: click on the picture itself")
+        x, y = click_to_sketch(index, tuple(shown_size), sketch.size)
+        check_point(sketch, x, y)
+        return x, y
+
     def add_pin(self, d, evt, shown_size):
         """A click at ``evt.index`` on a picture of ``shown_size`` pins that region to the chosen part.
         A click that cannot be a pin (no role head, beside the picture, on a line) says why and changes nothing."""
@@ -330,17 +347,7 @@ class Callbacks:
                 raise PinError(self.pins_off_message)
             if slot is None or not 0 <= int(slot) < self.palette_size:
                 raise PinError("choose the part to pin to (under Pins) first")
-            try:
-                sketch = self.sketch(d)
-            except ColorizerError as e:
-                raise PinError(f"no sketch to pin: {e}") from None
-            if shown_size is None:
-                raise PinError("colour the sketch first, then click on the picture")
-            index = getattr(evt, "index", None)
-            if index is None:
-                raise PinError("that click was beside the picture: click on the picture itself")
-            x, y = click_to_sketch(index, tuple(shown_size), sketch.size)
-            check_point(sketch, x, y)
+            x, y = self.sketch_point(d, evt, shown_size, "pin")
             new = pins.add(x, y, int(slot))
         except PinError as e:
             gr.Warning(str(e))

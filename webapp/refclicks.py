@@ -18,7 +18,7 @@ from colorizer.documents import DocumentError, read_json
 from colorizer.errors import ColorizerError
 from colorizer.matches import MAX_MATCHES
 
-from .pins import HINT_LIMITS, PinError, check_point, click_to_sketch
+from .pins import HINT_LIMITS, PinError
 from .swatches import swatch_label
 
 MATCH_MODE = "match"
@@ -142,17 +142,7 @@ class RefClicks:
         try:
             if not self.takes_pins:
                 raise PinError(self.pins_off_message)
-            try:
-                sketch = self.sketch(d)
-            except ColorizerError as e:
-                raise PinError(f"no sketch to match: {e}") from None
-            if shown_size is None:
-                raise PinError("colour the sketch first, then click on the picture")
-            index = getattr(evt, "index", None)
-            if index is None:
-                raise PinError("that click was beside the picture: click on the picture itself")
-            x, y = click_to_sketch(index, tuple(shown_size), sketch.size)
-            check_point(sketch, x, y)
+            x, y = self.sketch_point(d, evt, shown_size, "match")
             new = m.add(x, y)
         except PinError as e:
             gr.Warning(str(e))
