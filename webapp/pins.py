@@ -54,12 +54,11 @@ def slot_number(value) -> int:
     return value
 
 
-def parse_pin_list(value, num_slots: int = NUM_SLOTS, size: tuple[int, int] | None = None) -> list[tuple[int, int, int]]:
-    """Pins from JSON text or a list of ``[x, y, slot]`` (slot: number or name) or ``{"x", "y", "slot"}``.
-
-    ``size`` (w, h) checks that every point lies inside the picture; without it only the
-    shape, the slot and non-negative coordinates are checked. Raises :class:`PinError`.
-    """
+def read_point_list(value, name: str, shape: str, example: str, max_count: int, error: type) -> list:
+    """The list of points that the JSON text (bounded by :data:`HINT_LIMITS`) or list ``value``
+    holds: ``[]`` for None or blank text, else a list of at most ``max_count`` entries, each still
+    to be checked by the caller. ``name`` ("hints"), ``shape`` ("[x, y, slot]") and ``example``
+    word the messages; refusals raise ``error``."""
     if value is None:
         return []
     if isinstance(value, (bytes, bytearray, str)):
@@ -67,13 +66,23 @@ def parse_pin_list(value, num_slots: int = NUM_SLOTS, size: tuple[int, int] | No
         if not text[:HINT_LIMITS.max_bytes + 1].strip():
             return []
         try:
-            value = read_json(text, "hints list (a JSON list of [x, y, slot], e.g. [[120, 80, 2]])", HINT_LIMITS)
+            value = read_json(text, f"{name} list (a JSON list of {shape}, e.g. {example})", HINT_LIMITS)
         except DocumentError as e:
-            raise PinError(str(e)) from None
+            raise error(str(e)) from None
     if isinstance(value, dict) or not isinstance(value, (list, tuple)):
-        raise PinError(f"hints must be a list of [x, y, slot], got {type(value).__name__}")
-    if len(value) > MAX_HINTS:
-        raise PinError(f"at most {MAX_HINTS} hints, got {len(value)}")
+        raise error(f"{name} must be a list of {shape}, got {type(value).__name__}")
+    if len(value) > max_count:
+        raise error(f"at most {max_count} {name}, got {len(value)}")
+    return list(value)
+
+
+def parse_pin_list(value, num_slots: int = NUM_SLOTS, size: tuple[int, int] | None = None) -> list[tuple[int, int, int]]:
+    """Pins from JSON text or a list of ``[x, y, slot]`` (slot: number or name) or ``{"x", "y", "slot"}``.
+
+    ``size`` (w, h) checks that every point lies inside the picture; without it only the
+    shape, the slot and non-negative coordinates are checked. Raises :class:`PinError`.
+    """
+    value = read_point_list(value, "hints", "[x, y, slot]", "[[120, 80, 2]]", MAX_HINTS, PinError)
     items = []
     for i, h in enumerate(value):
         if isinstance(h, dict):

@@ -14,11 +14,10 @@ from dataclasses import dataclass, replace
 
 import gradio as gr
 
-from colorizer.documents import DocumentError, read_json
 from colorizer.errors import ColorizerError
 from colorizer.matches import MAX_MATCHES
 
-from .pins import HINT_LIMITS, PinError
+from .pins import PinError, read_point_list
 from .swatches import swatch_label
 
 MATCH_MODE = "match"
@@ -32,21 +31,8 @@ class MatchListError(ColorizerError):
 def parse_match_list(value) -> list[tuple[int, int, int, int]]:
     """Matches from JSON text or a list of ``[x, y, rx, ry]`` or ``{"x", "y", "rx", "ry"}``: shape and
     non-negative whole coordinates checked (the library checks them against the pictures)."""
-    if value is None:
-        return []
-    if isinstance(value, (bytes, bytearray, str)):
-        text = value.encode("utf-8", "replace") if isinstance(value, str) else bytes(value)
-        if not text[:HINT_LIMITS.max_bytes + 1].strip():
-            return []
-        try:
-            value = read_json(text, "matches list (a JSON list of [x, y, rx, ry], e.g. [[120, 80, 40, 30]])",
-                              HINT_LIMITS)
-        except DocumentError as e:
-            raise MatchListError(str(e)) from None
-    if isinstance(value, dict) or not isinstance(value, (list, tuple)):
-        raise MatchListError(f"matches must be a list of [x, y, rx, ry], got {type(value).__name__}")
-    if len(value) > MAX_MATCHES:
-        raise MatchListError(f"at most {MAX_MATCHES} matches, got {len(value)}")
+    value = read_point_list(value, "matches", "[x, y, rx, ry]", "[[120, 80, 40, 30]]", MAX_MATCHES,
+                            MatchListError)
     items = []
     for i, m in enumerate(value):
         if isinstance(m, dict):
