@@ -28,13 +28,7 @@ def clothes(ctx: Ctx) -> None:
         top(ctx, hem_y=262, neck="v")
         sailor_collar(ctx)
     elif o == "blazer":
-        top(ctx, hem_y=280, neck="none")
-        bottom(ctx)
-        shirt_collar(ctx)
-        if sp.frills and "frill" in ctx.P:
-            jabot(ctx)
-        else:
-            neckwear(ctx, 100)
+        shirt_front(ctx, sp)
         jacket(ctx, lapels=True)
     elif o == "hoodie":
         top(ctx, hem_y=296, neck="crew", flare=6)
@@ -42,13 +36,7 @@ def clothes(ctx: Ctx) -> None:
     elif o == "tshirt":
         top(ctx, hem_y=284, neck="crew")
     else:  # shirt
-        top(ctx, hem_y=280, neck="none")
-        bottom(ctx)
-        shirt_collar(ctx)
-        if sp.frills and "frill" in ctx.P:
-            jabot(ctx)
-        else:
-            neckwear(ctx, 100)
+        shirt_front(ctx, sp)
         if "jacket" in ctx.P:
             jacket(ctx, lapels=False)
         else:
@@ -56,6 +44,18 @@ def clothes(ctx: Ctx) -> None:
             ctx.sc.line(B(np.array([(0, 104), (0, 230)])), ctx.lw * 0.5, 0.1, 0.1)
             for y in (125, 160, 195):
                 ctx.sc.fill(B(ellipse(-3, y, 1.6, 1.6, 8)), ctx.P["top"], ctx.P["top"].shadow, outline=ctx.lw * 0.4)
+
+
+def shirt_front(ctx: Ctx, sp) -> None:
+    """A collared shirt: the top, then the bottom over it, the collar and a jabot (where
+    the outfit has frills) or neckwear; the blazer and the plain shirt both start with it."""
+    top(ctx, hem_y=280, neck="none")
+    bottom(ctx)
+    shirt_collar(ctx)
+    if sp.frills and "frill" in ctx.P:
+        jabot(ctx)
+    else:
+        neckwear(ctx, 100)
 
 
 def _top_pts(ctx: Ctx, hem_y: float, neck: str = "crew", flare: float = 0.0) -> np.ndarray:
